@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ChainModule } from './chain/chain.module.js';
+import { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DealWatcherModule } from './deal-watcher/deal-watcher.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LogsPurgeModule } from './logs/logs-purge.module.js';
+import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
+import { ReplicateModule } from './replicate/replicate.module.js';
+import { SmsModule } from './sms/sms.module.js';
+import { TaskModule } from './task/task.module.js';
+import { WorkerModule } from './worker/worker.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        HealthModule,
+        ChainModule,
+        DealWatcherModule,
+        TaskModule,
+        ReplicateModule,
+        WorkerModule,
+        PlatformRegistryModule,
+        SmsModule,
+        LogsPurgeModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,204 @@
+import { Environment } from './environment.js';
+import { parseDurationMs } from './validators.js';
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
+export type ChainWriterMode = 'adapter' | 'embedded';
+
+export interface ChainConfigOverride {
+  chainId: number;
+  hubAddress: string;
+  blockTimeMs: number;
+  sidechain: boolean;
+}
+
+const JAVA_VERSION = '8.5.0';
+
+function joinUrl(protocol: string, host: string, port: number): string {
+  return `${protocol}://${host}:${port}`;
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * The scheduler configuration: one typed, validated, immutable object injected everywhere.
+ * Built from {@link Environment} by {@link loadConfig}; nothing else reads `process.env`.
+ */
+export class AppConfig {
+  readonly server: {
+    port: number;
+    logLevel: LogLevel;
+    actuators: readonly string[];
+    adminToken: string;
+  };
+  readonly mongo: { url: string; database: string; connectTimeoutMs: number };
+  readonly platformRegistry: { url: string; stack: string; labels: readonly string[] };
+  readonly sms: { scone: string; gramine: string };
+  readonly workers: {
+    askForReplicatePeriodMs: number;
+    requiredWorkerVersion: string;
+    whitelist: readonly string[];
+  };
+  readonly wallet: { path: string; password: string };
+  readonly chain: {
+    nodeUrl: string;
+    poolAddress: string;
+    startBlockNumber: bigint;
+    gasPriceMultiplier: number;
+    gasPriceCap: bigint;
+    healthPollingIntervalInBlocks: number;
+    outOfServiceThreshold: number;
+    writer: ChainWriterMode;
+    /** Set when chain id, hub and block time are all given locally (no Config Server call). */
+    override?: ChainConfigOverride;
+    /** Partial local values applied on top of the Config Server answer. */
+    partialOverride: Partial<ChainConfigOverride>;
+  };
+  readonly dealWatcher: {
+    confirmationBlocks: number;
+    maxBlockRange: number;
+    pollingIntervalMs?: number;
+  };
+  readonly blockchainAdapter: { url: string; username: string; password: string };
+  readonly configServer: { url: string };
+  readonly resultRepository: { url: string };
+  readonly logs: { purgeRateInDays: number; availabilityPeriodInDays: number };
+  readonly taskUpdate: { concurrency: number };
+  readonly cron: {
+    metricsRefreshMs: number;
+    dealReplayMs: number;
+    workerLostMs: number;
+    unstartedTxMs: number;
+    initializeMs: number;
+    contributeMs: number;
+    consensusReachedMs: number;
+    revealMs: number;
+    contributeAndFinalizeMs: number;
+    finalizeMs: number;
+    finalDeadlineMs: number;
+    revealTimeoutMs: number;
+    resultUploadTimeoutMs: number;
+  };
+  /** Version of the Java scheduler whose behaviour and worker protocol this one reproduces. */
+  readonly compatibleJavaVersion = JAVA_VERSION;
+
+  constructor(env: Environment) {
+    this.server = {
+      port: env.IEXEC_CORE_PORT,
+      logLevel: env.IEXEC_LOG_LEVEL.toUpperCase() as LogLevel,
+      actuators: env.IEXEC_CORE_MANAGEMENT_ACTUATORS,
+      adminToken: env.IEXEC_CORE_ADMIN_TOKEN,
+    };
+    this.mongo = mongoSettings(env);
+    this.platformRegistry = {
+      url: stripSlash(env.IEXEC_PLATFORM_REGISTRY),
+      stack: env.IEXEC_PLATFORM_REGISTRY_STACK.trim(),
+      labels: env.IEXEC_PLATFORM_REGISTRY_LABEL.split(',')
+        .map((l) => l.trim())
+        .filter((l) => l !== ''),
+    };
+    this.sms = { scone: stripSlash(env.SMS_SCONE), gramine: stripSlash(env.SMS_GRAMINE) };
+    this.workers = {
+      askForReplicatePeriodMs: env.IEXEC_ASK_REPLICATE_PERIOD,
+      requiredWorkerVersion: env.IEXEC_CORE_REQUIRED_WORKER_VERSION,
+      whitelist: env.IEXEC_WORKERS_WHITELIST,
+    };
+    this.wallet = { path: env.IEXEC_CORE_WALLET_PATH, password: env.IEXEC_CORE_WALLET_PASSWORD };
+    const partialOverride: Partial<ChainConfigOverride> = {};
+    if (env.IEXEC_CHAIN_ID !== undefined) partialOverride.chainId = env.IEXEC_CHAIN_ID;
+    if (env.IEXEC_HUB_ADDRESS) partialOverride.hubAddress = env.IEXEC_HUB_ADDRESS;
+    if (env.IEXEC_BLOCK_TIME) partialOverride.blockTimeMs = parseDurationMs(env.IEXEC_BLOCK_TIME);
+    if (env.IEXEC_IS_SIDECHAIN !== undefined) partialOverride.sidechain = env.IEXEC_IS_SIDECHAIN;
+    const { chainId, hubAddress, blockTimeMs } = partialOverride;
+    this.chain = {
+      nodeUrl: stripSlash(env.IEXEC_PRIVATE_CHAIN_ADDRESS),
+      poolAddress: env.POOL_ADDRESS,
+      startBlockNumber: env.IEXEC_START_BLOCK_NUMBER,
+      gasPriceMultiplier: env.IEXEC_GAS_PRICE_MULTIPLIER,
+      gasPriceCap: env.IEXEC_GAS_PRICE_CAP,
+      healthPollingIntervalInBlocks: env.IEXEC_CHAIN_HEALTH_POLLING_INTERVAL_IN_BLOCKS,
+      outOfServiceThreshold: env.IEXEC_CHAIN_HEALTH_OUT_OF_SERVICE_THRESHOLD,
+      writer: env.IEXEC_CHAIN_WRITER as ChainWriterMode,
+      override:
+        chainId !== undefined && hubAddress && blockTimeMs !== undefined
+          ? { chainId, hubAddress, blockTimeMs, sidechain: partialOverride.sidechain ?? false }
+          : undefined,
+      partialOverride,
+    };
+    this.dealWatcher = {
+      confirmationBlocks: env.IEXEC_DEAL_CONFIRMATION_BLOCKS,
+      maxBlockRange: env.IEXEC_DEAL_MAX_BLOCK_RANGE,
+      pollingIntervalMs: env.IEXEC_DEAL_POLLING_INTERVAL,
+    };
+    this.blockchainAdapter = {
+      url: stripSlash(
+        env.IEXEC_CORE_CHAIN_ADAPTER_URL ||
+          joinUrl(
+            env.IEXEC_CORE_CHAIN_ADAPTER_PROTOCOL,
+            env.IEXEC_CORE_CHAIN_ADAPTER_HOST,
+            env.IEXEC_CORE_CHAIN_ADAPTER_PORT,
+          ),
+      ),
+      username: env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
+      password: env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+    };
+    this.configServer = {
+      url: stripSlash(
+        env.IEXEC_CONFIG_SERVER_URL ||
+          joinUrl(
+            env.IEXEC_CONFIG_SERVER_PROTOCOL,
+            env.IEXEC_CONFIG_SERVER_HOST,
+            env.IEXEC_CONFIG_SERVER_PORT,
+          ),
+      ),
+    };
+    this.resultRepository = {
+      url: stripSlash(
+        env.IEXEC_RESULT_REPOSITORY_URL ||
+          joinUrl(
+            env.IEXEC_RESULT_REPOSITORY_PROTOCOL,
+            env.IEXEC_RESULT_REPOSITORY_HOST,
+            env.IEXEC_RESULT_REPOSITORY_PORT,
+          ),
+      ),
+    };
+    this.logs = {
+      purgeRateInDays: env.IEXEC_LOGS_PURGE_RATE_IN_DAYS,
+      availabilityPeriodInDays: env.IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS,
+    };
+    this.taskUpdate = { concurrency: env.IEXEC_TASK_UPDATE_CONCURRENCY };
+    this.cron = {
+      metricsRefreshMs: env.CRON_METRICS_REFRESH_PERIOD,
+      dealReplayMs: env.CRON_DEAL_REPLAY,
+      workerLostMs: env.CRON_DETECTOR_WORKERLOST,
+      unstartedTxMs: env.CRON_DETECTOR_CHAIN_UNSTARTEDTX,
+      initializeMs: env.CRON_DETECTOR_CHAIN_INITIALIZE,
+      contributeMs: env.CRON_DETECTOR_CHAIN_CONTRIBUTE,
+      consensusReachedMs: env.CRON_DETECTOR_CHAIN_CONSENSUSREACHED,
+      revealMs: env.CRON_DETECTOR_CHAIN_REVEAL,
+      contributeAndFinalizeMs: env.CRON_DETECTOR_CHAIN_CONTRIBUTEANDFINALIZE,
+      finalizeMs: env.CRON_DETECTOR_CHAIN_FINALIZE,
+      finalDeadlineMs: env.CRON_DETECTOR_CHAIN_FINALDEADLINE,
+      revealTimeoutMs: env.REVEAL_TIMEOUT_PERIOD,
+      resultUploadTimeoutMs: env.CRON_DETECTOR_TIMEOUT_RESULTUPLOAD,
+    };
+  }
+
+  isActuatorExposed(endpoint: string): boolean {
+    return this.server.actuators.includes('*') || this.server.actuators.includes(endpoint);
+  }
+}
+
+function mongoSettings(env: Environment): AppConfig['mongo'] {
+  if (env.MONGO_URL) {
+    const url = new URL(env.MONGO_URL);
+    const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'iexec';
+    return { url: env.MONGO_URL, database, connectTimeoutMs: env.MONGO_CONNECT_TIMEOUT };
+  }
+  return {
+    url: `mongodb://${env.MONGO_HOST}:${env.MONGO_PORT}/iexec?directConnection=true`,
+    database: 'iexec',
+    connectTimeoutMs: env.MONGO_CONNECT_TIMEOUT,
+  };
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfig } from '../config/app-config.js';
+import { MigrationsService } from './migrations.service.js';
+
+/** The MongoDB connection (database `iexec` unless MONGO_URL names another) and the migrations. */
+@Module({
+  imports: [
+    MongooseModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        uri: config.mongo.url,
+        dbName: config.mongo.database,
+        autoIndex: true,
+        autoCreate: true,
+        serverSelectionTimeoutMS: config.mongo.connectTimeoutMs,
+        // The driver already waits serverSelectionTimeoutMS; one attempt keeps the bound exact.
+        retryAttempts: 0,
+      }),
+    }),
+  ],
+  providers: [MigrationsService],
+})
+export class DatabaseModule {}

@@ -1,0 +1,71 @@
+import { statfs } from 'node:fs/promises';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import type { Connection } from 'mongoose';
+import { HealthContributors } from './health-contributors.js';
+import { ComponentHealth } from './health-status.js';
+
+const DISK_THRESHOLD_BYTES = 10 * 1024 * 1024;
+const MONGO_CHECK_TIMEOUT_MS = 2000;
+
+function toComponent(result: HealthIndicatorResult): ComponentHealth {
+  const [{ status, ...details }] = Object.values(result);
+  return {
+    status: status === 'up' ? 'UP' : 'DOWN',
+    ...(Object.keys(details).length > 0 ? { details } : {}),
+  };
+}
+
+/** The `mongo`, `diskSpace` and `ping` components of `/actuator/health`. */
+@Injectable()
+export class CoreHealthIndicators implements OnModuleInit {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly contributors: HealthContributors,
+    @InjectConnection() private readonly connection: Connection,
+  ) {}
+
+  onModuleInit(): void {
+    this.contributors.register('mongo', () => this.mongo());
+    this.contributors.register('diskSpace', () => this.diskSpace());
+    this.contributors.register('ping', () => toComponent(this.indicators.check('ping').up()));
+  }
+
+  async mongo(): Promise<ComponentHealth> {
+    const session = this.indicators.check('mongo');
+    try {
+      const db = this.connection.db;
+      if (!db || this.connection.readyState !== 1)
+        return toComponent(session.down({ error: 'not connected' }));
+      const hello = await Promise.race([
+        db.admin().command({ hello: 1 }),
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`no answer within ${MONGO_CHECK_TIMEOUT_MS} ms`)),
+            MONGO_CHECK_TIMEOUT_MS,
+          ).unref(),
+        ),
+      ]);
+      return toComponent(session.up({ maxWireVersion: hello.maxWireVersion }));
+    } catch (error) {
+      return toComponent(session.down({ error: (error as Error).message }));
+    }
+  }
+
+  async diskSpace(): Promise<ComponentHealth> {
+    const session = this.indicators.check('diskSpace');
+    const path = process.cwd();
+    try {
+      const s = await statfs(path);
+      const total = s.blocks * s.bsize;
+      const free = s.bavail * s.bsize;
+      const details = { total, free, threshold: DISK_THRESHOLD_BYTES, path, exists: true };
+      return toComponent(
+        free >= DISK_THRESHOLD_BYTES ? session.up(details) : session.down(details),
+      );
+    } catch (error) {
+      return toComponent(session.down({ path, exists: false, error: (error as Error).message }));
+    }
+  }
+}

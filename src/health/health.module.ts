@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ActuatorController, VersionController } from './actuator.controller.js';
+import { CoreHealthIndicators } from './core-health.indicators.js';
+import { HealthContributors } from './health-contributors.js';
+
+@Global()
+@Module({
+  imports: [TerminusModule],
+  controllers: [ActuatorController, VersionController],
+  providers: [HealthContributors, CoreHealthIndicators],
+  exports: [HealthContributors],
+})
+export class HealthModule {}

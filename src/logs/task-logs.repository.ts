@@ -1,0 +1,52 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { isDuplicateKeyError } from '../common/mongo-errors.js';
+import { ComputeLogs } from '../replicate/replicates-list.schema.js';
+import { TASK_LOGS_JAVA_CLASS, TaskLogs } from './task-logs.schema.js';
+
+export type TaskLogsRecord = TaskLogs & { _id: Types.ObjectId };
+
+/** The only place that queries `taskLogs`. */
+@Injectable()
+export class TaskLogsRepository implements OnModuleInit {
+  constructor(@InjectModel(TaskLogs.name) private readonly model: Model<TaskLogs>) {}
+
+  /** Creates the collection and its indexes before the application serves anything. */
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
+
+  findByChainTaskId(chainTaskId: string): Promise<TaskLogsRecord | null> {
+    return this.model.findOne({ chainTaskId }).lean<TaskLogsRecord>().exec();
+  }
+
+  /**
+   * Adds the logs of one worker unless that worker already has an entry (first logs win).
+   * Returns true when stored.
+   */
+  async addComputeLogs(chainTaskId: string, logs: ComputeLogs): Promise<boolean> {
+    try {
+      await this.model.collection.updateOne(
+        { chainTaskId },
+        { $setOnInsert: { _class: TASK_LOGS_JAVA_CLASS, version: 0, computeLogsList: [] } },
+        { upsert: true },
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // a concurrent upsert created it
+    }
+    const result = await this.model
+      .updateOne(
+        { chainTaskId, 'computeLogsList.walletAddress': { $ne: logs.walletAddress } },
+        { $push: { computeLogsList: logs }, $inc: { version: 1 } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  async deleteByChainTaskIds(chainTaskIds: readonly string[]): Promise<number> {
+    if (chainTaskIds.length === 0) return 0;
+    const result = await this.model.deleteMany({ chainTaskId: { $in: chainTaskIds } }).exec();
+    return result.deletedCount;
+  }
+}

@@ -1,0 +1,118 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { duplicateIndexes } from '../common/mongo-errors.js';
+import { TaskStatus } from './task-status.js';
+import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
+
+export type TaskRecord = Task & { _id: Types.ObjectId };
+
+/** Fields a status transition may set besides the status itself. */
+export type TaskFieldUpdate = Partial<
+  Pick<
+    Task,
+    | 'uploadingWorkerWalletAddress'
+    | 'consensus'
+    | 'consensusReachedBlockNumber'
+    | 'revealDeadline'
+    | 'resultLink'
+    | 'chainCallbackData'
+    | 'enclaveChallenge'
+    | 'smsUrl'
+    | 'initializationBlockNumber'
+  >
+>;
+
+/** The only place that queries the `task` collection. */
+@Injectable()
+export class TaskRepository implements OnModuleInit {
+  constructor(@InjectModel(Task.name) private readonly model: Model<Task>) {}
+
+  /** Creates the collection and its indexes before the application serves anything. */
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
+
+  /**
+   * Inserts tasks in one unordered bulk write; duplicates (same chainTaskId or same deal/index)
+   * are skipped. Returns the chainTaskIds actually inserted.
+   */
+  async insertMany(tasks: Task[]): Promise<string[]> {
+    if (tasks.length === 0) return [];
+    const docs = tasks.map((t) => ({ _class: TASK_JAVA_CLASS, ...t, version: 0 }));
+    try {
+      await this.model.collection.insertMany(docs, { ordered: false });
+      return tasks.map((t) => t.chainTaskId);
+    } catch (error) {
+      const rejected = duplicateIndexes(error);
+      return tasks.filter((_, i) => !rejected.has(i)).map((t) => t.chainTaskId);
+    }
+  }
+
+  findByChainTaskId(chainTaskId: string): Promise<TaskRecord | null> {
+    return this.model.findOne({ chainTaskId }).lean<TaskRecord>().exec();
+  }
+
+  findByChainTaskIds(chainTaskIds: readonly string[]): Promise<TaskRecord[]> {
+    return this.model
+      .find({ chainTaskId: { $in: chainTaskIds } })
+      .lean<TaskRecord[]>()
+      .exec();
+  }
+
+  findByStatus(statuses: readonly TaskStatus[]): Promise<TaskRecord[]> {
+    return this.model
+      .find({ currentStatus: { $in: statuses } })
+      .lean<TaskRecord[]>()
+      .exec();
+  }
+
+  findByDeal(chainDealId: string): Promise<TaskRecord[]> {
+    return this.model.find({ chainDealId }).sort({ taskIndex: 1 }).lean<TaskRecord[]>().exec();
+  }
+
+  /**
+   * Compare-and-set of the status: applies only if the task is still in `expected`. Appends
+   * `changes` to the history in one write and sets `currentStatus` to the last of them.
+   */
+  async updateStatus(
+    chainTaskId: string,
+    expected: TaskStatus,
+    changes: TaskStatusChange[],
+    fields: TaskFieldUpdate = {},
+  ): Promise<boolean> {
+    if (changes.length === 0) throw new Error('updateStatus needs at least one status change');
+    const result = await this.model
+      .updateOne(
+        { chainTaskId, currentStatus: expected },
+        {
+          $set: { ...fields, currentStatus: changes[changes.length - 1].status },
+          $push: { dateStatusList: { $each: changes } },
+          $inc: { version: 1 },
+        },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** Sets fields on a task still in `expected` status (no status change). */
+  async updateFields(
+    chainTaskId: string,
+    expected: TaskStatus,
+    fields: TaskFieldUpdate,
+  ): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ chainTaskId, currentStatus: expected }, { $set: fields, $inc: { version: 1 } })
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  async countByStatus(): Promise<Map<TaskStatus, number>> {
+    const rows = await this.model
+      .aggregate<{ _id: TaskStatus; count: number }>([
+        { $group: { _id: '$currentStatus', count: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id, r.count]));
+  }
+}

@@ -1,0 +1,333 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { AppConfigModule } from '../../../src/config/config.module.js';
+import { DatabaseModule } from '../../../src/database/database.module.js';
+import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
+import { DealWatcherModule } from '../../../src/deal-watcher/deal-watcher.module.js';
+import { LogsPurgeModule } from '../../../src/logs/logs-purge.module.js';
+import { TaskLogsRepository } from '../../../src/logs/task-logs.repository.js';
+import {
+  ReplicateStatus,
+  ReplicateStatusModifier,
+} from '../../../src/replicate/replicate-status.js';
+import { ReplicateModule } from '../../../src/replicate/replicate.module.js';
+import { ReplicatesListRepository } from '../../../src/replicate/replicates-list.repository.js';
+import { TaskStatus } from '../../../src/task/task-status.js';
+import { TaskModule } from '../../../src/task/task.module.js';
+import { TaskRepository } from '../../../src/task/task.repository.js';
+import { Task } from '../../../src/task/task.schema.js';
+import { WorkerModule } from '../../../src/worker/worker.module.js';
+import { WorkerRepository } from '../../../src/worker/worker.repository.js';
+import { testConfig } from '../../support/config.js';
+import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
+
+const DEAL = '0xd82223e5feff6720792ffed1665e980da95e5d32b177332013eaba8edc07f31c';
+const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
+
+function newTask(i: number, deal = DEAL): Task {
+  const now = new Date();
+  return {
+    chainTaskId: taskId(i),
+    chainDealId: deal,
+    taskIndex: i,
+    dealBlockNumber: 10,
+    maxExecutionTime: 300000,
+    tag: `0x${'0'.repeat(64)}`,
+    dappType: 'DOCKER',
+    dappName: 'docker.io/iexechub/app:1.0',
+    commandLine: 'hello',
+    initializationBlockNumber: 0,
+    currentStatus: TaskStatus.RECEIVED,
+    trust: 1,
+    numWorkersNeeded: 0,
+    consensusReachedBlockNumber: 0,
+    contributionDeadline: new Date(now.getTime() + 60000),
+    finalDeadline: new Date(now.getTime() + 120000),
+    dateStatusList: [{ date: now, status: TaskStatus.RECEIVED }],
+    version: 0,
+  };
+}
+
+describe('repositories against the Mongo-wire server', () => {
+  const url = isolatedMongoUrl('repos');
+  let moduleRef: TestingModule;
+  let connection: Connection;
+
+  beforeAll(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        AppConfigModule.forRoot(testConfig({ MONGO_URL: url })),
+        DatabaseModule,
+        TaskModule,
+        ReplicateModule,
+        WorkerModule,
+        LogsPurgeModule,
+        DealWatcherModule,
+      ],
+    }).compile();
+    await moduleRef.init();
+    connection = moduleRef.get(getConnectionToken());
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await dropDatabase(url);
+  });
+
+  describe('task', () => {
+    const repo = () => moduleRef.get(TaskRepository);
+
+    it('creates the Java indexes', async () => {
+      const indexes = await connection.collection('task').indexes();
+      const byName = Object.fromEntries(indexes.map((i) => [i.name, i]));
+      expect(byName['chainTaskId_1']).toMatchObject({ key: { chainTaskId: 1 }, unique: true });
+      expect(byName['currentStatus_1']).toMatchObject({ key: { currentStatus: 1 } });
+      expect(byName['unique_deal_idx']).toMatchObject({
+        key: { chainDealId: 1, taskIndex: 1 },
+        unique: true,
+      });
+    });
+
+    it('round-trips a task with the Java field names', async () => {
+      expect(await repo().insertMany([newTask(1)])).toEqual([taskId(1)]);
+      const raw = await connection.collection('task').findOne({ chainTaskId: taskId(1) });
+      expect(raw).toMatchObject({
+        _class: 'com.iexec.core.task.Task',
+        version: 0,
+        chainDealId: DEAL,
+        taskIndex: 1,
+        currentStatus: 'RECEIVED',
+        dappType: 'DOCKER',
+      });
+      expect(raw?.contributionDeadline).toBeInstanceOf(Date);
+      const read = await repo().findByChainTaskId(taskId(1));
+      expect(read?.dateStatusList.map((s) => s.status)).toEqual([TaskStatus.RECEIVED]);
+    });
+
+    it('skips duplicates of chainTaskId and of (deal, index) in a bulk insert', async () => {
+      const sameIndexOtherId = { ...newTask(2), chainTaskId: taskId(999), taskIndex: 1 };
+      const inserted = await repo().insertMany([
+        newTask(1),
+        newTask(2),
+        sameIndexOtherId,
+        newTask(3),
+      ]);
+      expect(inserted).toEqual([taskId(2), taskId(3)]);
+      expect(await connection.collection('task').countDocuments()).toBe(3);
+    });
+
+    it('rejects a duplicate chainTaskId at the database level', async () => {
+      await expect(
+        connection.collection('task').insertOne({ ...newTask(1), taskIndex: 77 }),
+      ).rejects.toMatchObject({
+        code: 11000,
+      });
+    });
+
+    it('updates the status only from the expected status, appending the history in one write', async () => {
+      const repository = repo();
+      const now = new Date();
+      expect(
+        await repository.updateStatus(taskId(2), TaskStatus.INITIALIZED, [
+          { date: now, status: TaskStatus.RUNNING },
+        ]),
+      ).toBe(false);
+      expect(
+        await repository.updateStatus(
+          taskId(2),
+          TaskStatus.RECEIVED,
+          [
+            { date: now, status: TaskStatus.FINAL_DEADLINE_REACHED },
+            { date: now, status: TaskStatus.FAILED },
+          ],
+          { smsUrl: 'http://sms' },
+        ),
+      ).toBe(true);
+      const task = await repository.findByChainTaskId(taskId(2));
+      expect(task?.currentStatus).toBe(TaskStatus.FAILED);
+      expect(task?.smsUrl).toBe('http://sms');
+      expect(task?.version).toBe(1);
+      expect(task?.dateStatusList.map((s) => s.status)).toEqual([
+        TaskStatus.RECEIVED,
+        TaskStatus.FINAL_DEADLINE_REACHED,
+        TaskStatus.FAILED,
+      ]);
+    });
+
+    it('counts tasks per status', async () => {
+      const counts = await repo().countByStatus();
+      expect(counts.get(TaskStatus.RECEIVED)).toBe(2);
+      expect(counts.get(TaskStatus.FAILED)).toBe(1);
+    });
+  });
+
+  describe('replicatesList', () => {
+    const repo = () => moduleRef.get(ReplicatesListRepository);
+
+    it('creates one list per task (unique chainTaskId)', async () => {
+      expect(await repo().createEmpty(taskId(1))).toBe(true);
+      expect(await repo().createEmpty(taskId(1))).toBe(false);
+    });
+
+    it('adds replicates and appends statuses with an optimistic version check', async () => {
+      const repository = repo();
+      const created = {
+        status: ReplicateStatus.CREATED,
+        modifier: ReplicateStatusModifier.POOL_MANAGER,
+        date: new Date(),
+      };
+      const replicate = (wallet: string) => ({
+        walletAddress: wallet,
+        chainTaskId: taskId(1),
+        statusUpdateList: [created],
+        contributionHash: '',
+        workerWeight: 2,
+        appComputeLogsPresent: false,
+      });
+      expect(await repository.addReplicate(taskId(1), 0, replicate('0xaa'))).toBe(true);
+      expect(await repository.addReplicate(taskId(1), 0, replicate('0xbb'))).toBe(false); // stale version
+      expect(await repository.addReplicate(taskId(1), 1, replicate('0xbb'))).toBe(true);
+      const update = {
+        status: ReplicateStatus.STARTING,
+        modifier: ReplicateStatusModifier.WORKER,
+        date: new Date(),
+      };
+      expect(
+        await repository.appendStatusUpdates(taskId(1), 2, 1, [update], { workerWeight: 5 }),
+      ).toBe(true);
+      expect(await repository.appendStatusUpdates(taskId(1), 2, 1, [update])).toBe(false);
+      const list = await repository.findByChainTaskId(taskId(1));
+      expect(list?.version).toBe(3);
+      expect(list?.replicates.map((r) => r.walletAddress)).toEqual(['0xaa', '0xbb']);
+      expect(list?.replicates[1].statusUpdateList.map((s) => s.status)).toEqual([
+        ReplicateStatus.CREATED,
+        ReplicateStatus.STARTING,
+      ]);
+      expect(list?.replicates[1].workerWeight).toBe(5);
+      expect(list?.replicates[0].statusUpdateList).toHaveLength(1);
+    });
+  });
+
+  describe('worker', () => {
+    const repo = () => moduleRef.get(WorkerRepository);
+    const registration = {
+      name: 'w1',
+      walletAddress: '0x1111111111111111111111111111111111111111',
+      os: 'Linux',
+      cpu: 'amd64',
+      cpuNb: 4,
+      maxNbTasks: 4,
+      memorySize: 16,
+      teeEnabled: false,
+      gpuEnabled: false,
+    };
+
+    it('registers, keeps id and task lists on re-registration, and clears persisted liveness', async () => {
+      const repository = repo();
+      const first = await repository.upsertRegistration(registration);
+      await repository.addTask(registration.walletAddress, taskId(1));
+      await repository.saveLastAliveDates(new Map([[registration.walletAddress, new Date()]]));
+      const second = await repository.upsertRegistration({
+        ...registration,
+        cpuNb: 8,
+        maxNbTasks: 8,
+      });
+      expect(second._id.toString()).toBe(first._id.toString());
+      expect(second.cpuNb).toBe(8);
+      expect(second.participatingChainTaskIds).toEqual([taskId(1)]);
+      expect(second.computingChainTaskIds).toEqual([taskId(1)]);
+      expect(second.lastAliveDate).toBeUndefined();
+    });
+
+    it('rejects a second document for the same wallet (unique walletAddress)', async () => {
+      await expect(
+        connection.collection('worker').insertOne({ walletAddress: registration.walletAddress }),
+      ).rejects.toMatchObject({ code: 11000 });
+    });
+
+    it('removes task ids from the lists', async () => {
+      const repository = repo();
+      await repository.removeComputingTask(registration.walletAddress, taskId(1));
+      let worker = await repository.findByWalletAddress(registration.walletAddress);
+      expect(worker?.computingChainTaskIds).toEqual([]);
+      expect(worker?.participatingChainTaskIds).toEqual([taskId(1)]);
+      await repository.removeTask(registration.walletAddress, taskId(1));
+      worker = await repository.findByWalletAddress(registration.walletAddress);
+      expect(worker?.participatingChainTaskIds).toEqual([]);
+    });
+  });
+
+  describe('taskLogs', () => {
+    const repo = () => moduleRef.get(TaskLogsRepository);
+
+    it('stores the first logs of each wallet and ignores a second submission', async () => {
+      const repository = repo();
+      expect(
+        await repository.addComputeLogs(taskId(1), {
+          walletAddress: '0xaa',
+          stdout: 'out',
+          stderr: 'err',
+        }),
+      ).toBe(true);
+      expect(
+        await repository.addComputeLogs(taskId(1), { walletAddress: '0xaa', stdout: 'again' }),
+      ).toBe(false);
+      expect(
+        await repository.addComputeLogs(taskId(1), { walletAddress: '0xbb', stdout: 'b' }),
+      ).toBe(true);
+      const logs = await repository.findByChainTaskId(taskId(1));
+      expect(logs?.computeLogsList).toEqual([
+        { walletAddress: '0xaa', stdout: 'out', stderr: 'err' },
+        { walletAddress: '0xbb', stdout: 'b' },
+      ]);
+    });
+
+    it('rejects a second document for the same task (unique chainTaskId)', async () => {
+      await expect(
+        connection.collection('taskLogs').insertOne({ chainTaskId: taskId(1) }),
+      ).rejects.toMatchObject({
+        code: 11000,
+      });
+    });
+
+    it('deletes by task ids, unknown ids being a no-op', async () => {
+      expect(await repo().deleteByChainTaskIds([taskId(424242)])).toBe(0);
+      expect(await repo().deleteByChainTaskIds([taskId(1)])).toBe(1);
+      expect(await repo().findByChainTaskId(taskId(1))).toBeNull();
+    });
+  });
+
+  describe('configuration and replayConfiguration', () => {
+    const repo = () => moduleRef.get(BlockCursorRepository);
+
+    it('creates the cursors with the start block when absent, then the stored value wins', async () => {
+      const repository = repo();
+      expect(await repository.getLastSeenBlockWithDeal(42n)).toBe(42n);
+      expect(await repository.getLastSeenBlockWithDeal(7n)).toBe(42n);
+      expect(await repository.getReplayFromBlock(42n)).toBe(42n);
+      const raw = await connection.collection('configuration').findOne();
+      expect(raw).toMatchObject({
+        _class: 'com.iexec.core.configuration.Configuration',
+        lastSeenBlockWithDeal: '42',
+      });
+    });
+
+    it('moves the deal cursor forward only (unless explicitly allowed)', async () => {
+      const repository = repo();
+      await repository.setLastSeenBlockWithDeal(100n);
+      await repository.setLastSeenBlockWithDeal(50n);
+      expect(await repository.getLastSeenBlockWithDeal(0n)).toBe(100n);
+      await repository.setLastSeenBlockWithDeal(10n, true);
+      expect(await repository.getLastSeenBlockWithDeal(0n)).toBe(10n);
+      await repository.setReplayFromBlock(99n);
+      expect(await repository.getReplayFromBlock(0n)).toBe(99n);
+      expect(await connection.collection('configuration').countDocuments()).toBe(1);
+    });
+
+    it('applies the start block again once the document is deleted', async () => {
+      await connection.collection('configuration').deleteMany({});
+      expect(await repo().getLastSeenBlockWithDeal(5n)).toBe(5n);
+    });
+  });
+});

@@ -1,0 +1,5 @@
+import mongoGlobalTeardown from './mongo.global-teardown.js';
+
+export default async function e2eGlobalTeardown() {
+  await mongoGlobalTeardown();
+}
