@@ -49,6 +49,5 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.enableCors({ origin: '*', methods: ['GET', 'HEAD', 'POST'], maxAge: 1800 });
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
   return app;
 }

@@ -17,7 +17,21 @@ async function main(): Promise<void> {
   const started = performance.now();
   const app = await createApp(config);
   await app.listen(config.server.port, '0.0.0.0');
-  new Logger('Bootstrap').log(
+  const logger = new Logger('Bootstrap');
+  // Graceful stop: stop accepting, let in-flight requests finish, stop jobs, close MongoDB.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal} received, shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+  logger.log(
     `iExec Core Scheduler listening on port ${config.server.port} (ready in ${Math.round(performance.now() - started)} ms)`,
   );
 }

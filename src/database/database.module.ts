@@ -3,6 +3,10 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../config/app-config.js';
 import { MigrationsService } from './migrations.service.js';
 
+function redactCredentials(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
 /** The MongoDB connection (database `iexec` unless MONGO_URL names another) and the migrations. */
 @Module({
   imports: [
@@ -16,6 +20,10 @@ import { MigrationsService } from './migrations.service.js';
         serverSelectionTimeoutMS: config.mongo.connectTimeoutMs,
         // The driver already waits serverSelectionTimeoutMS; one attempt keeps the bound exact.
         retryAttempts: 0,
+        connectionErrorFactory: (error: Error) =>
+          new Error(
+            `MongoDB unreachable at ${redactCredentials(config.mongo.url)} after ${config.mongo.connectTimeoutMs} ms (${error.message})`,
+          ),
       }),
     }),
   ],
