@@ -49,6 +49,7 @@ export class AppConfig {
     gasPriceCap: bigint;
     healthPollingIntervalInBlocks: number;
     outOfServiceThreshold: number;
+    maxBlockAgeMs: number;
     writer: ChainWriterMode;
     /** Set when chain id, hub and block time are all given locally (no Config Server call). */
     override?: ChainConfigOverride;
@@ -119,6 +120,7 @@ export class AppConfig {
       gasPriceCap: env.IEXEC_GAS_PRICE_CAP,
       healthPollingIntervalInBlocks: env.IEXEC_CHAIN_HEALTH_POLLING_INTERVAL_IN_BLOCKS,
       outOfServiceThreshold: env.IEXEC_CHAIN_HEALTH_OUT_OF_SERVICE_THRESHOLD,
+      maxBlockAgeMs: env.IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE,
       writer: env.IEXEC_CHAIN_WRITER as ChainWriterMode,
       override:
         chainId !== undefined && hubAddress && blockTimeMs !== undefined

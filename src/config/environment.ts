@@ -300,6 +300,17 @@ export class Environment {
   @EnvVar({
     group: G.chain,
     kind: 'int',
+    default: '300000',
+    extension: true,
+    description:
+      'Out of service when the latest block is older than this (ms); 0 disables the check (for automine dev chains).',
+  })
+  @IsNonNegativeInt('a number of milliseconds (integer >= 0)')
+  IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE!: number;
+
+  @EnvVar({
+    group: G.chain,
+    kind: 'int',
     default: '',
     extension: true,
     description:

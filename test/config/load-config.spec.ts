@@ -115,6 +115,7 @@ const CASES: Case[] = [
     5,
   ],
   ['IEXEC_CHAIN_HEALTH_OUT_OF_SERVICE_THRESHOLD', '2', (c) => c.chain.outOfServiceThreshold, 4, 2],
+  ['IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE', '0', (c) => c.chain.maxBlockAgeMs, 300000, 0],
   ['IEXEC_CHAIN_ID', '31337', (c) => c.chain.partialOverride.chainId, undefined, 31337],
   ['IEXEC_HUB_ADDRESS', ADDRESS, (c) => c.chain.partialOverride.hubAddress, undefined, ADDRESS],
   ['IEXEC_BLOCK_TIME', 'PT0.5S', (c) => c.chain.partialOverride.blockTimeMs, undefined, 500],

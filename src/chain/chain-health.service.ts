@@ -1,0 +1,95 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { JobScheduler } from '../common/jobs/job-scheduler.js';
+import { HealthContributors } from '../health/health-contributors.js';
+import { ComponentHealth } from '../health/health-status.js';
+import { ChainContext } from './chain-context.js';
+import { applyChainCheck, ChainCheck, ChainHealthState, INITIAL_CHAIN_HEALTH, isoDuration } from './chain-health.js';
+import { PocoReader } from './poco-reader.js';
+
+export type ChainConnectionListener = (connected: boolean) => void;
+
+const JOB = 'chain-health';
+
+/**
+ * Polls the latest block every IEXEC_CHAIN_HEALTH_POLLING_INTERVAL_IN_BLOCKS block times. The
+ * scheduler starts out of service and stays so until a check succeeds; while out of service the
+ * worker endpoints answer 503 and no transaction is sent.
+ */
+@Injectable()
+export class ChainHealthService implements OnModuleInit {
+  private readonly logger = new Logger(ChainHealthService.name);
+  private state: ChainHealthState = INITIAL_CHAIN_HEALTH;
+  private readonly listeners: ChainConnectionListener[] = [];
+  readonly pollingIntervalMs: number;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly context: ChainContext,
+    private readonly reader: PocoReader,
+    private readonly jobs: JobScheduler,
+    private readonly health: HealthContributors,
+  ) {
+    this.pollingIntervalMs = Math.max(100, context.chainConfig.blockTimeMs * config.chain.healthPollingIntervalInBlocks);
+  }
+
+  onModuleInit(): void {
+    this.health.register('blockchainConnection', () => this.component());
+    this.jobs.register(JOB, this.pollingIntervalMs, () => this.check(), { runAtStart: true });
+  }
+
+  isOutOfService(): boolean {
+    return this.state.outOfService;
+  }
+
+  latestKnownBlock(): bigint | undefined {
+    return this.state.latestBlock;
+  }
+
+  /** Called with `true` when the chain comes back, `false` when the scheduler goes out of service. */
+  onConnectionChange(listener: ChainConnectionListener): void {
+    this.listeners.push(listener);
+  }
+
+  async check(): Promise<void> {
+    const block = await this.reader.latestBlock();
+    const check: ChainCheck = block
+      ? { ok: true, blockNumber: block.number, blockTimestamp: new Date(Number(block.timestamp) * 1000) }
+      : { ok: false, error: `no answer from ${this.config.chain.nodeUrl}` };
+    const { state, changed } = applyChainCheck(this.state, check, {
+      threshold: this.config.chain.outOfServiceThreshold,
+      maxBlockAgeMs: this.config.chain.maxBlockAgeMs,
+      now: new Date(),
+    });
+    this.state = state;
+    if (state.consecutiveFailures > 0) {
+      const level = state.outOfService ? 'error' : 'warn';
+      this.logger[level](`Chain check failed (${state.consecutiveFailures} in a row): ${state.lastError}`);
+    }
+    if (changed === 'connected') {
+      this.logger.log(`Chain reachable (block ${state.latestBlock}): back in service`);
+      this.listeners.forEach((l) => l(true));
+    } else if (changed === 'disconnected') {
+      this.logger.error(`Chain unreachable ${state.consecutiveFailures} times in a row: OUT_OF_SERVICE`);
+      this.listeners.forEach((l) => l(false));
+    }
+  }
+
+  component(): ComponentHealth {
+    const s = this.state;
+    return {
+      status: s.outOfService ? 'OUT_OF_SERVICE' : 'UP',
+      details: {
+        consecutiveFailures: s.consecutiveFailures,
+        pollingInterval: isoDuration(this.pollingIntervalMs),
+        outOfServiceThreshold: this.config.chain.outOfServiceThreshold,
+        ...(s.firstFailure ? { firstFailure: s.firstFailure.toISOString().replace('Z', '') } : {}),
+        ...(s.latestBlock !== undefined ? { latestBlock: Number(s.latestBlock) } : {}),
+        ...(s.latestBlockTimestamp ? { latestBlockTimestamp: s.latestBlockTimestamp.toISOString() } : {}),
+        ...(s.everSucceeded ? {} : { waitingForFirstCheck: true }),
+        ...(s.lastError && s.consecutiveFailures > 0 ? { lastError: s.lastError } : {}),
+        chainId: this.context.chainConfig.chainId,
+      },
+    };
+  }
+}

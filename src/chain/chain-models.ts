@@ -1,0 +1,83 @@
+import type { Hex } from 'viem';
+import { ChainContributionStatus, ChainTaskStatus } from './chain-status.js';
+
+/** A PoCo task as read through `viewTaskABILegacy`; times in ms since epoch. */
+export interface ChainTask {
+  chainTaskId: Hex;
+  status: ChainTaskStatus;
+  dealid: Hex;
+  idx: number;
+  /** Category work-clock reference, ms. */
+  maxExecutionTime: number;
+  contributionDeadline: number;
+  revealDeadline: number;
+  finalDeadline: number;
+  consensusValue: Hex;
+  revealCounter: number;
+  winnerCounter: number;
+  contributors: string[];
+  results: Hex;
+}
+
+export interface ChainContribution {
+  status: ChainContributionStatus;
+  resultHash: Hex;
+  resultSeal: Hex;
+  enclaveChallenge: string;
+}
+
+export interface ChainCategory {
+  id: number;
+  name: string;
+  description: string;
+  /** workClockTimeRef × 1000 */
+  maxExecutionTime: number;
+}
+
+export interface ChainApp {
+  address: string;
+  name: string;
+  type: string;
+  /** The app multiaddr bytes decoded as text: the Docker image. */
+  uri: string;
+  checksum: Hex;
+  /** Parsed m_appMREnclave, undefined for a standard app. */
+  enclaveConfiguration?: Record<string, unknown>;
+}
+
+export interface ChainDataset {
+  address: string;
+  owner: string;
+  name: string;
+  uri: string;
+  checksum: Hex;
+}
+
+export interface ChainDeal {
+  chainDealId: Hex;
+  app: { pointer: string; owner: string; price: bigint };
+  dataset: { pointer: string; owner: string; price: bigint };
+  workerpool: { pointer: string; owner: string; price: bigint };
+  trust: bigint;
+  category: ChainCategory;
+  tag: Hex;
+  requester: string;
+  beneficiary: string;
+  callback: string;
+  params: string;
+  /** seconds */
+  startTime: number;
+  botFirst: number;
+  botSize: number;
+  workerStake: bigint;
+  schedulerRewardRatio: bigint;
+  chainApp?: ChainApp;
+  chainDataset?: ChainDataset;
+}
+
+export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+export const ZERO_BYTES32: Hex = `0x${'0'.repeat(64)}`;
+
+export function isNonZeroAddress(address: string | undefined | null): boolean {
+  return !!address && address !== '' && address.toLowerCase() !== ZERO_ADDRESS;
+}

@@ -1,0 +1,34 @@
+import { replacementGasPrice, schedulerGasPrice } from '../../src/chain/writer/gas-price.js';
+import { finalizeCallbackBytes, finalizeResultsBytes } from '../../src/chain/writer/chain-writer.js';
+
+describe('scheduler gas price', () => {
+  const cap = 22_000_000_000n;
+  it('multiplies the network price', () => {
+    expect(schedulerGasPrice(1_000_000_000n, 1.3, cap)).toBe(1_300_000_000n);
+    expect(schedulerGasPrice(1_000_000_000n, 1, cap)).toBe(1_000_000_000n);
+  });
+  it('caps it', () => {
+    expect(schedulerGasPrice(20_000_000_000n, 2, cap)).toBe(cap);
+  });
+  it('uses the cap when the network price is unknown or zero', () => {
+    expect(schedulerGasPrice(undefined, 1, cap)).toBe(cap);
+    expect(schedulerGasPrice(0n, 1.5, cap)).toBe(cap);
+  });
+  it('bumps a replacement by at least 12.5 % and never above the cap', () => {
+    expect(replacementGasPrice(1_000_000_000n, cap)).toBe(1_125_000_001n);
+    expect(replacementGasPrice(21_000_000_000n, cap)).toBe(cap);
+    expect(replacementGasPrice(cap, cap)).toBeUndefined();
+  });
+});
+
+describe('finalize arguments', () => {
+  it('encodes the result link as UTF-8 bytes', () => {
+    expect(finalizeResultsBytes('/ipfs/Qm')).toBe('0x2f697066732f516d');
+    expect(finalizeResultsBytes(undefined)).toBe('0x');
+  });
+  it('hex-decodes callback data', () => {
+    expect(finalizeCallbackBytes('0xABcd')).toBe('0xabcd');
+    expect(finalizeCallbackBytes('')).toBe('0x');
+    expect(() => finalizeCallbackBytes('0xzz')).toThrow(/not hex/);
+  });
+});
