@@ -1,0 +1,56 @@
+import {
+  isTeeTag,
+  TEE_GRAMINE_ONLY_TAG,
+  TEE_SCONE_ONLY_TAG,
+  teeFrameworkOfTag,
+} from '../../src/chain/tee-tag.js';
+
+const tag = (lastHexDigit: string, prefix = '0'.repeat(63)) => `0x${prefix}${lastHexDigit}`;
+
+describe('teeFrameworkOfTag (task-lifecycle.md §10)', () => {
+  it('reads the constants', () => {
+    expect(TEE_SCONE_ONLY_TAG).toBe(
+      '0x0000000000000000000000000000000000000000000000000000000000000003',
+    );
+    expect(TEE_GRAMINE_ONLY_TAG).toBe(
+      '0x0000000000000000000000000000000000000000000000000000000000000005',
+    );
+    expect(teeFrameworkOfTag(TEE_SCONE_ONLY_TAG)).toBe('SCONE');
+    expect(teeFrameworkOfTag(TEE_GRAMINE_ONLY_TAG)).toBe('GRAMINE');
+  });
+
+  it('uses the low nibble only: other bits of the tag do not matter', () => {
+    expect(teeFrameworkOfTag(tag('3', 'f'.repeat(62) + '1'))).toBe('SCONE');
+    expect(teeFrameworkOfTag(tag('5', 'a'.repeat(62) + 'f'))).toBe('GRAMINE');
+    expect(teeFrameworkOfTag(`0x${'0'.repeat(60)}0103`)).toBe('SCONE');
+  });
+
+  it.each(['0', '1', '2', '4', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'])(
+    'low nibble 0x%s is not TEE',
+    (digit) => {
+      expect(teeFrameworkOfTag(tag(digit))).toBeUndefined();
+      expect(isTeeTag(tag(digit))).toBe(false);
+    },
+  );
+
+  it('treats 0b0111 (both bit patterns set) as neither framework', () => {
+    expect(teeFrameworkOfTag(tag('7'))).toBeUndefined();
+  });
+
+  it('is case-insensitive and tolerates short tags', () => {
+    expect(teeFrameworkOfTag(`0x${'0'.repeat(62)}F3`)).toBe('SCONE');
+    expect(teeFrameworkOfTag('0x5')).toBe('GRAMINE');
+  });
+
+  it('answers not TEE for empty or missing tags', () => {
+    for (const t of ['', '0x', null, undefined]) {
+      expect(teeFrameworkOfTag(t)).toBeUndefined();
+      expect(isTeeTag(t)).toBe(false);
+    }
+  });
+
+  it('isTeeTag is true for both frameworks', () => {
+    expect(isTeeTag(TEE_SCONE_ONLY_TAG)).toBe(true);
+    expect(isTeeTag(TEE_GRAMINE_ONLY_TAG)).toBe(true);
+  });
+});
