@@ -6,6 +6,7 @@ import { AppConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DealWatcherModule } from './deal-watcher/deal-watcher.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './common/jobs/jobs.module.js';
 import { LogsPurgeModule } from './logs/logs-purge.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         ScheduleModule.forRoot(),
         DatabaseModule,
+        JobsModule,
         HealthModule,
         ChainModule,
         DealWatcherModule,

@@ -1,4 +1,4 @@
-import { LogLevel as NestLogLevel } from '@nestjs/common';
+import { LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -49,5 +49,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.enableCors({ origin: '*', methods: ['GET', 'HEAD', 'POST'], maxAge: 1800 });
   app.useGlobalFilters(new HttpExceptionFilter());
+  // Unknown properties are dropped, not refused: the worker sends extra ones (e.g. `success`).
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: false }));
   return app;
 }

@@ -1,11 +1,12 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { HealthContributors } from '../health/health-contributors.js';
 import { ComponentHealth } from '../health/health-status.js';
-import { ChainContext } from './chain-context.js';
+import { ChainContext, verifyWalletOnChain } from './chain-context.js';
 import { applyChainCheck, ChainCheck, ChainHealthState, INITIAL_CHAIN_HEALTH, isoDuration } from './chain-health.js';
 import { PocoReader } from './poco-reader.js';
+import { WALLET_VERIFIED } from './chain.tokens.js';
 
 export type ChainConnectionListener = (connected: boolean) => void;
 
@@ -22,6 +23,10 @@ export class ChainHealthService implements OnModuleInit {
   private state: ChainHealthState = INITIAL_CHAIN_HEALTH;
   private readonly listeners: ChainConnectionListener[] = [];
   readonly pollingIntervalMs: number;
+  /** False until the wallet/workerpool checks ran (deferred when the node was down at boot). */
+  private walletVerified = false;
+  /** A fatal on-chain misconfiguration found after boot: stays out of service. */
+  private blockedReason?: string;
 
   constructor(
     private readonly config: AppConfig,
@@ -29,7 +34,9 @@ export class ChainHealthService implements OnModuleInit {
     private readonly reader: PocoReader,
     private readonly jobs: JobScheduler,
     private readonly health: HealthContributors,
+    @Inject(WALLET_VERIFIED) walletVerified: boolean,
   ) {
+    this.walletVerified = walletVerified;
     this.pollingIntervalMs = Math.max(100, context.chainConfig.blockTimeMs * config.chain.healthPollingIntervalInBlocks);
   }
 
@@ -39,8 +46,9 @@ export class ChainHealthService implements OnModuleInit {
   }
 
   isOutOfService(): boolean {
-    return this.state.outOfService;
+    return this.state.outOfService || this.blockedReason !== undefined;
   }
+
 
   latestKnownBlock(): bigint | undefined {
     return this.state.latestBlock;
@@ -62,6 +70,7 @@ export class ChainHealthService implements OnModuleInit {
       now: new Date(),
     });
     this.state = state;
+    if (!state.outOfService && !this.walletVerified) await this.verifyWallet();
     if (state.consecutiveFailures > 0) {
       const level = state.outOfService ? 'error' : 'warn';
       this.logger[level](`Chain check failed (${state.consecutiveFailures} in a row): ${state.lastError}`);
@@ -75,10 +84,20 @@ export class ChainHealthService implements OnModuleInit {
     }
   }
 
+  private async verifyWallet(): Promise<void> {
+    try {
+      this.walletVerified = await verifyWalletOnChain(this.context, this.config.chain.gasPriceCap);
+    } catch (error) {
+      this.walletVerified = true;
+      this.blockedReason = (error as Error).message;
+      this.logger.error(`Staying OUT_OF_SERVICE: ${this.blockedReason}`);
+    }
+  }
+
   component(): ComponentHealth {
     const s = this.state;
     return {
-      status: s.outOfService ? 'OUT_OF_SERVICE' : 'UP',
+      status: this.isOutOfService() ? 'OUT_OF_SERVICE' : 'UP',
       details: {
         consecutiveFailures: s.consecutiveFailures,
         pollingInterval: isoDuration(this.pollingIntervalMs),
@@ -89,6 +108,7 @@ export class ChainHealthService implements OnModuleInit {
         ...(s.everSucceeded ? {} : { waitingForFirstCheck: true }),
         ...(s.lastError && s.consecutiveFailures > 0 ? { lastError: s.lastError } : {}),
         chainId: this.context.chainConfig.chainId,
+        ...(this.blockedReason ? { misconfiguration: this.blockedReason } : {}),
       },
     };
   }

@@ -1,4 +1,45 @@
-import { Module } from '@nestjs/common';
+import { HttpModule, HttpService } from '@nestjs/axios';
+import { Global, Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { JobScheduler } from '../common/jobs/job-scheduler.js';
+import { ChainContext, createChainContext, verifyWalletOnChain } from './chain-context.js';
+import { ChainHealthService } from './chain-health.service.js';
+import { WALLET_VERIFIED } from './chain.tokens.js';
+import { PocoReader } from './poco-reader.js';
+import { AdapterChainWriter } from './writer/adapter-chain-writer.js';
+import { ChainWriter } from './writer/chain-writer.js';
+import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
 
-@Module({})
+
+/** Wallet, chain parameters, PoCo reads and writes, chain health. Boot fails here on a bad chain setup. */
+@Global()
+@Module({
+  imports: [HttpModule],
+  providers: [
+    { provide: ChainContext, inject: [AppConfig], useFactory: (config: AppConfig) => createChainContext(config) },
+    {
+      // The on-chain boot checks; deferred to the first good health check when the node is down.
+      provide: WALLET_VERIFIED,
+      inject: [ChainContext, AppConfig],
+      useFactory: async (context: ChainContext, config: AppConfig) => {
+        const verified = await verifyWalletOnChain(context, config.chain.gasPriceCap);
+        if (!verified) new Logger('ChainModule').warn(`Node ${config.chain.nodeUrl} unreachable at boot: starting OUT_OF_SERVICE`);
+        return verified;
+      },
+    },
+    PocoReader,
+    ChainHealthService,
+    {
+      provide: ChainWriter,
+      inject: [AppConfig, ChainContext, HttpService, JobScheduler],
+      useFactory: (config: AppConfig, context: ChainContext, http: HttpService, jobs: JobScheduler) => {
+        const pollMs = Math.max(200, Math.min(context.chainConfig.blockTimeMs, 2000));
+        return config.chain.writer === 'embedded'
+          ? new EmbeddedChainWriter(config, context, jobs, pollMs)
+          : new AdapterChainWriter(config, http, jobs, pollMs);
+      },
+    },
+  ],
+  exports: [ChainContext, PocoReader, ChainHealthService, ChainWriter],
+})
 export class ChainModule {}

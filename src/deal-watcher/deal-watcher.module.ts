@@ -1,21 +1,23 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { TaskModule } from '../task/task.module.js';
 import { BlockCursorRepository } from './block-cursor.repository.js';
-import {
-  Configuration,
-  ConfigurationSchema,
-  ReplayConfiguration,
-  ReplayConfigurationSchema,
-} from './configuration.schema.js';
+import { Configuration, ConfigurationSchema, ReplayConfiguration, ReplayConfigurationSchema } from './configuration.schema.js';
+import { DealAdminController } from './deal-admin.controller.js';
+import { DealIngestionService } from './deal-ingestion.service.js';
+import { DealWatcherMetrics } from './deal-watcher-metrics.js';
+import { DealWatcherService } from './deal-watcher.service.js';
 
 @Module({
   imports: [
+    TaskModule,
     MongooseModule.forFeature([
       { name: Configuration.name, schema: ConfigurationSchema },
       { name: ReplayConfiguration.name, schema: ReplayConfigurationSchema },
     ]),
   ],
-  providers: [BlockCursorRepository],
-  exports: [BlockCursorRepository],
+  controllers: [DealAdminController],
+  providers: [BlockCursorRepository, DealIngestionService, DealWatcherService, DealWatcherMetrics],
+  exports: [BlockCursorRepository, DealWatcherService, DealWatcherMetrics],
 })
 export class DealWatcherModule {}

@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Hex } from 'viem';
+import { PocoReader } from '../chain/poco-reader.js';
+import { TaskRepository } from '../task/task.repository.js';
+import { TaskUpdateRequests } from '../task/task-update-requests.js';
+import { tasksFromDeal } from './deal-to-tasks.js';
+
+export type DealOutcome = 'created' | 'skipped' | 'failed';
+
+/** Turns one deal into its tasks, idempotently (duplicates are ignored by the unique indexes). */
+@Injectable()
+export class DealIngestionService {
+  private readonly logger = new Logger(DealIngestionService.name);
+
+  constructor(
+    private readonly reader: PocoReader,
+    private readonly tasks: TaskRepository,
+    private readonly updates: TaskUpdateRequests,
+  ) {}
+
+  async ingest(chainDealId: Hex, dealBlockNumber: bigint): Promise<DealOutcome> {
+    const deal = await this.reader.getChainDeal(chainDealId, { details: true });
+    if (!deal) {
+      this.logger.warn(`Deal ${chainDealId} (block ${dealBlockNumber}) is unreadable; retrying on the next poll`);
+      return 'failed';
+    }
+    const ratio = await this.reader.getContributionDeadlineRatio();
+    const result = tasksFromDeal(deal, { dealBlockNumber: Number(dealBlockNumber), contributionDeadlineRatio: ratio, now: new Date() });
+    if ('skipped' in result) {
+      this.logger.error(`Deal ${chainDealId} skipped: ${result.skipped}`);
+      return 'skipped';
+    }
+    const inserted = await this.tasks.insertMany(result.tasks);
+    if (inserted.length > 0) {
+      this.logger.log(`Deal ${chainDealId}: ${inserted.length} new task(s) of ${result.tasks.length}`);
+    }
+    this.updates.publishCreated(inserted);
+    return 'created';
+  }
+}

@@ -1,0 +1,132 @@
+import { taskStatusOrdinal, TaskStatus } from '../task-status.js';
+
+export interface UpdatePriority {
+  status?: TaskStatus;
+  contributionDeadline?: Date;
+}
+
+interface Entry {
+  chainTaskId: string;
+  priority: UpdatePriority;
+  seq: number;
+}
+
+export type TaskUpdateHandler = (chainTaskId: string) => Promise<void>;
+
+/**
+ * The task update engine's scheduling (task-lifecycle.md §6), without the Java request loss:
+ * - at most one update per task runs at a time; a request for a task being updated is not
+ *   dropped but runs once more right after;
+ * - a request for a task already waiting is merged with it;
+ * - at most `concurrency` updates run at once; waiting tasks go by higher status ordinal first,
+ *   then earlier contribution deadline, then arrival.
+ */
+export class TaskUpdateQueue {
+  private readonly waiting: Entry[] = [];
+  private readonly waitingIds = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly rerun = new Map<string, UpdatePriority>();
+  private seq = 0;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly handler: TaskUpdateHandler,
+    private readonly concurrency: number,
+    private readonly onError: (chainTaskId: string, error: unknown) => void = () => undefined,
+  ) {}
+
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Returns false when the request was merged into one already waiting or rerunning. */
+  publish(chainTaskId: string, priority: UpdatePriority = {}): boolean {
+    if (this.stopped || !chainTaskId) return false;
+    if (this.running.has(chainTaskId)) {
+      const merged = !this.rerun.has(chainTaskId);
+      this.rerun.set(chainTaskId, priority);
+      return merged;
+    }
+    if (this.waitingIds.has(chainTaskId)) return false;
+    this.waiting.push({ chainTaskId, priority, seq: this.seq++ });
+    this.waitingIds.add(chainTaskId);
+    this.pump();
+    return true;
+  }
+
+  /** Resolves once nothing waits and nothing runs (tests, shutdown). */
+  idle(): Promise<void> {
+    if (this.waiting.length === 0 && this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops taking requests and waits for the running updates. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiting.length = 0;
+    this.waitingIds.clear();
+    this.rerun.clear();
+    await Promise.all(this.running.values());
+  }
+
+  private pump(): void {
+    while (this.running.size < this.concurrency && this.waiting.length > 0) {
+      const index = this.bestIndex();
+      const [entry] = this.waiting.splice(index, 1);
+      this.waitingIds.delete(entry.chainTaskId);
+      this.start(entry.chainTaskId);
+    }
+    if (this.waiting.length === 0 && this.running.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  private bestIndex(): number {
+    let best = 0;
+    for (let i = 1; i < this.waiting.length; i++) {
+      if (compareEntries(this.waiting[i], this.waiting[best]) < 0) best = i;
+    }
+    return best;
+  }
+
+  private start(chainTaskId: string): void {
+    const run = (async () => {
+      try {
+        await this.handler(chainTaskId);
+      } catch (error) {
+        this.onError(chainTaskId, error);
+      }
+    })();
+    this.running.set(chainTaskId, run);
+    void run.then(() => {
+      this.running.delete(chainTaskId);
+      const again = this.rerun.get(chainTaskId);
+      if (again !== undefined) {
+        this.rerun.delete(chainTaskId);
+        if (!this.stopped) {
+          this.waiting.push({ chainTaskId, priority: again, seq: this.seq++ });
+          this.waitingIds.add(chainTaskId);
+        }
+      }
+      this.pump();
+    });
+  }
+}
+
+/** Negative when `a` must run before `b`. */
+export function compareEntries(a: Entry, b: Entry): number {
+  const sa = a.priority.status ? taskStatusOrdinal(a.priority.status) : -1;
+  const sb = b.priority.status ? taskStatusOrdinal(b.priority.status) : -1;
+  if (sa !== sb) return sb - sa;
+  const da = a.priority.contributionDeadline?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  const db = b.priority.contributionDeadline?.getTime() ?? Number.MAX_SAFE_INTEGER;
+  if (da !== db) return da - db;
+  return a.seq - b.seq;
+}
