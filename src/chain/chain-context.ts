@@ -14,6 +14,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { AppConfig } from '../config/app-config.js';
 import { ChainConfig, parseChainConfig } from './chain-config.js';
+import { deriveJwtSecret } from '../worker/auth/jwt.js';
 import { decryptKeystore } from './keystore.js';
 import { workerpoolAbi } from './poco-abi.js';
 
@@ -39,6 +40,8 @@ export class ChainContext {
     readonly publicClient: PublicClient,
     readonly walletClient: WalletClient,
     readonly poolAddress: `0x${string}`,
+    /** Signs worker JWTs; derived from the wallet so a restart keeps issued tokens valid. */
+    readonly workerJwtSecret: Uint8Array,
   ) {}
 
   /** The scheduler wallet address, lowercase as the Java scheduler uses it. */
@@ -47,7 +50,7 @@ export class ChainContext {
   }
 }
 
-export async function loadSchedulerAccount(path: string, password: string): Promise<LocalAccount> {
+export async function loadSchedulerKey(path: string, password: string): Promise<`0x${string}`> {
   let json: string;
   try {
     json = await readFile(path, 'utf8');
@@ -55,7 +58,7 @@ export async function loadSchedulerAccount(path: string, password: string): Prom
     throw new ChainBootError(`IEXEC_CORE_WALLET_PATH=${path}: cannot read the keystore (${(error as Error).message})`);
   }
   try {
-    return privateKeyToAccount(decryptKeystore(json, password));
+    return decryptKeystore(json, password);
   } catch (error) {
     throw new ChainBootError(`IEXEC_CORE_WALLET_PATH=${path}: ${(error as Error).message}`);
   }
@@ -97,7 +100,8 @@ export async function resolveChainConfig(config: AppConfig): Promise<ChainConfig
 
 export async function createChainContext(config: AppConfig): Promise<ChainContext> {
   const logger = new Logger('ChainContext');
-  const account = await loadSchedulerAccount(config.wallet.path, config.wallet.password);
+  const privateKey = await loadSchedulerKey(config.wallet.path, config.wallet.password);
+  const account = privateKeyToAccount(privateKey);
   const chainConfig = await resolveChainConfig(config);
   const chain = defineChain({
     id: chainConfig.chainId,
@@ -112,7 +116,15 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
   logger.log(
     `Scheduler wallet ${account.address.toLowerCase()}, chain ${chainConfig.chainId} (hub ${chainConfig.hubAddress}, block time ${chainConfig.blockTimeMs} ms${chainConfig.sidechain ? ', sidechain' : ''}), node ${config.chain.nodeUrl}`,
   );
-  return new ChainContext(account, chainConfig, chain, publicClient, walletClient, getAddress(config.chain.poolAddress));
+  return new ChainContext(
+    account,
+    chainConfig,
+    chain,
+    publicClient,
+    walletClient,
+    getAddress(config.chain.poolAddress),
+    deriveJwtSecret(privateKey),
+  );
 }
 
 /**
