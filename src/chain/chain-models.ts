@@ -1,24 +1,6 @@
 import type { Hex } from 'viem';
 import { ChainContributionStatus, ChainTaskStatus } from './chain-status.js';
 
-/** A PoCo task as read through `viewTaskABILegacy`; times in ms since epoch. */
-export interface ChainTask {
-  chainTaskId: Hex;
-  status: ChainTaskStatus;
-  dealid: Hex;
-  idx: number;
-  /** Category work-clock reference, ms. */
-  maxExecutionTime: number;
-  contributionDeadline: number;
-  revealDeadline: number;
-  finalDeadline: number;
-  consensusValue: Hex;
-  revealCounter: number;
-  winnerCounter: number;
-  contributors: string[];
-  results: Hex;
-}
-
 export interface ChainContribution {
   status: ChainContributionStatus;
   resultHash: Hex;

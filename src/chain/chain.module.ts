@@ -6,6 +6,7 @@ import { ChainContext, createChainContext, verifyWalletOnChain } from './chain-c
 import { ChainHealthService } from './chain-health.service.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
 import { PocoReader } from './poco-reader.js';
+import { TaskDescriptionService } from './task-description.service.js';
 import { AdapterChainWriter } from './writer/adapter-chain-writer.js';
 import { ChainWriter } from './writer/chain-writer.js';
 import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
@@ -28,6 +29,7 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
       },
     },
     PocoReader,
+    TaskDescriptionService,
     ChainHealthService,
     {
       provide: ChainWriter,
@@ -40,6 +42,6 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
       },
     },
   ],
-  exports: [ChainContext, PocoReader, ChainHealthService, ChainWriter],
+  exports: [ChainContext, PocoReader, TaskDescriptionService, ChainHealthService, ChainWriter],
 })
 export class ChainModule {}

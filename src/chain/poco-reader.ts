@@ -7,11 +7,11 @@ import {
   ChainContribution,
   ChainDataset,
   ChainDeal,
-  ChainTask,
   isNonZeroAddress,
   ZERO_BYTES32,
 } from './chain-models.js';
 import { ChainContributionStatus, ChainTaskStatus } from './chain-status.js';
+import type { ChainTask } from './chain-task.js';
 import { appAbi, datasetAbi, hubAbi, workerpoolAbi } from './poco-abi.js';
 import { chainTaskId as computeChainTaskId } from './task-id.js';
 
@@ -71,7 +71,7 @@ export class PocoReader {
         status: status as ChainTaskStatus,
         dealid,
         idx: Number(idx),
-        maxExecutionTime: toMs(timeref),
+        timeref: Number(timeref),
         contributionDeadline: toMs(contributionDeadline),
         revealDeadline: toMs(revealDeadline),
         finalDeadline: toMs(finalDeadline),

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Hex } from 'viem';
 import { PocoReader } from '../chain/poco-reader.js';
+import { TaskDescriptionService } from '../chain/task-description.service.js';
 import { TaskRepository } from '../task/task.repository.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { tasksFromDeal } from './deal-to-tasks.js';
@@ -14,12 +15,13 @@ export class DealIngestionService {
 
   constructor(
     private readonly reader: PocoReader,
+    private readonly descriptions: TaskDescriptionService,
     private readonly tasks: TaskRepository,
     private readonly updates: TaskUpdateRequests,
   ) {}
 
   async ingest(chainDealId: Hex, dealBlockNumber: bigint): Promise<DealOutcome> {
-    const deal = await this.reader.getChainDeal(chainDealId, { details: true });
+    const deal = await this.descriptions.deal(chainDealId);
     if (!deal) {
       this.logger.warn(`Deal ${chainDealId} (block ${dealBlockNumber}) is unreadable; retrying on the next poll`);
       return 'failed';
