@@ -1,4 +1,6 @@
+import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { SmsService } from './sms.service.js';
 
-@Module({})
+@Module({ imports: [HttpModule], providers: [SmsService], exports: [SmsService] })
 export class SmsModule {}

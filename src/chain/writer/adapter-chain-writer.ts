@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
-import { firstValueFrom } from 'rxjs';
 import { AppConfig } from '../../config/app-config.js';
+import { httpCall, isSuccess } from '../../common/http/http-call.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
 import { ChainCommand, ChainWriter, CommandStatus, RequestResult } from './chain-writer.js';
 
@@ -39,21 +39,14 @@ export class AdapterChainWriter extends ChainWriter {
     return `${this.config.blockchainAdapter.url}${path}`;
   }
 
-  /** One HTTP call; every status is returned to the caller (non-2xx is not an exception). */
+  /** One HTTP call; transport errors retried twice (the Java client retries I/O errors too). */
   private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> {
-    const res = await firstValueFrom(
-      this.http.request<string>({
-        method,
-        url: this.url(path),
-        headers: { authorization: this.authorization, 'content-type': 'application/json' },
-        data: body === undefined ? undefined : JSON.stringify(body),
-        responseType: 'text',
-        transformResponse: (data: string) => data,
-        timeout: REQUEST_TIMEOUT_MS,
-        validateStatus: () => true,
-      }),
+    const answer = await httpCall(
+      this.http,
+      { method, url: this.url(path), headers: { authorization: this.authorization }, data: body, timeout: REQUEST_TIMEOUT_MS },
+      { attempts: 3, delayMs: 200 },
     );
-    return { status: res.status, text: String(res.data ?? '') };
+    return { status: answer.status, text: answer.body };
   }
 
   async requestInitialize(chainDealId: string, taskIndex: number, chainTaskId: string): Promise<RequestResult> {
@@ -70,15 +63,17 @@ export class AdapterChainWriter extends ChainWriter {
     try {
       const res = await this.call('POST', path, body);
       const text = res.text.trim();
-      if (res.status < 200 || res.status >= 300) return { accepted: false, reason: `adapter answered HTTP ${res.status} to ${command}` };
-      if (text === '') return { accepted: false, reason: `adapter accepted ${command} with an empty body` };
+      if (!isSuccess(res.status)) {
+        return { accepted: false, reason: `adapter answered HTTP ${res.status} to ${command}`, transient: res.status >= 500 };
+      }
+      if (text === '') return { accepted: false, reason: `adapter accepted ${command} with an empty body`, transient: false };
       if (text.toLowerCase() !== chainTaskId.toLowerCase()) {
-        return { accepted: false, reason: `adapter ${command} answered task ${text}, expected ${chainTaskId}` };
+        return { accepted: false, reason: `adapter ${command} answered task ${text}, expected ${chainTaskId}`, transient: false };
       }
       this.pending.set(`${command}:${chainTaskId}`, { chainTaskId, command });
       return { accepted: true };
     } catch (error) {
-      return { accepted: false, reason: `adapter unreachable for ${command}: ${(error as Error).message}` };
+      return { accepted: false, reason: `adapter unreachable for ${command}: ${(error as Error).message}`, transient: true };
     }
   }
 
@@ -86,7 +81,7 @@ export class AdapterChainWriter extends ChainWriter {
     try {
       const res = await this.call('GET', `/v1/tasks/${command}/${chainTaskId}/status`);
       if (res.status === 404) return 'UNKNOWN';
-      if (res.status < 200 || res.status >= 300) return 'PENDING';
+      if (!isSuccess(res.status)) return 'PENDING';
       // A JSON string literal ("SUCCESS"); tolerate an unquoted body.
       return ADAPTER_STATUSES[res.text.trim().replace(/^"|"$/g, '')] ?? 'PENDING';
     } catch (error) {

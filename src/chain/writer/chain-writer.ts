@@ -8,7 +8,12 @@ export type ChainCommand = 'initialize' | 'finalize';
  */
 export type CommandStatus = 'PENDING' | 'SUCCESS' | 'FAILURE' | 'UNKNOWN';
 
-export type RequestResult = { accepted: true } | { accepted: false; reason: string };
+/**
+ * A refusal is `transient` when it says nothing about the task (service or node unreachable,
+ * 5xx, send error): the task stays where it is and is retried; otherwise the command is refused
+ * for good (pre-checks failed, transaction would revert).
+ */
+export type RequestResult = { accepted: true } | { accepted: false; reason: string; transient: boolean };
 
 export type CommandSettledListener = (chainTaskId: string, command: ChainCommand, status: 'SUCCESS' | 'FAILURE') => void;
 

@@ -7,6 +7,12 @@ import { hubAbi } from '../poco-abi.js';
 import { ChainCommand, ChainWriter, CommandStatus, finalizeCallbackBytes, finalizeResultsBytes, RequestResult } from './chain-writer.js';
 import { GAS_LIMITS, replacementGasPrice, schedulerGasPrice } from './gas-price.js';
 
+/** A failed eth_call caused by the node being unreachable, not by a revert. */
+function isTransportError(error: unknown): boolean {
+  const name = (error as { name?: string; cause?: { name?: string } })?.name ?? '';
+  return /HttpRequestError|TimeoutError|FetchError/.test(name) || /HttpRequestError|TimeoutError/.test((error as { cause?: { name?: string } })?.cause?.name ?? '');
+}
+
 interface SentTransaction {
   chainTaskId: string;
   command: ChainCommand;
@@ -78,7 +84,7 @@ export class EmbeddedChainWriter extends ChainWriter {
     try {
       await publicClient.call({ account: account.address, to, data, gas: GAS_LIMITS[command] });
     } catch (error) {
-      return { accepted: false, reason: `${command} would revert: ${(error as Error).message.split('\n')[0]}` };
+      return { accepted: false, reason: `${command} would revert: ${(error as Error).message.split('\n')[0]}`, transient: isTransportError(error) };
     }
     const networkPrice = await publicClient.getGasPrice().catch(() => undefined);
     const gasPrice = schedulerGasPrice(networkPrice, this.config.chain.gasPriceMultiplier, this.config.chain.gasPriceCap);
@@ -101,7 +107,7 @@ export class EmbeddedChainWriter extends ChainWriter {
       return { accepted: true };
     } catch (error) {
       this.nextNonce = undefined; // re-read from the node next time
-      return { accepted: false, reason: `${command} not sent: ${(error as Error).message.split('\n')[0]}` };
+      return { accepted: false, reason: `${command} not sent: ${(error as Error).message.split('\n')[0]}`, transient: true };
     }
   }
 
