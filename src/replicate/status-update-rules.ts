@@ -1,0 +1,316 @@
+import { ChainContributionStatus, ChainTaskStatus } from '../chain/chain-status.js';
+import { TaskNotificationType } from '../notification/task-notification-type.js';
+import { containsCallback, TaskDescriptionFacts } from '../task/rules/task-description-facts.js';
+import {
+  ReplicateStatus as R,
+  ReplicateStatusCause,
+  ReplicateStatusModifier,
+} from './replicate-status.js';
+import type {
+  ComputeLogs,
+  Replicate,
+  ReplicateStatusDetails,
+  ReplicateStatusUpdate,
+} from './replicates-list.schema.js';
+import {
+  canTransition,
+  containsStatus,
+  currentStatus,
+  ReplicateHistory,
+} from './replicate-workflow.js';
+
+// Status report validation, effects and listener decisions (worker-api.md §7.2–§7.5,
+// task-lifecycle.md §11.2). Chain / Result Proxy facts are looked up by the caller beforehand.
+
+export enum ReplicateStatusUpdateError {
+  UNKNOWN_REPLICATE = 'UNKNOWN_REPLICATE',
+  UNKNOWN_TASK = 'UNKNOWN_TASK',
+  BAD_WORKFLOW_TRANSITION = 'BAD_WORKFLOW_TRANSITION',
+  ALREADY_REPORTED = 'ALREADY_REPORTED',
+  GENERIC_CANT_UPDATE = 'GENERIC_CANT_UPDATE',
+  NO_ERROR = 'NO_ERROR',
+}
+
+export interface OnChainContribution {
+  readonly status: ChainContributionStatus;
+  readonly resultHash: string;
+}
+
+/**
+ * Facts for the per-status verification (§7.3). A fact the status needs but that is left
+ * undefined counts as "not verified" (the update is refused); see `verificationFactsNeeded`.
+ */
+export interface StatusUpdateFacts {
+  /** Task description; null/undefined when it could not be read. */
+  readonly description?: TaskDescriptionFacts | null;
+  /** The receipt block of the update is available on the scheduler's node. */
+  readonly blockAvailable?: boolean;
+  /** This worker's contribution after the repeated check; null when unreadable. */
+  readonly onChainContribution?: OnChainContribution | null;
+  /** The worker's current weight (0 when the score is unreadable). */
+  readonly workerWeight?: number;
+  /** services.md §6.2 answer, Result Proxy included. */
+  readonly resultUploaded?: boolean;
+  readonly chainTaskStatus?: ChainTaskStatus | null;
+}
+
+export type StatusUpdateFact = Exclude<keyof StatusUpdateFacts, 'description'>;
+
+/** Which facts (besides the task description, always read) the verification of `status` uses. */
+export function verificationFactsNeeded(status: R): StatusUpdateFact[] {
+  switch (status) {
+    case R.CONTRIBUTED:
+      return ['blockAvailable', 'onChainContribution', 'workerWeight'];
+    case R.REVEALED:
+      return ['blockAvailable', 'onChainContribution'];
+    case R.RESULT_UPLOADED:
+    case R.RESULT_UPLOAD_FAILED:
+      return ['resultUploaded'];
+    case R.CONTRIBUTE_AND_FINALIZE_DONE:
+      return ['onChainContribution', 'workerWeight', 'resultUploaded', 'chainTaskStatus'];
+    default:
+      return [];
+  }
+}
+
+const nonEmpty = (s: string | null | undefined): boolean => s != null && s !== '';
+
+function isContributedOnChain(c: OnChainContribution | null | undefined): boolean {
+  return (
+    !!c &&
+    (c.status === ChainContributionStatus.CONTRIBUTED ||
+      c.status === ChainContributionStatus.REVEALED)
+  );
+}
+
+/** §7.3; true when the update may be applied. */
+export function passesVerification(
+  update: Pick<ReplicateStatusUpdate, 'status' | 'details'>,
+  facts: StatusUpdateFacts,
+): boolean {
+  const c = facts.onChainContribution;
+  switch (update.status) {
+    case R.CONTRIBUTE_FAILED:
+    case R.REVEAL_FAILED:
+      return false;
+    case R.CONTRIBUTED:
+      return (
+        facts.blockAvailable === true &&
+        isContributedOnChain(c) &&
+        (facts.workerWeight ?? 0) > 0 &&
+        nonEmpty(c?.resultHash)
+      );
+    case R.REVEALED:
+      return facts.blockAvailable === true && c?.status === ChainContributionStatus.REVEALED;
+    case R.RESULT_UPLOADED: {
+      if (facts.resultUploaded !== true || !facts.description) return false;
+      return containsCallback(facts.description.callback)
+        ? nonEmpty(update.details?.chainCallbackData)
+        : nonEmpty(update.details?.resultLink);
+    }
+    case R.RESULT_UPLOAD_FAILED:
+      // [quirk fixed] the reference fails with 500 on a null description; here it is refused.
+      return !!facts.description && facts.resultUploaded === false;
+    case R.CONTRIBUTE_AND_FINALIZE_DONE:
+      // [quirk fixed] a missing on-chain contribution is refused instead of crashing (500).
+      return (
+        c?.status === ChainContributionStatus.REVEALED &&
+        facts.resultUploaded === true &&
+        facts.chainTaskStatus === ChainTaskStatus.COMPLETED
+      );
+    default:
+      return true;
+  }
+}
+
+/** §7.2 step 5, in order. `replicate` is undefined when the wallet has none in this task. */
+export function validateStatusUpdate(
+  replicate: ReplicateHistory | null | undefined,
+  update: Pick<ReplicateStatusUpdate, 'status' | 'details'>,
+  facts: StatusUpdateFacts,
+): ReplicateStatusUpdateError {
+  if (!replicate) return ReplicateStatusUpdateError.UNKNOWN_REPLICATE;
+  if (containsStatus(replicate, update.status)) return ReplicateStatusUpdateError.ALREADY_REPORTED;
+  const current = currentStatus(replicate);
+  if (current === undefined || !canTransition(current, update.status)) {
+    return ReplicateStatusUpdateError.BAD_WORKFLOW_TRANSITION;
+  }
+  if (update.status === R.COMPUTED && !facts.description)
+    return ReplicateStatusUpdateError.UNKNOWN_TASK;
+  if (!passesVerification(update, facts)) return ReplicateStatusUpdateError.GENERIC_CANT_UPDATE;
+  return ReplicateStatusUpdateError.NO_ERROR;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalization (§7.2 step 3) and effects (§7.4)
+
+export type IncomingStatusUpdate = Pick<ReplicateStatusUpdate, 'status'> & {
+  readonly details?: ReplicateStatusDetails | null;
+};
+
+/** Worker reports: modifier WORKER, date now, compute-log wallet forced to the caller. */
+export function normalizeWorkerUpdate(
+  update: IncomingStatusUpdate,
+  walletAddress: string,
+  now: Date,
+): ReplicateStatusUpdate {
+  const details = update.details ?? undefined;
+  const normalized: ReplicateStatusUpdate = {
+    status: update.status,
+    modifier: ReplicateStatusModifier.WORKER,
+    date: now,
+  };
+  if (details) {
+    normalized.details = details.computeLogs
+      ? { ...details, computeLogs: { ...details.computeLogs, walletAddress } }
+      : { ...details };
+  }
+  return normalized;
+}
+
+export const MAX_COMPUTE_LOG_CHARS = 100_000;
+
+/** Keeps the last `max` characters (UTF-16 code units, like Java's String). */
+export function truncateLog(
+  log: string | null | undefined,
+  max = MAX_COMPUTE_LOG_CHARS,
+): string | undefined {
+  if (log == null) return undefined;
+  return log.length > max ? log.slice(log.length - max) : log;
+}
+
+export type ReplicateFieldUpdate = Partial<
+  Pick<
+    Replicate,
+    | 'contributionHash'
+    | 'workerWeight'
+    | 'resultLink'
+    | 'chainCallbackData'
+    | 'appComputeLogsPresent'
+  >
+>;
+
+export interface StatusUpdateEffects {
+  /** Replicate fields to set together with the append. */
+  readonly fields: ReplicateFieldUpdate;
+  /** Details to store in the history element (never with `computeLogs`). */
+  readonly storedDetails: ReplicateStatusDetails | undefined;
+  /** Truncated logs for the task-logs store (skipped there if the wallet already has an entry). */
+  readonly computeLogsToStore: ComputeLogs | undefined;
+}
+
+/**
+ * §7.4 field updates. `onChainContribution` / `workerWeight` are those of the validation;
+ * `chainResultsText` is the on-chain `results` decoded as UTF-8 (CONTRIBUTE_AND_FINALIZE_DONE).
+ */
+export function statusUpdateEffects(
+  update: IncomingStatusUpdate,
+  facts: Pick<StatusUpdateFacts, 'onChainContribution' | 'workerWeight'> & {
+    readonly chainResultsText?: string | null;
+  },
+): StatusUpdateEffects {
+  const fields: ReplicateFieldUpdate = {};
+  const details = update.details ?? undefined;
+
+  if (update.status === R.CONTRIBUTED || update.status === R.CONTRIBUTE_AND_FINALIZE_DONE) {
+    if (facts.onChainContribution) fields.contributionHash = facts.onChainContribution.resultHash;
+    if (facts.workerWeight !== undefined) fields.workerWeight = facts.workerWeight;
+  }
+  if (update.status === R.RESULT_UPLOADED) {
+    fields.resultLink = details?.resultLink;
+    fields.chainCallbackData = details?.chainCallbackData;
+  }
+  if (update.status === R.CONTRIBUTE_AND_FINALIZE_DONE) {
+    fields.resultLink = facts.chainResultsText ?? undefined;
+    fields.chainCallbackData = details?.chainCallbackData;
+  }
+
+  let computeLogsToStore: ComputeLogs | undefined;
+  const capturesLogs =
+    update.status === R.COMPUTED ||
+    (update.status === R.COMPUTE_FAILED &&
+      details?.cause === ReplicateStatusCause.APP_COMPUTE_FAILED);
+  if (capturesLogs && details) {
+    fields.appComputeLogsPresent = true;
+    if (details.computeLogs) {
+      computeLogsToStore = {
+        walletAddress: details.computeLogs.walletAddress,
+        stdout: truncateLog(details.computeLogs.stdout),
+        stderr: truncateLog(details.computeLogs.stderr),
+      };
+    }
+  }
+
+  let storedDetails: ReplicateStatusDetails | undefined;
+  if (details) {
+    const { computeLogs: _dropped, ...rest } = details;
+    storedDetails = rest;
+  }
+  return { fields, storedDetails, computeLogsToStore };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listener decisions (§7.4 listeners, task-lifecycle.md §11.2), in execution order.
+
+export const COMPUTING_SLOT_FREEING_STATUSES: readonly R[] = [
+  R.START_FAILED,
+  R.APP_DOWNLOAD_FAILED,
+  R.DATA_DOWNLOAD_FAILED,
+  R.COMPUTED,
+  R.COMPUTE_FAILED,
+];
+
+export interface ReplicateUpdateReactions {
+  /** Always: publish a task update request. */
+  readonly requestTaskUpdate: true;
+  /** Remove the task from the worker's `computingChainTaskIds`. */
+  readonly freeComputingSlot: boolean;
+  /** Run ContributionUnnotifiedDetector's full scan synchronously (cause TASK_NOT_ACTIVE). */
+  readonly triggerContributionUnnotifiedScan: boolean;
+  /** Append FAILED (pool manager) on this replicate (uncompletable status). */
+  readonly appendFailed: boolean;
+  /** Remove the task from both of the worker's lists (COMPLETED / FAILED). */
+  readonly removeTaskFromWorker: boolean;
+}
+
+export function replicateUpdateReactions(
+  update: Pick<ReplicateStatusUpdate, 'status'> & {
+    readonly details?: Pick<ReplicateStatusDetails, 'cause'> | null;
+  },
+): ReplicateUpdateReactions {
+  const s = update.status;
+  return {
+    requestTaskUpdate: true,
+    freeComputingSlot: COMPUTING_SLOT_FREEING_STATUSES.includes(s),
+    triggerContributionUnnotifiedScan:
+      update.details?.cause === ReplicateStatusCause.TASK_NOT_ACTIVE,
+    appendFailed:
+      s === R.CONTRIBUTE_FAILED || s === R.REVEAL_FAILED || s === R.CONTRIBUTE_AND_FINALIZE_FAILED,
+    removeTaskFromWorker: s === R.COMPLETED || s === R.FAILED,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// R3 answer (§7.1)
+
+export type StatusUpdateOutcome =
+  | { readonly error: ReplicateStatusUpdateError }
+  | { readonly accepted: true; readonly nextAction: TaskNotificationType | undefined };
+
+export interface StatusUpdateAnswer {
+  readonly httpStatus: 200 | 202 | 208 | 500;
+  /** Serialized as a quoted JSON string; `undefined` = empty body. */
+  readonly body: TaskNotificationType | undefined;
+}
+
+export function statusUpdateAnswer(outcome: StatusUpdateOutcome): StatusUpdateAnswer {
+  if ('accepted' in outcome) return { httpStatus: 200, body: outcome.nextAction };
+  switch (outcome.error) {
+    case ReplicateStatusUpdateError.ALREADY_REPORTED:
+      return { httpStatus: 208, body: TaskNotificationType.PLEASE_WAIT };
+    case ReplicateStatusUpdateError.NO_ERROR:
+      return { httpStatus: 500, body: undefined };
+    default:
+      return { httpStatus: 202, body: TaskNotificationType.PLEASE_ABORT };
+  }
+}

@@ -1,0 +1,62 @@
+import { ReplicateStatus as S } from '../../src/replicate/replicate-status.js';
+import {
+  hasEnclaveChallenge,
+  isTagOfferableToWorker,
+  supplyPrecheck,
+} from '../../src/replicate/replicate-supply-rules.js';
+import { contributed, MINUTE, replicate, T0 } from '../support/replicates.js';
+
+const tag = (lastByte: string) => `0x${'0'.repeat(62)}${lastByte}`;
+const T = 30 * MINUTE;
+const NOW = T0 + MINUTE;
+
+describe('candidate filters (§5.3, §5.4 step 1)', () => {
+  it('TEE-enabled workers get every tag', () => {
+    for (const last of ['00', '03', '05', '13'])
+      expect(isTagOfferableToWorker(tag(last), true)).toBe(true);
+  });
+
+  it('[quirk fix] non-TEE workers are excluded from every TEE nibble, not only the two exact tags', () => {
+    expect(isTagOfferableToWorker(tag('00'), false)).toBe(true);
+    expect(isTagOfferableToWorker(tag('01'), false)).toBe(true);
+    expect(isTagOfferableToWorker(tag('03'), false)).toBe(false);
+    expect(isTagOfferableToWorker(tag('05'), false)).toBe(false);
+    expect(isTagOfferableToWorker(tag('13'), false)).toBe(false);
+  });
+
+  it('a task without enclave challenge is skipped (edge 14)', () => {
+    expect(hasEnclaveChallenge({ enclaveChallenge: '' })).toBe(false);
+    expect(hasEnclaveChallenge({ enclaveChallenge: null })).toBe(false);
+    expect(hasEnclaveChallenge({})).toBe(false);
+    expect(
+      hasEnclaveChallenge({ enclaveChallenge: '0x0000000000000000000000000000000000000000' }),
+    ).toBe(true);
+  });
+});
+
+describe('supply precheck (§5.4 steps 3.1–3.3, edge 13)', () => {
+  const base = { walletAddress: '0xme', trust: 5, maxExecutionTimeMs: T, now: NOW };
+
+  it('no replicates document → skipped before any consensus check', () => {
+    expect(supplyPrecheck({ ...base, replicates: undefined })).toBe('NO_REPLICATES_LIST');
+    expect(supplyPrecheck({ ...base, replicates: null })).toBe('NO_REPLICATES_LIST');
+  });
+
+  it('the worker already has a replicate (any status, even FAILED) → skipped', () => {
+    const mine = replicate([S.CREATED, S.FAILED], { wallet: '0xme' });
+    expect(supplyPrecheck({ ...base, replicates: [mine] })).toBe('ALREADY_PARTICIPATING');
+    const other = replicate([S.CREATED], { wallet: '0xME' });
+    expect(supplyPrecheck({ ...base, replicates: [other] })).toBe('OK'); // exact wallet strings
+  });
+
+  it('enough contributions (trust 5, one contribution of weight 5) → skipped', () => {
+    const rs = [contributed({ wallet: '0xother', hash: '0xaa', weight: 5 })];
+    expect(supplyPrecheck({ ...base, replicates: rs })).toBe('ENOUGH_CONTRIBUTIONS');
+  });
+
+  it('otherwise the on-chain consensus check comes next', () => {
+    const rs = [contributed({ wallet: '0xother', hash: '0xaa', weight: 4 })];
+    expect(supplyPrecheck({ ...base, replicates: rs })).toBe('OK');
+    expect(supplyPrecheck({ ...base, replicates: [] })).toBe('OK');
+  });
+});
