@@ -1,0 +1,183 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { hexToString, type Hex } from 'viem';
+import { ChainContributionStatus } from '../chain/chain-status.js';
+import { PocoReader } from '../chain/poco-reader.js';
+import { TaskDescription } from '../chain/task-description.js';
+import { TaskDescriptionService } from '../chain/task-description.service.js';
+import { KeyedMutex } from '../common/keyed-mutex.js';
+import { TaskLogsRepository } from '../logs/task-logs.repository.js';
+import { TaskNotificationType } from '../notification/task-notification-type.js';
+import { ResultService } from '../result/result.service.js';
+import { workerWeightFromScore } from '../task/rules/consensus.js';
+import { TaskRecord, TaskRepository } from '../task/task.repository.js';
+import { TaskUpdateRequests } from '../task/task-update-requests.js';
+import { ReplicateListeners } from './replicate-listeners.js';
+import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
+import { nextAction } from './replicate-workflow.js';
+import { ReplicatesListRepository } from './replicates-list.repository.js';
+import { ReplicateStatusDetails, ReplicateStatusUpdate } from './replicates-list.schema.js';
+import {
+  IncomingStatusUpdate,
+  normalizeWorkerUpdate,
+  replicateUpdateReactions,
+  ReplicateStatusUpdateError,
+  StatusUpdateFacts,
+  statusUpdateEffects,
+  StatusUpdateOutcome,
+  validateStatusUpdate,
+  verificationFactsNeeded,
+} from './status-update-rules.js';
+import { BlockWaiter } from './block-waiter.js';
+
+const WRITE_ATTEMPTS = 5;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Facts = Mutable<StatusUpdateFacts> & { chainResultsText?: string | null };
+const CONTRIBUTION_CHECKS = 3;
+
+/**
+ * The one place where a replicate changes status (worker-api.md §7.2): facts are read from the
+ * chain and the Result Proxy outside any lock, then validation and the write happen under the
+ * task's lock (all replicates of a task share one document), then the listeners run.
+ */
+@Injectable()
+export class ReplicateStatusService {
+  private readonly logger = new Logger(ReplicateStatusService.name);
+  private readonly locks = new KeyedMutex<string>();
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly replicates: ReplicatesListRepository,
+    private readonly descriptions: TaskDescriptionService,
+    private readonly reader: PocoReader,
+    private readonly results: ResultService,
+    private readonly taskLogs: TaskLogsRepository,
+    private readonly blocks: BlockWaiter,
+    private readonly updates: TaskUpdateRequests,
+    private readonly listeners: ReplicateListeners,
+  ) {}
+
+  /** A worker's report (R3): modifier WORKER, date now, compute-log wallet forced to the caller. */
+  async updateFromWorker(chainTaskId: string, walletAddress: string, update: IncomingStatusUpdate): Promise<{
+    outcome: StatusUpdateOutcome;
+  }> {
+    const normalized = normalizeWorkerUpdate(update, walletAddress, new Date());
+    return { outcome: await this.apply(chainTaskId, walletAddress, normalized) };
+  }
+
+  /** A scheduler-originated status (POOL_MANAGER), through the same validation as a worker's. */
+  async updateFromPoolManager(
+    chainTaskId: string,
+    walletAddress: string,
+    status: ReplicateStatus,
+    details?: ReplicateStatusDetails,
+  ): Promise<StatusUpdateOutcome> {
+    const update: ReplicateStatusUpdate = { status, modifier: ReplicateStatusModifier.POOL_MANAGER, date: new Date() };
+    if (details) update.details = details;
+    return this.apply(chainTaskId, walletAddress, update);
+  }
+
+  private async apply(chainTaskId: string, walletAddress: string, update: ReplicateStatusUpdate): Promise<StatusUpdateOutcome> {
+    const task = await this.tasks.findByChainTaskId(chainTaskId);
+    if (!task) return { error: ReplicateStatusUpdateError.UNKNOWN_REPLICATE };
+    const description = await this.descriptions.get(task);
+    const facts = await this.facts(task, walletAddress, update, description);
+
+    const outcome = await this.locks.run(chainTaskId, async (): Promise<{ error: ReplicateStatusUpdateError } | { accepted: true }> => {
+      for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+        const list = await this.replicates.findByChainTaskId(chainTaskId);
+        const index = list?.replicates.findIndex((r) => r.walletAddress === walletAddress) ?? -1;
+        const error = validateStatusUpdate(index >= 0 ? list!.replicates[index] : undefined, update, facts);
+        if (error !== ReplicateStatusUpdateError.NO_ERROR) return { error };
+        const effects = statusUpdateEffects(update, facts);
+        if (effects.computeLogsToStore) await this.taskLogs.addComputeLogs(chainTaskId, effects.computeLogsToStore);
+        const stored: ReplicateStatusUpdate = { status: update.status, modifier: update.modifier, date: update.date };
+        if (effects.storedDetails) stored.details = effects.storedDetails;
+        if (await this.replicates.appendStatusUpdates(chainTaskId, list!.version, index, [stored], effects.fields)) {
+          return { accepted: true };
+        }
+      }
+      this.logger.error(`Replicate ${chainTaskId}/${walletAddress}: ${update.status} lost ${WRITE_ATTEMPTS} write races`);
+      return { error: ReplicateStatusUpdateError.NO_ERROR };
+    });
+    if ('error' in outcome) return outcome;
+
+    this.logger.debug(`Replicate ${chainTaskId}/${walletAddress} → ${update.status} (${update.modifier})`);
+    await this.listeners.onReplicateUpdated(chainTaskId, walletAddress, update);
+    if (replicateUpdateReactions(update).appendFailed) {
+      await this.updateFromPoolManager(chainTaskId, walletAddress, ReplicateStatus.FAILED);
+    }
+    this.updates.publish(chainTaskId, { status: task.currentStatus, contributionDeadline: task.contributionDeadline });
+    return { accepted: true, nextAction: this.nextActionFor(update, description) };
+  }
+
+  private nextActionFor(update: ReplicateStatusUpdate, description: TaskDescription | undefined): TaskNotificationType | undefined {
+    return nextAction(update.status, update.details?.cause ?? undefined, description ?? null);
+  }
+
+  /** Chain and Result Proxy facts the verification of this status needs (worker-api.md §7.2 step 4). */
+  private async facts(
+    task: TaskRecord,
+    walletAddress: string,
+    update: ReplicateStatusUpdate,
+    description: TaskDescription | undefined,
+  ): Promise<Facts> {
+    const needed = verificationFactsNeeded(update.status);
+    const facts: Facts = { description: description ?? null };
+    const chainTaskId = task.chainTaskId;
+    const wanted: Promise<void>[] = [];
+    if (needed.includes('blockAvailable')) {
+      const block = update.details?.chainReceipt?.blockNumber ?? 0;
+      wanted.push(this.blocks.isBlockAvailable(BigInt(block)).then((ok) => void (facts.blockAvailable = ok)));
+    }
+    if (needed.includes('workerWeight')) {
+      wanted.push(this.reader.getWorkerScore(walletAddress).then((s) => void (facts.workerWeight = workerWeightFromScore(s))));
+    }
+    if (needed.includes('resultUploaded')) {
+      wanted.push(
+        this.results
+          .isResultUploaded(chainTaskId, description, task.enclaveChallenge)
+          .then((uploaded) => void (facts.resultUploaded = uploaded)),
+      );
+    }
+    if (needed.includes('chainTaskStatus') || update.status === ReplicateStatus.CONTRIBUTE_AND_FINALIZE_DONE) {
+      wanted.push(
+        this.reader.getChainTask(chainTaskId).then((t) => {
+          facts.chainTaskStatus = t?.status ?? null;
+          facts.chainResultsText = t ? resultsText(t.results) : null;
+        }),
+      );
+    }
+    await Promise.all(wanted);
+    if (needed.includes('onChainContribution')) {
+      // After the receipt block is known to be available: the worker's contribution must be visible.
+      const target = update.status === ReplicateStatus.CONTRIBUTED ? 'contributed' : 'revealed';
+      facts.onChainContribution = (await this.checkContribution(chainTaskId, walletAddress, target)) ?? null;
+    }
+    return facts;
+  }
+
+  /** Up to 3 reads, a block time apart, until the contribution is in the wanted state. */
+  private async checkContribution(chainTaskId: string, walletAddress: string, target: 'contributed' | 'revealed') {
+    let contribution;
+    for (let attempt = 1; attempt <= CONTRIBUTION_CHECKS; attempt++) {
+      contribution = await this.reader.getChainContribution(chainTaskId, walletAddress);
+      const status = contribution?.status;
+      const reached =
+        status === ChainContributionStatus.REVEALED ||
+        (target === 'contributed' && status === ChainContributionStatus.CONTRIBUTED);
+      if (reached) return contribution;
+      if (attempt < CONTRIBUTION_CHECKS) await this.blocks.pause();
+    }
+    return contribution;
+  }
+}
+
+function resultsText(results: string): string | null {
+  if (!results || results === '0x') return null;
+  try {
+    return hexToString(results as Hex);
+  } catch {
+    return null;
+  }
+}
