@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DealWatcherModule } from './deal-watcher/deal-watcher.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LogsPurgeModule } from './logs/logs-purge.module.js';
+import { NotificationModule } from './notification/notification.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
 import { SmsModule } from './sms/sms.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         PlatformRegistryModule,
         SmsModule,
         LogsPurgeModule,
+        NotificationModule,
       ],
     };
   }
