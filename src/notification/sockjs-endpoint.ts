@@ -151,20 +151,26 @@ export class SockJsEndpoint {
       return false;
     }
     let received = 0;
-    req.on('data', (chunk: Buffer) => {
+    const count = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limit) refuse(req, res);
-    });
+      if (received <= limit) return;
+      req.off('data', count);
+      refuse(req, res);
+    };
+    req.on('data', count);
     return true;
   }
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse): void {
-  if (!res.headersSent) {
-    res.writeHead(413, { 'Content-Type': 'text/plain; charset=UTF-8', Connection: 'close' });
-    res.end('Payload too large\n');
+  if (res.headersSent) {
+    req.destroy();
+    return;
   }
-  req.destroy();
+  // Stop reading (and buffering) the body once the answer is out.
+  res.once('finish', () => req.destroy());
+  res.writeHead(413, { 'Content-Type': 'text/plain; charset=UTF-8', Connection: 'close' });
+  res.end('Payload too large\n');
 }
 
 /** Ends a closed session immediately instead of after the disconnect delay (shutdown only). */
