@@ -1,0 +1,118 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
+import { ChainContext } from '../../chain/chain-context.js';
+import { ChainTaskStatus } from '../../chain/chain-status.js';
+import type { ChainTask } from '../../chain/chain-task.js';
+import { PocoReader } from '../../chain/poco-reader.js';
+import { ChainWriter } from '../../chain/writer/chain-writer.js';
+import { ReplicateStatus } from '../../replicate/replicate-status.js';
+import { ReplicateStatusService } from '../../replicate/replicate-status.service.js';
+import { Replicate } from '../../replicate/replicates-list.schema.js';
+import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
+import { canFinalize, finalizePrecondition } from '../rules/finalize.js';
+import { chooseUploader, hasRevealedReplicate, resultUploadingDecision } from '../rules/result-upload-rules.js';
+import { TaskStatus } from '../task-status.js';
+import { TaskRecord } from '../task.repository.js';
+import { TaskEvents } from './task-events.service.js';
+import { TaskStateWriter } from './task-state-writer.js';
+
+/**
+ * CONSENSUS_REACHED → … → COMPLETED (task-lifecycle.md §7.5–§7.9): reveal, upload request,
+ * uploaded result, finalize, and the chain confirming it.
+ */
+@Injectable()
+export class CompletionSteps {
+  private readonly logger = new Logger(CompletionSteps.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly chain: ChainContext,
+    private readonly reader: PocoReader,
+    private readonly writer: ChainWriter,
+    private readonly replicates: ReplicatesListRepository,
+    private readonly replicateStatus: ReplicateStatusService,
+    private readonly state: TaskStateWriter,
+    private readonly events: TaskEvents,
+  ) {}
+
+  private async replicatesOf(task: TaskRecord): Promise<Replicate[]> {
+    return (await this.replicates.findByChainTaskId(task.chainTaskId))?.replicates ?? [];
+  }
+
+  async consensusReached(task: TaskRecord): Promise<boolean> {
+    if (!hasRevealedReplicate(await this.replicatesOf(task))) return false;
+    return this.state.transition(task, [TaskStatus.AT_LEAST_ONE_REVEALED]);
+  }
+
+  /** §7.6: one revealed worker is asked to upload the result. */
+  async requestUpload(task: TaskRecord): Promise<boolean> {
+    const wallet = chooseUploader(await this.replicatesOf(task));
+    if (!wallet) return false;
+    if (!(await this.state.transition(task, [TaskStatus.RESULT_UPLOADING], { uploadingWorkerWalletAddress: wallet }))) return false;
+    const outcome = await this.replicateStatus.updateFromPoolManager(task.chainTaskId, wallet, ReplicateStatus.RESULT_UPLOAD_REQUESTED);
+    if ('accepted' in outcome) this.events.pleaseUpload(task.chainTaskId, wallet);
+    return false;
+  }
+
+  async resultUploading(task: TaskRecord): Promise<boolean> {
+    const decision = resultUploadingDecision(task, await this.replicatesOf(task), new Date());
+    switch (decision.kind) {
+      case 'RESULT_UPLOADED':
+        return this.state.transition(task, [TaskStatus.RESULT_UPLOADED], {
+          resultLink: decision.replicate.resultLink,
+          chainCallbackData: decision.replicate.chainCallbackData,
+        });
+      case 'REQUEST_UPLOAD':
+        return this.requestUpload(task);
+      case 'RESULT_UPLOAD_TIMEOUT':
+        return this.fail(task, TaskStatus.RESULT_UPLOAD_TIMEOUT, 'final deadline reached while uploading');
+      case 'WAIT':
+        return false;
+    }
+  }
+
+  /** §7.8: finalize once the chain accepts it and every reveal is accounted for. */
+  async resultUploaded(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+    if (chainTask.status === ChainTaskStatus.COMPLETED) return this.state.transition(task, [TaskStatus.FINALIZING]);
+    const precondition = finalizePrecondition(chainTask, await this.replicatesOf(task), new Date());
+    if (precondition.kind === 'WAIT') {
+      this.logger.debug(`Task ${task.chainTaskId}: not finalizable yet (${precondition.reason})`);
+      return false;
+    }
+    if (!(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))) return false;
+    const request = await this.writer.requestFinalize(task.chainTaskId, task.resultLink, task.chainCallbackData);
+    if (request.accepted) return this.state.transition(task, [TaskStatus.FINALIZING]);
+    if (request.transient) {
+      this.logger.warn(`Task ${task.chainTaskId}: finalize not requested (${request.reason}); will retry`);
+      return false;
+    }
+    const now = await this.reader.getChainTask(task.chainTaskId);
+    if (now?.status === ChainTaskStatus.COMPLETED) return this.state.transition(task, [TaskStatus.FINALIZING]);
+    return this.fail(task, TaskStatus.FINALIZE_FAILED, request.reason);
+  }
+
+  /** §7.9, with the chain as source of truth: COMPLETED on chain means finalized. */
+  async finalizing(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+    if (chainTask.status === ChainTaskStatus.COMPLETED) return this.complete(task, [TaskStatus.FINALIZED, TaskStatus.COMPLETED]);
+    const status = await this.writer.status(task.chainTaskId, 'finalize');
+    if (status === 'FAILURE') return this.fail(task, TaskStatus.FINALIZE_FAILED, 'finalize transaction failed');
+    if (status === 'UNKNOWN' && canFinalize(chainTask, new Date())) {
+      // Restart in embedded mode with the transaction lost: send it again.
+      const request = await this.writer.requestFinalize(task.chainTaskId, task.resultLink, task.chainCallbackData);
+      if (!request.accepted && !request.transient) return this.fail(task, TaskStatus.FINALIZE_FAILED, request.reason);
+    }
+    return false;
+  }
+
+  async complete(task: TaskRecord, statuses: TaskStatus[]): Promise<boolean> {
+    if (await this.state.transition(task, statuses)) await this.events.completed(task.chainTaskId);
+    return false;
+  }
+
+  async fail(task: TaskRecord, reason: TaskStatus | undefined, why: string): Promise<boolean> {
+    this.logger.error(`Task ${task.chainTaskId} failed: ${why}`);
+    const statuses = reason ? [reason, TaskStatus.FAILED] : [TaskStatus.FAILED];
+    if (await this.state.transition(task, statuses)) await this.events.failed(task.chainTaskId);
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
+import { ChainContext } from '../../chain/chain-context.js';
+import { ChainTaskStatus } from '../../chain/chain-status.js';
+import type { ChainTask } from '../../chain/chain-task.js';
+import { PocoReader } from '../../chain/poco-reader.js';
+import { TaskDescriptionService } from '../../chain/task-description.service.js';
+import { isTeeTag } from '../../chain/tee-tag.js';
+import { ZERO_ADDRESS } from '../../chain/workerpool-authorization.js';
+import { ChainWriter } from '../../chain/writer/chain-writer.js';
+import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
+import { SmsService } from '../../sms/sms.service.js';
+import { computeDealDeadlines } from '../rules/deadlines.js';
+import { TaskStatus } from '../task-status.js';
+import { TaskRecord } from '../task.repository.js';
+import { TaskEvents } from './task-events.service.js';
+import { TaskStateWriter } from './task-state-writer.js';
+
+/** RECEIVED → INITIALIZING → INITIALIZED (task-lifecycle.md §7.2), the chain being the source of truth. */
+@Injectable()
+export class InitializationSteps {
+  private readonly logger = new Logger(InitializationSteps.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly chain: ChainContext,
+    private readonly reader: PocoReader,
+    private readonly descriptions: TaskDescriptionService,
+    private readonly writer: ChainWriter,
+    private readonly sms: SmsService,
+    private readonly replicates: ReplicatesListRepository,
+    private readonly state: TaskStateWriter,
+    private readonly events: TaskEvents,
+  ) {}
+
+  /** Returns true when the update should run again right away. */
+  async received(task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
+    if (chainTask && chainTask.status !== ChainTaskStatus.UNSET) {
+      // Already initialized on chain (our transaction before a crash, or anyone's): never twice.
+      return this.state.transition(task, [TaskStatus.INITIALIZING]);
+    }
+    if (!(await this.dealStillOpen(task))) return false;
+    if (!(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))) return false;
+    let smsUrl: string | undefined;
+    if (isTeeTag(task.tag)) {
+      smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);
+      if (!smsUrl) return this.fail(task, 'no verified SMS for its TEE framework');
+    }
+    const request = await this.writer.requestInitialize(task.chainDealId, task.taskIndex, task.chainTaskId);
+    if (request.accepted) return this.state.transition(task, [TaskStatus.INITIALIZING], smsUrl ? { smsUrl } : {});
+    if (request.transient) {
+      this.logger.warn(`Task ${task.chainTaskId}: initialize not requested (${request.reason}); will retry`);
+      return false;
+    }
+    const now = await this.reader.getChainTask(task.chainTaskId);
+    if (now && now.status !== ChainTaskStatus.UNSET) return this.state.transition(task, [TaskStatus.INITIALIZING]);
+    return this.fail(task, request.reason);
+  }
+
+  async initializing(task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
+    if (!chainTask || chainTask.status === ChainTaskStatus.UNSET) return this.waitForInitialize(task);
+    let smsUrl = task.smsUrl;
+    if (isTeeTag(task.tag) && !smsUrl) {
+      smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);
+      if (!smsUrl) return this.fail(task, 'no verified SMS for its TEE framework');
+    }
+    const enclaveChallenge = smsUrl ? await this.sms.generateEnclaveChallenge(task.chainTaskId, smsUrl) : ZERO_ADDRESS;
+    if (!enclaveChallenge) return this.fail(task, 'no enclave challenge from the SMS');
+    // The replicates list exists before INITIALIZED is written: an INITIALIZED task always has one.
+    await this.replicates.createEmpty(task.chainTaskId);
+    await this.state.transition(task, [TaskStatus.INITIALIZED], {
+      initializationBlockNumber: task.dealBlockNumber,
+      enclaveChallenge,
+      ...(smsUrl ? { smsUrl } : {}),
+    });
+    return false;
+  }
+
+  private async waitForInitialize(task: TaskRecord): Promise<boolean> {
+    const status = await this.writer.status(task.chainTaskId, 'initialize');
+    if (status === 'FAILURE') return this.fail(task, 'initialize transaction failed');
+    if (status !== 'UNKNOWN') return false; // PENDING (or mined but not yet visible): the receipt triggers an update
+    // The command is unknown (restart in embedded mode): ask again if the deal still allows it.
+    if (!(await this.dealStillOpen(task))) return false;
+    const request = await this.writer.requestInitialize(task.chainDealId, task.taskIndex, task.chainTaskId);
+    if (!request.accepted && !request.transient) {
+      const chainTask = await this.reader.getChainTask(task.chainTaskId);
+      if (!chainTask || chainTask.status === ChainTaskStatus.UNSET) return this.fail(task, request.reason);
+      return true;
+    }
+    return false;
+  }
+
+  /** The deal's contribution deadline (re-computed from the chain) is still ahead. */
+  private async dealStillOpen(task: TaskRecord): Promise<boolean> {
+    const deal = await this.descriptions.deal(task.chainDealId);
+    if (!deal) return false;
+    const ratio = await this.reader.getContributionDeadlineRatio();
+    const { contributionDeadline } = computeDealDeadlines(deal.startTime, deal.category.maxExecutionTime, ratio);
+    if (contributionDeadline > Date.now()) return true;
+    this.logger.warn(`Task ${task.chainTaskId}: deal contribution deadline passed, not initializing`);
+    return false;
+  }
+
+  private async fail(task: TaskRecord, reason: string): Promise<boolean> {
+    this.logger.error(`Task ${task.chainTaskId}: initialization failed: ${reason}`);
+    if (await this.state.transition(task, [TaskStatus.INITIALIZE_FAILED, TaskStatus.FAILED])) {
+      await this.events.failed(task.chainTaskId);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TaskStatus } from '../task-status.js';
+import { TaskFieldUpdate, TaskRecord, TaskRepository } from '../task.repository.js';
+
+export type TransitionObserver = (from: TaskStatus, to: TaskStatus, secondsInPrevious: number) => void;
+
+/**
+ * Writes task transitions: compare-and-set on the status the handler started from, the new
+ * statuses appended in one write, observers (metrics) told about each applied change. The record
+ * passed in is updated in memory so a handler can go on with it.
+ */
+@Injectable()
+export class TaskStateWriter {
+  private readonly logger = new Logger(TaskStateWriter.name);
+  private readonly observers: TransitionObserver[] = [];
+
+  constructor(private readonly tasks: TaskRepository) {}
+
+  observe(observer: TransitionObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Returns false (and logs) when the task was no longer in `task.currentStatus`. */
+  async transition(task: TaskRecord, statuses: TaskStatus[], fields: TaskFieldUpdate = {}): Promise<boolean> {
+    const from = task.currentStatus;
+    const now = new Date();
+    const changes = statuses.map((status) => ({ date: now, status }));
+    const applied = await this.tasks.updateStatus(task.chainTaskId, from, changes, fields);
+    if (!applied) {
+      this.logger.warn(`Task ${task.chainTaskId} left ${from} meanwhile; ${statuses.join(', ')} not written`);
+      return false;
+    }
+    const previousChange = task.dateStatusList[task.dateStatusList.length - 1]?.date;
+    const seconds = previousChange ? (now.getTime() - new Date(previousChange).getTime()) / 1000 : 0;
+    Object.assign(task, fields);
+    task.currentStatus = statuses[statuses.length - 1];
+    task.dateStatusList = [...task.dateStatusList, ...changes];
+    task.version += 1;
+    this.logger.log(`Task ${task.chainTaskId}: ${[from, ...statuses].join(' → ')}`);
+    let previous = from;
+    for (const status of statuses) {
+      for (const observer of this.observers) observer(previous, status, previous === from ? seconds : 0);
+      previous = status;
+    }
+    return true;
+  }
+
+  /** Sets fields while the task stays in its status. */
+  async setFields(task: TaskRecord, fields: TaskFieldUpdate): Promise<boolean> {
+    const applied = await this.tasks.updateFields(task.chainTaskId, task.currentStatus, fields);
+    if (applied) {
+      Object.assign(task, fields);
+      task.version += 1;
+    }
+    return applied;
+  }
+}

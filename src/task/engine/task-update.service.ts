@@ -1,0 +1,189 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ChainHealthService } from '../../chain/chain-health.service.js';
+import { ChainTaskStatus } from '../../chain/chain-status.js';
+import type { ChainTask } from '../../chain/chain-task.js';
+import { PocoReader } from '../../chain/poco-reader.js';
+import { TaskDescriptionService } from '../../chain/task-description.service.js';
+import { ChainWriter } from '../../chain/writer/chain-writer.js';
+import { ReplicateStatus, ReplicateStatusCause } from '../../replicate/replicate-status.js';
+import { ReplicateStatusService } from '../../replicate/replicate-status.service.js';
+import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
+import { WorkerService } from '../../worker/worker.service.js';
+import { revealTimeoutTargets } from '../rules/task-detectors.js';
+import { effectiveStatus, fromRunning, initializedToRunning, requiresChainTask, taskHandlerFor, TaskHandler } from '../rules/task-transitions.js';
+import { TaskStatus } from '../task-status.js';
+import { TaskRecord, TaskRepository } from '../task.repository.js';
+import { TaskUpdateRequests } from '../task-update-requests.js';
+import { CompletionSteps } from './completion.steps.js';
+import { InitializationSteps } from './initialization.steps.js';
+import { TaskEvents } from './task-events.service.js';
+import { TaskStateWriter } from './task-state-writer.js';
+
+/** One update may chain this many transitions (RECEIVED → … → INITIALIZED, RESULT_UPLOADED → COMPLETED). */
+const MAX_STEPS_PER_UPDATE = 12;
+
+/** Handlers that need the chain (reads or a transaction): skipped while out of service. */
+const NEEDS_CHAIN: ReadonlySet<TaskHandler> = new Set<TaskHandler>([
+  'RECEIVED_TO_INITIALIZING',
+  'INITIALIZING_TO_INITIALIZED',
+  'INITIALIZED_TO_RUNNING',
+  'FROM_RUNNING',
+  'RESULT_UPLOADED_TO_FINALIZING',
+  'FINALIZING_TO_FINALIZED',
+  'REOPENING_TO_REOPENED',
+]);
+
+/**
+ * The task update engine (task-lifecycle.md §6–§7): the only place where a task changes status.
+ * Runs one update per task at a time (TaskUpdateRequests), reads the task and its chain task,
+ * applies the final-deadline override, dispatches to the handler of the status, and keeps going
+ * while a handler says the next step can be taken right away.
+ */
+@Injectable()
+export class TaskUpdateService implements OnModuleInit {
+  private readonly logger = new Logger(TaskUpdateService.name);
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly reader: PocoReader,
+    private readonly health: ChainHealthService,
+    private readonly writer: ChainWriter,
+    private readonly descriptions: TaskDescriptionService,
+    private readonly replicates: ReplicatesListRepository,
+    private readonly replicateStatus: ReplicateStatusService,
+    private readonly workers: WorkerService,
+    private readonly requests: TaskUpdateRequests,
+    private readonly state: TaskStateWriter,
+    private readonly events: TaskEvents,
+    private readonly initialization: InitializationSteps,
+    private readonly completion: CompletionSteps,
+  ) {}
+
+  onModuleInit(): void {
+    this.requests.attach((chainTaskId) => this.update(chainTaskId));
+    // A mined (or failed) initialize/finalize moves its task at once, not at the next detector run.
+    this.writer.onSettled((chainTaskId) => this.requests.publish(chainTaskId));
+  }
+
+  async update(chainTaskId: string): Promise<void> {
+    for (let step = 0; step < MAX_STEPS_PER_UPDATE; step++) {
+      const task = await this.tasks.findByChainTaskId(chainTaskId);
+      if (!task) {
+        this.logger.warn(`Update of unknown task ${chainTaskId}`);
+        return;
+      }
+      const handler = taskHandlerFor(effectiveStatus(task, new Date()));
+      if (handler === 'NONE') return;
+      if (NEEDS_CHAIN.has(handler) && this.health.isOutOfService()) return;
+      const chainTask = NEEDS_CHAIN.has(handler) || requiresChainTask(task.currentStatus) ? await this.reader.getChainTask(chainTaskId) : undefined;
+      if (!chainTask && requiresChainTask(task.currentStatus) && handler !== 'FINAL_DEADLINE_REACHED' && handler !== 'TO_FAILED') {
+        this.logger.warn(`Task ${chainTaskId} (${task.currentStatus}): chain task unreadable, update postponed`);
+        return;
+      }
+      if (!(await this.run(handler, task, chainTask))) return;
+    }
+    this.logger.warn(`Task ${chainTaskId}: ${MAX_STEPS_PER_UPDATE} steps in one update, continuing later`);
+    this.requests.publish(chainTaskId);
+  }
+
+  private run(handler: TaskHandler, task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
+    switch (handler) {
+      case 'RECEIVED_TO_INITIALIZING':
+        return this.initialization.received(task, chainTask);
+      case 'INITIALIZING_TO_INITIALIZED':
+        return this.initialization.initializing(task, chainTask);
+      case 'INITIALIZED_TO_RUNNING':
+        return this.initializedToRunning(task, chainTask!);
+      case 'FROM_RUNNING':
+        return this.fromRunning(task, chainTask!);
+      case 'CONSENSUS_REACHED_TO_AT_LEAST_ONE_REVEALED':
+        return this.completion.consensusReached(task);
+      case 'REQUEST_UPLOAD':
+        return this.completion.requestUpload(task);
+      case 'RESULT_UPLOADING_TO_UPLOADED':
+        return this.completion.resultUploading(task);
+      case 'RESULT_UPLOADED_TO_FINALIZING':
+        return this.completion.resultUploaded(task, chainTask!);
+      case 'FINALIZING_TO_FINALIZED':
+        return this.completion.finalizing(task, chainTask!);
+      case 'FINALIZED_TO_COMPLETED':
+        return this.completion.complete(task, [TaskStatus.COMPLETED]);
+      case 'TO_FAILED':
+        return this.completion.fail(task, undefined, `${task.currentStatus} is a failure`);
+      case 'FINAL_DEADLINE_REACHED':
+        return this.completion.fail(task, TaskStatus.FINAL_DEADLINE_REACHED, 'final deadline reached');
+      case 'REOPENING_TO_REOPENED':
+        return this.reopening(task, chainTask!);
+      case 'REOPENED_TO_INITIALIZED':
+        return this.state.transition(task, [TaskStatus.INITIALIZED]).then(() => false);
+      case 'NONE':
+        return Promise.resolve(false);
+    }
+  }
+
+  private async initializedToRunning(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+    const list = await this.replicates.findByChainTaskId(task.chainTaskId);
+    const decision = initializedToRunning({ task, chainTask, replicates: list?.replicates ?? [], now: new Date() });
+    if (decision.kind === 'CONTRIBUTION_TIMEOUT') return this.contributionTimeout(task);
+    if (decision.kind === 'RUNNING') return this.state.transition(task, [TaskStatus.RUNNING]);
+    return false;
+  }
+
+  private async fromRunning(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+    const list = await this.replicates.findByChainTaskId(task.chainTaskId);
+    const description = await this.descriptions.get(task);
+    const decision = fromRunning({
+      task,
+      chainTask,
+      replicates: list?.replicates,
+      description,
+      aliveWorkers: this.workers.aliveWorkers(),
+      now: new Date(),
+    });
+    switch (decision.kind) {
+      case 'CONTRIBUTION_TIMEOUT':
+        return this.contributionTimeout(task);
+      case 'CONSENSUS_REACHED': {
+        const receipt = await this.reader.findTaskEvent('TaskConsensus', task.chainTaskId, BigInt(task.initializationBlockNumber));
+        const blockNumber = receipt?.blockNumber ?? 0;
+        const written = await this.state.transition(task, [TaskStatus.CONSENSUS_REACHED], {
+          consensus: decision.consensus,
+          revealDeadline: new Date(decision.revealDeadline),
+          consensusReachedBlockNumber: blockNumber,
+        });
+        if (written) await this.events.consensusReached(task.chainTaskId, decision.consensus, blockNumber);
+        return written;
+      }
+      case 'FINALIZED_COMPLETED':
+        return this.completion.complete(task, [TaskStatus.FINALIZED, TaskStatus.COMPLETED]);
+      case 'RUNNING_FAILED':
+        return this.completion.fail(task, TaskStatus.RUNNING_FAILED, decision.reason);
+      case 'NO_REPLICATES_LIST':
+      case 'NO_TASK_DESCRIPTION':
+        this.logger.error(`Task ${task.chainTaskId} RUNNING: ${decision.kind}`);
+        return false;
+      case 'NONE':
+        return false;
+    }
+  }
+
+  private async contributionTimeout(task: TaskRecord): Promise<boolean> {
+    if (await this.state.transition(task, [TaskStatus.CONTRIBUTION_TIMEOUT, TaskStatus.FAILED])) {
+      await this.events.contributionTimeout(task.chainTaskId);
+    }
+    return false;
+  }
+
+  /** Dormant in Java 8.5 (nothing enters REOPENING), kept for data written by other versions. */
+  private async reopening(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+    if (chainTask.status !== ChainTaskStatus.ACTIVE) return false;
+    const list = await this.replicates.findByChainTaskId(task.chainTaskId);
+    for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {
+      await this.replicateStatus.updateFromPoolManager(task.chainTaskId, replicate.walletAddress, ReplicateStatus.FAILED, {
+        cause: ReplicateStatusCause.REVEAL_TIMEOUT,
+      });
+    }
+    await this.state.transition(task, [TaskStatus.REOPENED], { consensus: undefined, revealDeadline: new Date(0) });
+    return this.state.transition(task, [TaskStatus.INITIALIZED]).then(() => false);
+  }
+}
