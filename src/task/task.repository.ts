@@ -7,6 +7,11 @@ import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
 
 export type TaskRecord = Task & { _id: Types.ObjectId };
 
+/** What a detector needs to publish an update request with its priority. */
+export type TaskRef = Pick<Task, 'chainTaskId' | 'currentStatus' | 'contributionDeadline'>;
+
+const REF_PROJECTION = { _id: 0, chainTaskId: 1, currentStatus: 1, contributionDeadline: 1 };
+
 /** Fields a status transition may set besides the status itself. */
 export type TaskFieldUpdate = Partial<
   Pick<
@@ -105,6 +110,56 @@ export class TaskRepository implements OnModuleInit {
       .updateOne({ chainTaskId, currentStatus: expected }, { $set: fields, $inc: { version: 1 } })
       .exec();
     return result.modifiedCount === 1;
+  }
+
+  /** Detector selections (task-lifecycle.md §13): light references only. */
+  findRefsByStatus(statuses: readonly TaskStatus[]): Promise<TaskRef[]> {
+    return this.model.find({ currentStatus: { $in: statuses } }, REF_PROJECTION).lean<TaskRef[]>().exec();
+  }
+
+  /** RECEIVED or INITIALIZING with the contribution deadline ahead. */
+  findInitializable(now: Date): Promise<TaskRef[]> {
+    return this.model
+      .find({ currentStatus: { $in: [TaskStatus.RECEIVED, TaskStatus.INITIALIZING] }, contributionDeadline: { $gt: now } }, REF_PROJECTION)
+      .lean<TaskRef[]>()
+      .exec();
+  }
+
+  /** INITIALIZED or RUNNING between their contribution and final deadlines. */
+  findContributionTimeoutCandidates(now: Date): Promise<TaskRef[]> {
+    return this.model
+      .find(
+        {
+          currentStatus: { $in: [TaskStatus.INITIALIZED, TaskStatus.RUNNING] },
+          contributionDeadline: { $lte: now },
+          finalDeadline: { $gt: now },
+        },
+        REF_PROJECTION,
+      )
+      .lean<TaskRef[]>()
+      .exec();
+  }
+
+  /** Still in progress but past the final deadline. */
+  findFinalDeadlineReached(now: Date): Promise<TaskRef[]> {
+    return this.model
+      .find(
+        {
+          currentStatus: { $nin: [TaskStatus.FAILED, TaskStatus.COMPLETED, TaskStatus.FINAL_DEADLINE_REACHED] },
+          finalDeadline: { $lte: now },
+        },
+        REF_PROJECTION,
+      )
+      .lean<TaskRef[]>()
+      .exec();
+  }
+
+  /** In one of `statuses` with the reveal deadline passed. */
+  findPastRevealDeadline(statuses: readonly TaskStatus[], now: Date): Promise<TaskRecord[]> {
+    return this.model
+      .find({ currentStatus: { $in: statuses }, revealDeadline: { $lt: now } })
+      .lean<TaskRecord[]>()
+      .exec();
   }
 
   async countByStatus(): Promise<Map<TaskStatus, number>> {
