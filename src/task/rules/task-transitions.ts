@@ -7,6 +7,7 @@ import {
   currentStatus,
   isFailedBeforeComputed,
   lastRelevantStatus,
+  ReplicateHistory,
 } from '../../replicate/replicate-workflow.js';
 import type { Task } from '../task.schema.js';
 import {
@@ -16,6 +17,7 @@ import {
 } from '../task-status.js';
 import { ConsensusReplicate, isConsensusReached } from './consensus.js';
 import { isPastContributionDeadline, isPastFinalDeadline } from './deadlines.js';
+import { revealTimeoutTargets } from './task-detectors.js';
 import {
   isEligibleToContributeAndFinalize,
   TaskDescriptionFacts,
@@ -282,4 +284,25 @@ export function allAliveWorkersFailedBeforeComputed(
     if (last === undefined || !isFailedBeforeComputed(last)) return false;
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §7.10 reopen (dormant: nothing enters REOPENING in the reference)
+
+export type ReopeningDecision<T> =
+  /** Chain task unreadable or not ACTIVE yet: nothing. */
+  | { readonly kind: 'NONE' }
+  /**
+   * Fail `revealTimeouts` (FAILED, cause REVEAL_TIMEOUT), clear `consensus`, set
+   * `revealDeadline` to epoch 0, then write REOPENED and INITIALIZED (two writes).
+   */
+  | { readonly kind: 'REOPENED'; readonly revealTimeouts: T[]; readonly revealDeadline: 0 };
+
+export function reopeningDecision<T extends ReplicateHistory>(
+  chainTask: Pick<ChainTask, 'status'> | null | undefined,
+  replicates: readonly T[],
+): ReopeningDecision<T> {
+  if (!chainTask || chainTask.status !== ChainTaskStatus.ACTIVE) return { kind: 'NONE' };
+  const revealTimeouts = revealTimeoutTargets(replicates);
+  return { kind: 'REOPENED', revealTimeouts, revealDeadline: 0 };
 }

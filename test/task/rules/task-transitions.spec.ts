@@ -8,6 +8,7 @@ import {
   failureStatusesToAppend,
   fromRunning,
   initializedToRunning,
+  reopeningDecision,
   requiresChainTask,
   RunningInput,
   taskHandlerFor,
@@ -347,6 +348,28 @@ describe('transitions from RUNNING (§7.4)', () => {
         replicate([S.CREATED, S.COMPUTING], { wallet: '0xdead' }),
       ];
       expect(allAliveWorkersFailedBeforeComputed(rs, ['0x1'])).toBe(true);
+    });
+  });
+});
+
+describe('reopen handlers (§7.10, edge 21)', () => {
+  const waiting = replicate([S.CREATED, S.CONTRIBUTED], { wallet: '0x1' });
+  const revealingR = replicate([S.CREATED, S.CONTRIBUTED, S.REVEALING], { wallet: '0x2' });
+  const computing = replicate([S.CREATED, S.COMPUTING], { wallet: '0x3' });
+
+  it('REOPENING with chain ACTIVE → REOPENED then INITIALIZED, reveal timeouts, deadline epoch 0', () => {
+    expect(reopeningDecision(active, [waiting, revealingR, computing])).toEqual({
+      kind: 'REOPENED',
+      revealTimeouts: [waiting, revealingR],
+      revealDeadline: 0,
+    });
+    expect(taskHandlerFor(TaskStatus.REOPENED)).toBe('REOPENED_TO_INITIALIZED');
+  });
+
+  it('unknown or not-yet-ACTIVE chain task → unchanged', () => {
+    expect(reopeningDecision(undefined, [waiting])).toEqual({ kind: 'NONE' });
+    expect(reopeningDecision({ status: ChainTaskStatus.REVEALING }, [waiting])).toEqual({
+      kind: 'NONE',
     });
   });
 });
