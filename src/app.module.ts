@@ -12,6 +12,8 @@ import { NotificationModule } from './notification/notification.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
 import { SmsModule } from './sms/sms.module.js';
+import { ResultModule } from './result/result.module.js';
+import { TaskEngineModule } from './task/engine/task-engine.module.js';
 import { TaskModule } from './task/task.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 
@@ -35,6 +37,8 @@ export class AppModule {
         SmsModule,
         LogsPurgeModule,
         NotificationModule,
+        ResultModule,
+        TaskEngineModule,
       ],
     };
   }

@@ -4,7 +4,6 @@ import { ChainContributionStatus } from '../chain/chain-status.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescription } from '../chain/task-description.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
-import { KeyedMutex } from '../common/keyed-mutex.js';
 import { TaskLogsRepository } from '../logs/task-logs.repository.js';
 import { TaskNotificationType } from '../notification/task-notification-type.js';
 import { ResultService } from '../result/result.service.js';
@@ -12,6 +11,7 @@ import { workerWeightFromScore } from '../task/rules/consensus.js';
 import { TaskRecord, TaskRepository } from '../task/task.repository.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { ReplicateListeners } from './replicate-listeners.js';
+import { ReplicateLocks } from './replicate-locks.js';
 import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
 import { nextAction } from './replicate-workflow.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
@@ -43,7 +43,6 @@ const CONTRIBUTION_CHECKS = 3;
 @Injectable()
 export class ReplicateStatusService {
   private readonly logger = new Logger(ReplicateStatusService.name);
-  private readonly locks = new KeyedMutex<string>();
 
   constructor(
     private readonly tasks: TaskRepository,
@@ -55,6 +54,7 @@ export class ReplicateStatusService {
     private readonly blocks: BlockWaiter,
     private readonly updates: TaskUpdateRequests,
     private readonly listeners: ReplicateListeners,
+    private readonly locks: ReplicateLocks,
   ) {}
 
   /** A worker's report (R3): modifier WORKER, date now, compute-log wallet forced to the caller. */
@@ -83,7 +83,7 @@ export class ReplicateStatusService {
     const description = await this.descriptions.get(task);
     const facts = await this.facts(task, walletAddress, update, description);
 
-    const outcome = await this.locks.run(chainTaskId, async (): Promise<{ error: ReplicateStatusUpdateError } | { accepted: true }> => {
+    const outcome = await this.locks.writes.run(chainTaskId, async (): Promise<{ error: ReplicateStatusUpdateError } | { accepted: true }> => {
       for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
         const list = await this.replicates.findByChainTaskId(chainTaskId);
         const index = list?.replicates.findIndex((r) => r.walletAddress === walletAddress) ?? -1;

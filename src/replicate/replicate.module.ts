@@ -1,13 +1,44 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { LogsPurgeModule } from '../logs/logs-purge.module.js';
+import { ResultModule } from '../result/result.module.js';
+import { TaskModule } from '../task/task.module.js';
+import { WorkerModule } from '../worker/worker.module.js';
+import { BlockWaiter } from './block-waiter.js';
+import { GasCheckCache } from './gas-check-cache.js';
+import { ReplicateDetectors } from './replicate-detectors.service.js';
+import { ReplicateListeners } from './replicate-listeners.js';
+import { ReplicateLocks } from './replicate-locks.js';
+import { ReplicateRecoveryService } from './replicate-recovery.service.js';
+import { ReplicateStatusService } from './replicate-status.service.js';
+import { ReplicateSupplyService } from './replicate-supply.service.js';
+import { ReplicatesController } from './replicates.controller.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { ReplicatesList, ReplicatesListSchema } from './replicates-list.schema.js';
+import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
 
+/** Replicates: supply (R1), recovery (R2), status updates (R3), and the replicate detectors. */
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: ReplicatesList.name, schema: ReplicatesListSchema }]),
+    TaskModule,
+    WorkerModule,
+    LogsPurgeModule,
+    ResultModule,
   ],
-  providers: [ReplicatesListRepository],
-  exports: [ReplicatesListRepository],
+  controllers: [ReplicatesController],
+  providers: [
+    ReplicatesListRepository,
+    ReplicateLocks,
+    BlockWaiter,
+    GasCheckCache,
+    UnnotifiedScanTrigger,
+    ReplicateListeners,
+    ReplicateStatusService,
+    ReplicateSupplyService,
+    ReplicateRecoveryService,
+    ReplicateDetectors,
+  ],
+  exports: [ReplicatesListRepository, ReplicateStatusService, ReplicateLocks],
 })
 export class ReplicateModule {}

@@ -162,6 +162,18 @@ export class TaskRepository implements OnModuleInit {
       .exec();
   }
 
+  /**
+   * Tasks waiting for contributions, best first for replicate supply (worker-api.md §5.3):
+   * RUNNING before INITIALIZED (status string descending), then earliest contribution deadline.
+   */
+  findSupplyCandidates(now: Date): Promise<TaskRecord[]> {
+    return this.model
+      .find({ currentStatus: { $in: [TaskStatus.INITIALIZED, TaskStatus.RUNNING] }, contributionDeadline: { $gt: now } })
+      .sort({ currentStatus: -1, contributionDeadline: 1 })
+      .lean<TaskRecord[]>()
+      .exec();
+  }
+
   async countByStatus(): Promise<Map<TaskStatus, number>> {
     const rows = await this.model
       .aggregate<{ _id: TaskStatus; count: number }>([
