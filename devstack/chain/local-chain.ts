@@ -7,7 +7,8 @@ import { parsePocoDeployment, type PocoAsset, type PocoDeployment } from '../poc
 import { freePort } from './rpc.js';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
-const SERVE_SCRIPT = join(import.meta.dirname, 'serve.ts');
+// serve.ts behind a launcher that loads viem and Hardhat without tsx's per-module hooks
+const SERVE_LAUNCHER = join(import.meta.dirname, 'launch.mjs');
 const READY_PREFIX = 'READY ';
 const PORT_TAKEN = /is not free/;
 
@@ -73,15 +74,10 @@ function serveArguments(options: LocalChainOptions & { port: number }): string[]
 }
 
 function spawnChain(options: LocalChainOptions & { port: number }): Promise<LocalChain> {
-  // `--import tsx` resolves from the child's cwd: run it from the project root
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', SERVE_SCRIPT, ...serveArguments(options)],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [SERVE_LAUNCHER, ...serveArguments(options)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-20_000);

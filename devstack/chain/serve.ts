@@ -1,5 +1,6 @@
 // Dev chain CLI: a Hardhat node on 127.0.0.1 with PoCo deployed, until SIGTERM/SIGINT.
 //   npx tsx devstack/chain/serve.ts --port 8545 --out /tmp/deployment.json [--asset token|native]
+//   (or `node devstack/chain/launch.mjs <same arguments>`, ~1 s faster to start)
 //     [--chain-id 31337] [--workers 50] [--verbose] [--log-rpc] [--exit-on-stdin-close]
 // Prints exactly one line `READY <deployment json>` on stdout once the deployment is done.
 import { writeFileSync } from 'node:fs';
@@ -35,8 +36,14 @@ async function main(): Promise<void> {
       'exit-on-stdin-close': { type: 'boolean', default: false },
     },
   });
+  if (values['exit-on-stdin-close']) {
+    process.stdin.on('end', () => process.exit(0));
+    process.stdin.on('close', () => process.exit(0));
+    process.stdin.resume();
+  }
   const asset = values.asset as PocoAsset;
   if (asset !== 'token' && asset !== 'native') throw new Error(`--asset must be token or native`);
+  // performance.now() counts from process start: this is the module loading time
   const started = performance.now();
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -56,16 +63,11 @@ async function main(): Promise<void> {
   if (values.out) writeFileSync(values.out, `${JSON.stringify(deployment, null, 2)}\n`);
   const deployed = performance.now();
   stderr(
-    `dev chain ${node.rpcUrl} (chain ${node.chainId}, ${asset}): node ${Math.round(nodeReady - started)} ms, ` +
-      `PoCo deploy ${Math.round(deployed - nodeReady)} ms, hub ${deployment.hub}`,
+    `dev chain ${node.rpcUrl} (chain ${node.chainId}, ${asset}): modules ${Math.round(started)} ms, ` +
+      `node ${Math.round(nodeReady - started)} ms, PoCo deploy ${Math.round(deployed - nodeReady)} ms, ` +
+      `hub ${deployment.hub}`,
   );
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(deployment)}\n`);
-
-  if (values['exit-on-stdin-close']) {
-    process.stdin.on('end', () => process.exit(0));
-    process.stdin.on('close', () => process.exit(0));
-    process.stdin.resume();
-  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));

@@ -1,5 +1,6 @@
 // Apps, datasets and workerpools in the PoCo registries. Registries deploy each entry with
 // CREATE2 keyed on its arguments: the same entry twice reverts, hence unique default names.
+// Addresses are returned lowercase.
 import { randomBytes } from 'node:crypto';
 import { keccak256, stringToHex, type Address, type Hex, type LocalAccount } from 'viem';
 import { devRoles } from '../chain/accounts.js';
@@ -76,7 +77,7 @@ export async function createApp(
       mrenclave,
     ],
   });
-  return result;
+  return result.toLowerCase() as Address;
 }
 
 export async function createDataset(
@@ -97,7 +98,7 @@ export async function createDataset(
       options.checksum ?? keccak256(stringToHex(multiaddr)),
     ],
   });
-  return result;
+  return result.toLowerCase() as Address;
 }
 
 export async function createWorkerpool(
@@ -111,5 +112,5 @@ export async function createWorkerpool(
     functionName: 'createWorkerpool',
     args: [owner.address, options.description ?? uniqueName('workerpool')],
   });
-  return result;
+  return result.toLowerCase() as Address;
 }

@@ -63,6 +63,8 @@ function selectorsOf(abi: Abi): Hex[] {
   return selectors;
 }
 
+const lower = (address: Address) => address.toLowerCase() as Address;
+
 export interface DeployPocoOptions {
   asset?: PocoAsset;
   /** PoCo owner (default: the dev deployer, account #0). */
@@ -173,13 +175,17 @@ export async function deployPoco(
     rpcUrl: clients.rpcUrl,
     chainId,
     asset,
-    hub,
-    rlc,
-    ...registryAddresses,
-    deployer: deployer.address,
+    hub: lower(hub),
+    rlc: lower(rlc),
+    appRegistry: lower(registryAddresses.appRegistry),
+    datasetRegistry: lower(registryAddresses.datasetRegistry),
+    workerpoolRegistry: lower(registryAddresses.workerpoolRegistry),
+    deployer: lower(deployer.address),
     categories: POCO_CATEGORIES.map((category) => ({ ...category })),
     deployedAtBlock,
-    libOrders,
-    facets,
+    libOrders: lower(libOrders),
+    facets: Object.fromEntries(
+      Object.entries(facets).map(([name, address]) => [name, lower(address)]),
+    ),
   };
 }

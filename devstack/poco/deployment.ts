@@ -1,5 +1,6 @@
 // What a PoCo deployment on the dev chain is made of. Plain JSON (no bigint): it is written to a
 // file, printed on the READY line of serve.ts and passed to Jest workers through the environment.
+// Addresses are lowercase.
 import type { Address } from 'viem';
 
 export type PocoAsset = 'token' | 'native';

@@ -11,7 +11,7 @@ import {
 import { ChainContributionStatus, ChainTaskStatus } from '../../src/chain/chain-status.js';
 import { hubAbi } from './abi.js';
 import type { PocoContext } from './context.js';
-import { viewAccount, viewContribution, viewDeal, viewTask } from './reads.js';
+import { viewContribution, viewDeal, viewTask } from './reads.js';
 import { isTeeTag } from './orders.js';
 import { workerpoolAuthorizationHash } from './signatures.js';
 
@@ -29,7 +29,7 @@ export interface ContributionAttempt {
   resultHash: Hex;
   resultSeal: Hex;
   enclaveSign: Hex;
-  /** contributeAndFinalize has no stake lock but needs trust 1 and no earlier contributor */
+  /** contributeAndFinalize also needs trust 1 and no earlier contributor */
   andFinalize?: boolean;
 }
 
@@ -93,11 +93,6 @@ export async function explainContributeFailure(
     if (enclave?.toLowerCase() !== attempt.enclaveChallenge.toLowerCase()) {
       return `enclave signature recovers to ${enclave ?? 'nobody'}, not the enclave challenge ${attempt.enclaveChallenge}`;
     }
-  }
-  if (!attempt.andFinalize) {
-    const { stake } = await viewAccount(ctx, attempt.worker);
-    if (stake < deal.workerStake)
-      return `worker stake ${stake} nRLC < deal worker stake ${deal.workerStake}`;
   }
   return undefined;
 }
