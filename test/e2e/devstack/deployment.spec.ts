@@ -1,6 +1,9 @@
 import { domainSeparator, zeroAddress } from 'viem';
+import { workerAccount } from '../../../devstack/chain/accounts.js';
 import { appRegistryAbi, hubAbi, rlcAbi } from '../../../devstack/poco/abi.js';
+import { deployPoco } from '../../../devstack/poco/deploy.js';
 import { POCO_CATEGORIES } from '../../../devstack/poco/deployment.js';
+import { PocoFixtures } from '../../../devstack/poco/fixtures.js';
 import { pocoDomain } from '../../../devstack/poco/orders.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
 
@@ -73,5 +76,19 @@ describe('PoCo deployment on the dev chain', () => {
     // deployment addresses are lowercase, like every hex string of the project
     expect(chain.deployment.rlc).toBe('0x5fbdb2315678afecb367f032d93f642f64180aa3');
     expect(chain.deployment.hub).toBe('0x959922be3caee4b8cd9a407cc3ac1c251c2007b1');
+  });
+
+  it('deploys another PoCo on a running node in about a second', async () => {
+    // a second, independent PoCo from another deployer (reverted with the file's snapshot)
+    const started = performance.now();
+    const other = await deployPoco(chain.clients, { asset: 'native', deployer: workerAccount(49) });
+    const ms = Math.round(performance.now() - started);
+    process.stderr.write(`PoCo deploy (native, 31 transactions): ${ms} ms\n`);
+    expect(other.hub).not.toBe(chain.deployment.hub);
+    expect(other.deployer).toBe(workerAccount(49).address.toLowerCase());
+    expect(
+      Number((await new PocoFixtures(other, chain.clients).viewCategory(4)).workClockTimeRef),
+    ).toBe(36000);
+    expect(ms).toBeLessThan(5000);
   });
 });
