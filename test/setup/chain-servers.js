@@ -9,11 +9,16 @@ export const TEST_CHAINS_ENV = 'IEXEC_TEST_CHAINS';
 
 /** @param {number} count */
 export async function startTestChains(count) {
-  const { startLocalChain } = await tsImport('../../devstack/chain/local-chain.ts', import.meta.url);
+  const { startLocalChain } = await tsImport(
+    '../../devstack/chain/local-chain.ts',
+    import.meta.url,
+  );
   const started = await Promise.allSettled(
     Array.from({ length: count }, () => startLocalChain({ asset: 'token' })),
   );
-  const chains = started.filter((result) => result.status === 'fulfilled').map((result) => result.value);
+  const chains = started
+    .filter((result) => result.status === 'fulfilled')
+    .map((result) => result.value);
   const failure = started.find((result) => result.status === 'rejected');
   if (failure) {
     await stopTestChains(chains);
