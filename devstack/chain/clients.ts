@@ -1,0 +1,65 @@
+// viem clients for the local chain. Short polling and no cache: viem's defaults (4 s polling,
+// cached block number) make tests against an automining node crawl or read stale heads.
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type Account,
+  type Chain,
+  type HttpTransport,
+  type PublicClient,
+  type TestClient,
+  type WalletClient,
+} from 'viem';
+
+export const LOCAL_POLLING_INTERVAL_MS = 50;
+
+export interface ChainEndpoint {
+  rpcUrl: string;
+  chainId: number;
+}
+
+export function localChain({ rpcUrl, chainId }: ChainEndpoint): Chain {
+  return defineChain({
+    id: chainId,
+    name: `local-${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+export type LocalPublicClient = PublicClient<HttpTransport, Chain>;
+export type LocalTestClient = TestClient<'hardhat', HttpTransport, Chain>;
+export type LocalWalletClient = WalletClient<HttpTransport, Chain, Account>;
+
+export interface ChainClients {
+  chain: Chain;
+  rpcUrl: string;
+  publicClient: LocalPublicClient;
+  testClient: LocalTestClient;
+  /** A wallet client signing locally with `account` (clients are cached per address). */
+  wallet(account: Account): LocalWalletClient;
+}
+
+export function createChainClients(endpoint: ChainEndpoint): ChainClients {
+  const chain = localChain(endpoint);
+  const transport = http(endpoint.rpcUrl, { retryCount: 0 });
+  const common = { chain, transport, pollingInterval: LOCAL_POLLING_INTERVAL_MS, cacheTime: 0 };
+  const wallets = new Map<string, LocalWalletClient>();
+  return {
+    chain,
+    rpcUrl: endpoint.rpcUrl,
+    publicClient: createPublicClient(common),
+    testClient: createTestClient({ ...common, mode: 'hardhat' }),
+    wallet(account) {
+      let client = wallets.get(account.address);
+      if (!client) {
+        client = createWalletClient({ ...common, account });
+        wallets.set(account.address, client);
+      }
+      return client;
+    },
+  };
+}
