@@ -23,6 +23,12 @@ export interface PushClientOptions {
    * four missed 5 s heartbeats).
    */
   staleAfterMs?: number;
+  /**
+   * Least time sockjs-client waits for a transport to open before trying the next one (default
+   * 5000 ms). Its own estimate (about 2 x (300 ms + info RTT)) is too short when thousands of
+   * clients connect at once, and they would settle on polling.
+   */
+  transportTimeoutMs?: number;
   /** Time allowed to obtain CONNECTED after opening the socket (default 10000 ms). */
   connectionTimeoutMs?: number;
   onConnect?: () => void;
@@ -145,7 +151,10 @@ export class PushClient {
   }
 
   private openSocket(): IStompSocket {
-    const socket = new SockJS(this.options.url, null, { transports: this.transports });
+    const socket = new SockJS(this.options.url, null, {
+      transports: this.transports,
+      timeout: this.options.transportTimeoutMs ?? 5000,
+    });
     const touch = () => (this.lastActivity = Date.now());
     socket.addEventListener('heartbeat', touch);
     socket.addEventListener('message', touch);

@@ -19,9 +19,8 @@ export class NotificationService {
       taskTopic(notification.chainTaskId),
       serializeTaskNotification(notification),
     );
-    const targets = notification.workersAddress.length
-      ? notification.workersAddress.join(',')
-      : 'every worker';
+    const wallets = notification.workersAddress ?? [];
+    const targets = wallets.length ? wallets.join(',') : 'every worker';
     this.logger.debug(
       `${notification.taskNotificationType} for ${notification.chainTaskId} to ${targets} (${sent} subscriptions)`,
     );

@@ -46,7 +46,7 @@ export class SockJsEndpoint {
   private readonly pathPattern: RegExp;
   private readonly options: Required<SockJsEndpointOptions>;
   private closing = false;
-  private uninstall?: () => void;
+  private installed = false;
 
   constructor(
     private readonly broker: StompBroker,
@@ -64,16 +64,13 @@ export class SockJsEndpoint {
     this.pathPattern = new RegExp(`^${escapeRegExp(this.options.prefix)}([/].+|[/]?)$`);
   }
 
-  get sessionCount(): number {
-    return this.connections.size;
-  }
-
   /**
    * Puts SockJS in front of the server's existing `request` listeners (Fastify's router): paths
    * under the prefix go to SockJS, everything else to the previous listeners, unchanged.
    */
   install(server: Server): void {
-    if (this.uninstall) throw new Error('SockJS endpoint already installed');
+    if (this.installed) throw new Error('SockJS endpoint already installed');
+    this.installed = true;
     const sockjsServer = sockjs.createServer({
       prefix: this.options.prefix,
       websocket: false,
@@ -101,10 +98,6 @@ export class SockJsEndpoint {
       if (this.limitBody(req, res)) handle(req, res);
     };
     server.on('request', listener);
-    this.uninstall = () => {
-      server.removeListener('request', listener);
-      for (const next of previous) server.on('request', next);
-    };
   }
 
   /** Refuses new SockJS requests and closes every session (their clients see a close frame). */
@@ -113,12 +106,6 @@ export class SockJsEndpoint {
     this.broker.closeAll(CLOSE_GOING_AWAY, 'Server shutting down');
     for (const conn of [...this.connections]) finishNow(conn);
     this.connections.clear();
-  }
-
-  /** Gives the server's `request` listeners back as they were (tests). */
-  remove(): void {
-    this.uninstall?.();
-    this.uninstall = undefined;
   }
 
   private accept(conn: SockJsConnection): void {
