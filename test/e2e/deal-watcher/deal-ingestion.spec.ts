@@ -2,6 +2,7 @@ import { mongo } from 'mongoose';
 import { TaskStatus } from '../../../src/task/task-status.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import { jsonOf } from '../../support/app.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { eventually, RunningScheduler, startScheduler } from '../../support/scheduler.js';
 
@@ -77,7 +78,7 @@ describe('deal ingestion', () => {
           headers: { authorization: 'Bearer op-secret' },
         });
         expect(replay.status).toBe(202);
-        expect((await replay.json()).fromBlock).toBe(0);
+        expect((await jsonOf(replay)).fromBlock).toBe(0);
         const metrics = operator.get((await import('../../../src/deal-watcher/deal-watcher-metrics.js')).DealWatcherMetrics);
         await eventually(() => metrics.dealsCount >= 1, 10000, 'the replayed deal to be read');
         expect(await countTasks(scheduler.mongoUrl)).toBe(50);
