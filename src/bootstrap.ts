@@ -1,55 +1,18 @@
-import { LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { AppConfig, LogLevel } from './config/app-config.js';
-import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
+import { AppConfig } from './config/app-config.js';
+import { configureApp, createHttpAdapter, logLevels } from './common/http/http-app.js';
 
-/** Largest request body accepted (compute logs are the biggest payload: 2 x 100,000 characters). */
-export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
-
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  TRACE: ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'],
-  DEBUG: ['debug', 'log', 'warn', 'error', 'fatal'],
-  INFO: ['log', 'warn', 'error', 'fatal'],
-  WARN: ['warn', 'error', 'fatal'],
-  ERROR: ['error', 'fatal'],
-  OFF: [],
-};
-
-export function logLevels(level: LogLevel): NestLogLevel[] {
-  return NEST_LEVELS[level];
-}
+export { BODY_LIMIT_BYTES, logLevels } from './common/http/http-app.js';
 
 /** Creates the scheduler application (not yet listening). Shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    forceCloseConnections: 'idle',
-  });
-  // The worker sends `Content-Type: application/json` on bodiless POSTs (ping): an empty body is no body.
-  adapter
-    .getInstance()
-    .addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-      const text = String(body);
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch {
-        const error = Object.assign(new Error('Request body is not valid JSON'), {
-          statusCode: 400,
-        });
-        done(error, undefined);
-      }
-    });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: logLevels(config.server.logLevel),
-    abortOnError: false,
-    bodyParser: false,
-  });
-  app.enableCors({ origin: '*', methods: ['GET', 'HEAD', 'POST'], maxAge: 1800 });
-  app.useGlobalFilters(new HttpExceptionFilter());
-  // Unknown properties are dropped, not refused: the worker sends extra ones (e.g. `success`).
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: false }));
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createHttpAdapter(),
+    { logger: logLevels(config.server.logLevel), abortOnError: false, bodyParser: false },
+  );
+  configureApp(app);
   return app;
 }

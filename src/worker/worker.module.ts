@@ -1,11 +1,37 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { WorkerAuthService } from './auth/worker-auth.service.js';
+import { WorkerJwtGuard } from './auth/worker-jwt.guard.js';
+import { PublicConfigurationService } from './public-configuration.service.js';
+import { WorkerController } from './worker.controller.js';
+import { WorkerLivenessService } from './worker-liveness.service.js';
 import { WorkerRepository } from './worker.repository.js';
 import { Worker, WorkerSchema } from './worker.schema.js';
+import { WorkerService } from './worker.service.js';
 
+/**
+ * Worker authentication (challenge, login, JWT guard), registry, liveness and the `/workers`
+ * endpoints. Needs the global AppConfig, ChainContext (wallet and JWT secret; no chain access)
+ * and JobScheduler. Modules with worker-authenticated routes import it for
+ * `@UseGuards(WorkerJwtGuard)` and `@AuthenticatedWallet()`.
+ */
 @Module({
   imports: [MongooseModule.forFeature([{ name: Worker.name, schema: WorkerSchema }])],
-  providers: [WorkerRepository],
-  exports: [WorkerRepository],
+  controllers: [WorkerController],
+  providers: [
+    WorkerRepository,
+    WorkerAuthService,
+    WorkerJwtGuard,
+    WorkerLivenessService,
+    WorkerService,
+    PublicConfigurationService,
+  ],
+  exports: [
+    WorkerRepository,
+    WorkerAuthService,
+    WorkerJwtGuard,
+    WorkerService,
+    PublicConfigurationService,
+  ],
 })
 export class WorkerModule {}

@@ -3,6 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { Worker, WORKER_JAVA_CLASS } from './worker.schema.js';
 
+const BULK_CHUNK = 1000;
+
 export type WorkerRecord = Worker & { _id: Types.ObjectId };
 
 export type WorkerRegistration = Pick<
@@ -44,16 +46,23 @@ export class WorkerRepository implements OnModuleInit {
   }
 
   /**
-   * Creates or refreshes a worker: descriptive fields are overwritten, the id and both task
-   * lists are kept, and (as the Java scheduler does) the persisted liveness dates are cleared.
+   * Creates or refreshes a worker: descriptive fields are overwritten (an absent one is removed),
+   * the id and both task lists are kept, and (as the Java scheduler does) the persisted liveness
+   * dates are cleared.
    */
   async upsertRegistration(registration: WorkerRegistration): Promise<WorkerRecord> {
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = { lastAliveDate: '', lastReplicateDemandDate: '' };
+    for (const [key, value] of Object.entries(registration)) {
+      if (value === undefined || value === null) $unset[key] = '';
+      else $set[key] = value;
+    }
     const doc = await this.model
       .findOneAndUpdate(
         { walletAddress: registration.walletAddress },
         {
-          $set: { ...registration },
-          $unset: { lastAliveDate: '', lastReplicateDemandDate: '' },
+          $set,
+          $unset,
           $setOnInsert: {
             _class: WORKER_JAVA_CLASS,
             participatingChainTaskIds: [],
@@ -98,18 +107,33 @@ export class WorkerRepository implements OnModuleInit {
 
   /** Writes many liveness dates in one round trip (pings are batched in memory). */
   async saveLastAliveDates(dates: ReadonlyMap<string, Date>): Promise<void> {
-    if (dates.size === 0) return;
-    await this.model.bulkWrite(
-      [...dates].map(([walletAddress, date]) => ({
-        updateOne: { filter: { walletAddress }, update: { $set: { lastAliveDate: date } } },
-      })),
-      { ordered: false },
-    );
+    await this.saveDates(dates, new Map());
   }
 
   async saveLastReplicateDemandDate(walletAddress: string, date: Date): Promise<void> {
     await this.model
       .updateOne({ walletAddress }, { $set: { lastReplicateDemandDate: date } })
       .exec();
+  }
+
+  /**
+   * Batched persistence of the in-memory liveness: `lastAliveDate` and `lastReplicateDemandDate`
+   * per wallet, in unordered bulk writes of at most 1000 updates (wallets without a document
+   * match nothing).
+   */
+  async saveDates(
+    lastAlive: ReadonlyMap<string, Date>,
+    lastDemand: ReadonlyMap<string, Date>,
+  ): Promise<void> {
+    const updates = new Map<string, { lastAliveDate?: Date; lastReplicateDemandDate?: Date }>();
+    for (const [wallet, date] of lastAlive) updates.set(wallet, { lastAliveDate: date });
+    for (const [wallet, date] of lastDemand)
+      updates.set(wallet, { ...updates.get(wallet), lastReplicateDemandDate: date });
+    const operations = [...updates].map(([walletAddress, $set]) => ({
+      updateOne: { filter: { walletAddress }, update: { $set } },
+    }));
+    for (let i = 0; i < operations.length; i += BULK_CHUNK) {
+      await this.model.bulkWrite(operations.slice(i, i + BULK_CHUNK), { ordered: false });
+    }
   }
 }

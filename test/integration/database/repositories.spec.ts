@@ -1,6 +1,8 @@
+import { ScheduleModule } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { JobsModule } from '../../../src/common/jobs/jobs.module.js';
 import { AppConfigModule } from '../../../src/config/config.module.js';
 import { DatabaseModule } from '../../../src/database/database.module.js';
 import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
@@ -21,6 +23,7 @@ import { WorkerModule } from '../../../src/worker/worker.module.js';
 import { WorkerRepository } from '../../../src/worker/worker.repository.js';
 import { testConfig } from '../../support/config.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
+import { testChainModule } from '../../support/worker-app.js';
 
 const DEAL = '0xd82223e5feff6720792ffed1665e980da95e5d32b177332013eaba8edc07f31c';
 const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
@@ -58,7 +61,11 @@ describe('repositories against the Mongo-wire server', () => {
     moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot(testConfig({ MONGO_URL: url })),
+        ScheduleModule.forRoot(),
         DatabaseModule,
+        JobsModule,
+        // WorkerModule needs the scheduler wallet (JWT secret), not the chain.
+        testChainModule(),
         TaskModule,
         ReplicateModule,
         WorkerModule,

@@ -1,0 +1,95 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import { RequiredParamPipe } from '../common/http/required-param.pipe.js';
+import { WorkerAuthService } from './auth/worker-auth.service.js';
+import { AuthenticatedWallet, WorkerJwtGuard } from './auth/worker-jwt.guard.js';
+import type { PublicConfiguration } from './public-configuration.js';
+import { PublicConfigurationService } from './public-configuration.service.js';
+import { SignatureDto, WorkerModelDto } from './worker.dto.js';
+import { toWorkerJson, type WorkerJson } from './worker-json.js';
+import { WorkerService } from './worker.service.js';
+
+/** W1–W6 (worker-api.md §2–3). Plain-text answers are raw strings; explicit errors have no body. */
+@Controller('workers')
+export class WorkerController {
+  constructor(
+    private readonly auth: WorkerAuthService,
+    private readonly workers: WorkerService,
+    private readonly publicConfiguration: PublicConfigurationService,
+  ) {}
+
+  /** W1: the wallet's login challenge; 401 (and no challenge) when not whitelisted. */
+  @Get('challenge')
+  challenge(@Query('walletAddress', RequiredParamPipe) walletAddress: string): string {
+    const challenge = this.auth.getChallenge(walletAddress);
+    if (challenge === undefined) throw new EmptyResponseException(401);
+    return challenge;
+  }
+
+  /** W2: the JWT (without `Bearer `) for a signature of the current challenge; 401 otherwise. */
+  @Post('login')
+  @HttpCode(200)
+  login(
+    @Query('walletAddress', RequiredParamPipe) walletAddress: string,
+    @Req() request: FastifyRequest,
+    @Body() signature: SignatureDto,
+  ): string {
+    requireBody(request);
+    const token = this.auth.login(walletAddress, signature.value);
+    if (token === undefined) throw new EmptyResponseException(401);
+    return token;
+  }
+
+  /** W3: records liveness; answers the configuration fingerprint (stable across restarts). */
+  @Post('ping')
+  @HttpCode(200)
+  @UseGuards(WorkerJwtGuard)
+  ping(@AuthenticatedWallet() walletAddress: string): string {
+    this.workers.recordPing(walletAddress);
+    return this.publicConfiguration.fingerprint;
+  }
+
+  /** W4: upserts the caller's document (identity from the token, never from the body). */
+  @Post('register')
+  @HttpCode(200)
+  @UseGuards(WorkerJwtGuard)
+  async register(
+    @AuthenticatedWallet() walletAddress: string,
+    @Req() request: FastifyRequest,
+    @Body() model: WorkerModelDto,
+  ): Promise<WorkerJson> {
+    requireBody(request);
+    return toWorkerJson(await this.workers.register(walletAddress, model));
+  }
+
+  /** W5: the public configuration, exactly seven properties in order; no authentication. */
+  @Get('config')
+  config(): PublicConfiguration {
+    return this.publicConfiguration.configuration;
+  }
+
+  /** W6: the caller's computing task ids (`[]` when unknown). */
+  @Get('computing')
+  @UseGuards(WorkerJwtGuard)
+  async computing(@AuthenticatedWallet() walletAddress: string): Promise<string[]> {
+    return [...(await this.workers.computingTaskIds(walletAddress))];
+  }
+}
+
+/** A missing request body is a 400 framework error, as Spring answers a required `@RequestBody`. */
+function requireBody(request: FastifyRequest): void {
+  if (request.body === undefined || request.body === null) {
+    throw new BadRequestException('Required request body is missing');
+  }
+}
