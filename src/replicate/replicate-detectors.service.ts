@@ -68,9 +68,8 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
   /** §13.1 */
   async workerLost(): Promise<void> {
     const now = new Date();
-    for (const wallet of this.workers.lostWorkers()) {
-      const worker = await this.workers.getWorker(wallet);
-      if (!worker) continue;
+    for (const worker of await this.workers.lostWorkers()) {
+      const wallet = worker.walletAddress;
       for (const task of await this.tasks.findByChainTaskIds(worker.participatingChainTaskIds)) {
         const replicate = (await this.replicates.findByChainTaskId(task.chainTaskId))?.replicates.find((r) => r.walletAddress === wallet);
         if (replicate && shouldMarkWorkerLost(task, replicate, now)) {

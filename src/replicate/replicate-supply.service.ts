@@ -85,7 +85,7 @@ export class ReplicateSupplyService {
     if (list!.replicates.length > 0 && isConsensusReached(await this.reader.getChainTask(task.chainTaskId), list!.replicates)) {
       return undefined;
     }
-    if (!(await this.workers.addTaskToWorker(walletAddress, task.chainTaskId))) return 'worker-full';
+    if (!(await this.workers.addTaskToWorker(walletAddress, task.chainTaskId)).added) return 'worker-full';
     try {
       const workerWeight = workerWeightFromScore(await this.reader.getWorkerScore(walletAddress));
       const replicate: Replicate = {

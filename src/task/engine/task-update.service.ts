@@ -137,7 +137,7 @@ export class TaskUpdateService implements OnModuleInit {
       chainTask,
       replicates: list?.replicates,
       description,
-      aliveWorkers: this.workers.aliveWorkers(),
+      aliveWorkers: (await this.workers.aliveWorkers()).map((w) => w.walletAddress),
       now: new Date(),
     });
     switch (decision.kind) {
