@@ -21,8 +21,8 @@ export function logLevels(level: LogLevel): NestLogLevel[] {
   return NEST_LEVELS[level];
 }
 
-/** Creates the scheduler application (not yet listening). Shared by main.ts and the tests. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/** The Fastify adapter the scheduler runs on (body limit, lenient JSON parser). */
+export function createFastifyAdapter(): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
@@ -42,14 +42,29 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         done(error, undefined);
       }
     });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: logLevels(config.server.logLevel),
-    abortOnError: false,
-    bodyParser: false,
-  });
+  return adapter;
+}
+
+/** Nest application options shared by main.ts and the tests. */
+export function appOptions(config: AppConfig) {
+  return { logger: logLevels(config.server.logLevel), abortOnError: false, bodyParser: false };
+}
+
+/** CORS, Spring-style error bodies, validation: everything set on the created application. */
+export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.enableCors({ origin: '*', methods: ['GET', 'HEAD', 'POST'], maxAge: 1800 });
   app.useGlobalFilters(new HttpExceptionFilter());
   // Unknown properties are dropped, not refused: the worker sends extra ones (e.g. `success`).
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: false }));
   return app;
+}
+
+/** Creates the scheduler application (not yet listening). */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createFastifyAdapter(),
+    appOptions(config),
+  );
+  return configureApp(app);
 }
