@@ -11,6 +11,7 @@ import { LogsPurgeModule } from './logs/logs-purge.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
 import { SmsModule } from './sms/sms.module.js';
+import { TaskReadModule } from './task/task-read.module.js';
 import { TaskModule } from './task/task.module.js';
 import { WorkerModule } from './worker/worker.module.js';
 
@@ -33,6 +34,7 @@ export class AppModule {
         PlatformRegistryModule,
         SmsModule,
         LogsPurgeModule,
+        TaskReadModule,
       ],
     };
   }

@@ -1,0 +1,10 @@
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * `scheme://host[:port]` of the incoming request (from its Host header, as Spring's link
+ * builder does), used to build the absolute URLs of the read models.
+ */
+export function requestBaseUrl(request: FastifyRequest): string {
+  const host = request.host || `${request.socket.localAddress}:${request.socket.localPort}`;
+  return `${request.protocol}://${host}`;
+}
