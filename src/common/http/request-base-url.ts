@@ -5,6 +5,10 @@ import type { FastifyRequest } from 'fastify';
  * builder does), used to build the absolute URLs of the read models.
  */
 export function requestBaseUrl(request: FastifyRequest): string {
-  const host = request.host || `${request.socket.localAddress}:${request.socket.localPort}`;
+  let host = request.host;
+  if (!host) {
+    const address = request.socket.localAddress ?? 'localhost';
+    host = `${address.includes(':') ? `[${address}]` : address}:${request.socket.localPort}`;
+  }
   return `${request.protocol}://${host}`;
 }
