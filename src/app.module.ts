@@ -8,6 +8,7 @@ import { DealWatcherModule } from './deal-watcher/deal-watcher.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './common/jobs/jobs.module.js';
 import { LogsPurgeModule } from './logs/logs-purge.module.js';
+import { TaskLogsModule } from './logs/task-logs.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
 import { SmsModule } from './sms/sms.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         SmsModule,
         LogsPurgeModule,
         TaskReadModule,
+        TaskLogsModule,
       ],
     };
   }
