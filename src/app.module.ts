@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './common/jobs/jobs.module.js';
 import { LogsPurgeModule } from './logs/logs-purge.module.js';
 import { TaskLogsModule } from './logs/task-logs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
 import { SmsModule } from './sms/sms.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         LogsPurgeModule,
         TaskReadModule,
         TaskLogsModule,
+        MetricsModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
@@ -19,6 +20,8 @@ export interface RunningApp {
 export interface TestAppOptions {
   /** Replaces providers (doubles) before the application is created. */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra modules next to the application module (e.g. a global module providing a token). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /** Boots the whole scheduler in-process on a free port of 127.0.0.1. */
@@ -28,9 +31,11 @@ export async function startTestApp(
 ): Promise<RunningApp> {
   const config = testConfig(overrides);
   let app: NestFastifyApplication;
-  if (options.override) {
-    const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
-    const moduleRef = await options.override(builder).compile();
+  if (options.override || options.imports) {
+    const builder = Test.createTestingModule({
+      imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
+    });
+    const moduleRef = await (options.override ?? ((b) => b))(builder).compile();
     app = configureApp(
       moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), appOptions(config)),
     );
