@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { TaskLogsRepository } from './task-logs.repository.js';
-import { TaskLogs, TaskLogsSchema } from './task-logs.schema.js';
+import { TaskModule } from '../task/task.module.js';
+import { ComputeLogsModule } from './compute-logs.module.js';
+import { LogsPurgeService } from './logs-purge.service.js';
 
-/** Compute logs storage and their periodic purge. */
+/** The periodic purge of compute logs (persistence-and-ops.md §3.3). */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: TaskLogs.name, schema: TaskLogsSchema }])],
-  providers: [TaskLogsRepository],
-  exports: [TaskLogsRepository],
+  imports: [ComputeLogsModule, TaskModule],
+  providers: [LogsPurgeService],
+  exports: [LogsPurgeService],
 })
 export class LogsPurgeModule {}

@@ -44,6 +44,19 @@ export class TaskLogsRepository implements OnModuleInit {
     return result.modifiedCount === 1;
   }
 
+  /** One page of the chainTaskIds having logs, ascending, strictly after `afterChainTaskId`. */
+  async findChainTaskIds(afterChainTaskId: string | undefined, limit: number): Promise<string[]> {
+    const filter = afterChainTaskId === undefined ? {} : { chainTaskId: { $gt: afterChainTaskId } };
+    const rows = await this.model
+      .find(filter)
+      .sort({ chainTaskId: 1 })
+      .limit(limit)
+      .select({ _id: 0, chainTaskId: 1 })
+      .lean<{ chainTaskId: string }[]>()
+      .exec();
+    return rows.map((r) => r.chainTaskId);
+  }
+
   async deleteByChainTaskIds(chainTaskIds: readonly string[]): Promise<number> {
     if (chainTaskIds.length === 0) return 0;
     const result = await this.model.deleteMany({ chainTaskId: { $in: chainTaskIds } }).exec();

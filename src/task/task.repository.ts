@@ -174,6 +174,20 @@ export class TaskRepository implements OnModuleInit {
       .exec();
   }
 
+  /** Among `chainTaskIds`, those whose final deadline is before `date` (compute logs purge). */
+  async findChainTaskIdsWithFinalDeadlineBefore(
+    date: Date,
+    chainTaskIds: readonly string[],
+  ): Promise<string[]> {
+    if (chainTaskIds.length === 0) return [];
+    const rows = await this.model
+      .find({ chainTaskId: { $in: chainTaskIds }, finalDeadline: { $lt: date } })
+      .select({ _id: 0, chainTaskId: 1 })
+      .lean<{ chainTaskId: string }[]>()
+      .exec();
+    return rows.map((r) => r.chainTaskId);
+  }
+
   async countByStatus(): Promise<Map<TaskStatus, number>> {
     const rows = await this.model
       .aggregate<{ _id: TaskStatus; count: number }>([

@@ -1,5 +1,8 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/bootstrap.js';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { appOptions, configureApp, createApp, createHttpAdapter } from '../../src/bootstrap.js';
 import { RawEnvironment } from '../../src/config/load-config.js';
 import { testConfig } from './config.js';
 
@@ -9,9 +12,30 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Replaces providers (doubles) before the application is created. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra modules next to the application module (e.g. a global module providing a token). */
+  imports?: ModuleMetadata['imports'];
+}
+
 /** Boots the whole scheduler in-process on a free port of 127.0.0.1. */
-export async function startTestApp(overrides: RawEnvironment): Promise<RunningApp> {
-  const app = await createApp(testConfig(overrides));
+export async function startTestApp(
+  overrides: RawEnvironment,
+  options: TestAppOptions = {},
+): Promise<RunningApp> {
+  const config = testConfig(overrides);
+  let app: NestFastifyApplication;
+  if (options.override || options.imports) {
+    const builder = Test.createTestingModule({
+      imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
+    });
+    const moduleRef = await (options.override ?? ((b) => b))(builder).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), appOptions(config));
+    configureApp(app);
+  } else {
+    app = await createApp(config);
+  }
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 
 export interface JobOptions {
@@ -17,10 +17,11 @@ interface Job {
 /**
  * Periodic jobs (detectors, pollers, purges) that never overlap themselves: a tick that finds the
  * previous run still going is skipped, and `trigger` during a run schedules exactly one more run
- * afterwards. Stops every job and waits for in-flight runs at shutdown.
+ * afterwards. Stops every job and waits for in-flight runs at shutdown, before any
+ * `onApplicationShutdown` hook runs (the MongoDB connection closes in one of those).
  */
 @Injectable()
-export class JobScheduler implements OnApplicationShutdown {
+export class JobScheduler implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobScheduler.name);
   private readonly jobs = new Map<string, Job>();
 
@@ -67,7 +68,7 @@ export class JobScheduler implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     for (const job of this.jobs.values()) {
       job.stopped = true;
       try {

@@ -9,7 +9,7 @@ describe('JobScheduler', () => {
     scheduler = new JobScheduler(new SchedulerRegistry());
   });
   afterEach(async () => {
-    await scheduler.onApplicationShutdown();
+    await scheduler.beforeApplicationShutdown();
   });
 
   it('never overlaps a job with itself even when the period is shorter than a run', async () => {
@@ -70,7 +70,7 @@ describe('JobScheduler', () => {
       { runAtStart: true },
     );
     await sleep(5);
-    await scheduler.onApplicationShutdown();
+    await scheduler.beforeApplicationShutdown();
     expect(finished).toBe(true);
     const after = runs;
     await sleep(30);

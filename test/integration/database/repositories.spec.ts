@@ -7,7 +7,7 @@ import { AppConfigModule } from '../../../src/config/config.module.js';
 import { DatabaseModule } from '../../../src/database/database.module.js';
 import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
 import { DealWatcherModule } from '../../../src/deal-watcher/deal-watcher.module.js';
-import { LogsPurgeModule } from '../../../src/logs/logs-purge.module.js';
+import { ComputeLogsModule } from '../../../src/logs/compute-logs.module.js';
 import { TaskLogsRepository } from '../../../src/logs/task-logs.repository.js';
 import {
   ReplicateStatus,
@@ -69,7 +69,7 @@ describe('repositories against the Mongo-wire server', () => {
         TaskModule,
         ReplicateModule,
         WorkerModule,
-        LogsPurgeModule,
+        ComputeLogsModule,
         DealWatcherModule,
       ],
     }).compile();

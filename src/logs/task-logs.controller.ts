@@ -1,0 +1,78 @@
+import { BadRequestException, Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { ChainContext } from '../chain/chain-context.js';
+import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import {
+  ComputeLogsModel,
+  TaskLogsModel,
+  toComputeLogsModel,
+  toTaskLogsModel,
+} from './compute-logs-rules.js';
+import { ComputeLogsService } from './compute-logs.service.js';
+import {
+  isLogsSignatureValid,
+  logsChallengeTypedData,
+  parseLogsAuthorization,
+  type LogsChallengeTypedData,
+} from './logs-challenge.js';
+import { LogsChallengeStore } from './logs-challenge.store.js';
+import { TaskRequesters } from './task-requesters.js';
+
+/** T3–T7 (worker-api.md §2.8, §9.3): compute logs, readable by the task requester only. */
+@Controller('tasks')
+export class TaskLogsController {
+  constructor(
+    private readonly chain: ChainContext,
+    private readonly challenges: LogsChallengeStore,
+    private readonly requesters: TaskRequesters,
+    private readonly logs: ComputeLogsService,
+  ) {}
+
+  @Get('logs/challenge')
+  getChallenge(@Query('address') address?: string): LogsChallengeTypedData {
+    if (address === undefined) throw new BadRequestException("Required parameter 'address' is not present.");
+    if (!LogsChallengeStore.keyOf(address)) throw new BadRequestException(`Not an address: ${address}`);
+    return logsChallengeTypedData(this.challenges.getOrCreate(address), this.chain.chainConfig.chainId);
+  }
+
+  @Get([':chainTaskId/logs', ':chainTaskId/stdout'])
+  async getTaskLogs(
+    @Param('chainTaskId') chainTaskId: string,
+    @Headers('authorization') authorization?: string,
+  ): Promise<TaskLogsModel> {
+    await this.authorize(chainTaskId, authorization);
+    const list = await this.logs.getTaskLogs(chainTaskId);
+    if (!list) throw new EmptyResponseException(404);
+    return toTaskLogsModel(chainTaskId, list);
+  }
+
+  @Get([':chainTaskId/replicates/:walletAddress/logs', ':chainTaskId/replicates/:walletAddress/stdout'])
+  async getComputeLogs(
+    @Param('chainTaskId') chainTaskId: string,
+    @Param('walletAddress') walletAddress: string,
+    @Headers('authorization') authorization?: string,
+  ): Promise<ComputeLogsModel> {
+    await this.authorize(chainTaskId, authorization);
+    const logs = await this.logs.getComputeLogs(chainTaskId, walletAddress);
+    if (!logs) throw new EmptyResponseException(404);
+    return toComputeLogsModel(logs);
+  }
+
+  /**
+   * Header absent → 400; not `<digest>_<signature>_<address>` → 401 (no chain access); address
+   * not the requester of the task's deal, or requester unreadable → 403; signature not over the
+   * CURRENT challenge of that address → 401.
+   */
+  private async authorize(chainTaskId: string, header: string | undefined): Promise<void> {
+    if (header === undefined) throw new BadRequestException("Required request header 'Authorization' is not present.");
+    const parsed = parseLogsAuthorization(header);
+    if (!parsed) throw new EmptyResponseException(401);
+    const requester = await this.requesters.requesterOf(chainTaskId);
+    if (!requester || requester.toLowerCase() !== parsed.address.toLowerCase()) {
+      throw new EmptyResponseException(403);
+    }
+    const challenge = this.challenges.getOrCreate(parsed.address);
+    if (!isLogsSignatureValid(challenge, this.chain.chainConfig.chainId, parsed.signature, parsed.address)) {
+      throw new EmptyResponseException(401);
+    }
+  }
+}

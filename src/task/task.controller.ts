@@ -1,0 +1,42 @@
+import { Controller, Get, Param, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import { requestBaseUrl } from '../common/http/request-base-url.js';
+import { ReplicatesListRepository } from '../replicate/replicates-list.repository.js';
+import { ReplicateModel, TaskModel, toReplicateModel, toTaskModel } from './task-read.mapper.js';
+import { TaskRepository } from './task.repository.js';
+
+/** Public read endpoints T1 and T2 (worker-api.md §9.1, §9.2). */
+@Controller('tasks')
+export class TaskController {
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly replicates: ReplicatesListRepository,
+  ) {}
+
+  @Get(':chainTaskId')
+  async getTask(
+    @Param('chainTaskId') chainTaskId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<TaskModel> {
+    const [task, list] = await Promise.all([
+      this.tasks.findByChainTaskId(chainTaskId),
+      this.replicates.findByChainTaskId(chainTaskId),
+    ]);
+    if (!task) throw new EmptyResponseException(404);
+    return toTaskModel(task, list ? list.replicates : null, requestBaseUrl(request));
+  }
+
+  /** The wallet is matched exactly (wallet strings are kept verbatim). */
+  @Get(':chainTaskId/replicates/:walletAddress')
+  async getTaskReplicate(
+    @Param('chainTaskId') chainTaskId: string,
+    @Param('walletAddress') walletAddress: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ReplicateModel> {
+    const list = await this.replicates.findByChainTaskId(chainTaskId);
+    const replicate = list?.replicates.find((r) => r.walletAddress === walletAddress);
+    if (!replicate) throw new EmptyResponseException(404);
+    return toReplicateModel(replicate, requestBaseUrl(request));
+  }
+}
