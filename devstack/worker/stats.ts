@@ -80,6 +80,7 @@ export interface WorkerStatsSink extends HttpStatsSink {
   recordNotification(): void;
   recordCrash(): void;
   recordError(kind: string): void;
+  snapshot(): WorkerStatsSnapshot;
 }
 
 export class WorkerStats implements WorkerStatsSink {

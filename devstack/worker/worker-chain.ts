@@ -1,7 +1,7 @@
 // The worker's own view of the chain: latest block, task description (task + deal) and the three
 // transactions a worker sends. One instance is shared by a fleet (one viem public client, one
 // block-number cache); transactions of one wallet are serialized (no nonce races).
-import { type Address, type Hex, type LocalAccount, type TransactionReceipt } from 'viem';
+import type { Address, Hex, LocalAccount, TransactionReceipt } from 'viem';
 import { isTeeTag } from '../../src/chain/tee-tag.js';
 import { createChainClients, type ChainClients } from '../chain/clients.js';
 import { ChainTxError, NO_REVERT_REASON, sendContractTx } from '../chain/tx.js';
