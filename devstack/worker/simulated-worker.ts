@@ -23,9 +23,15 @@ import type { SimulatedResult } from './result.js';
 import { HttpResultUploader, type ResultUploader } from './result-uploader.js';
 import { HttpSchedulerApi, type SchedulerApi, type WorkerModel } from './scheduler-api.js';
 import { WorkerStats, type WorkerStatsSink } from './stats.js';
+import { messageOf } from './task-actions.js';
 import { TaskRunner, type TaskHost, type TaskSnapshot } from './task-runner.js';
 import type { WorkerChainApi } from './worker-chain.js';
-import type { SimulatedWorkerOptions, StatusEvent, WorkerState } from './worker-options.js';
+import {
+  waitForReport,
+  type SimulatedWorkerOptions,
+  type StatusEvent,
+  type WorkerState,
+} from './worker-options.js';
 import { createWorkerPush, type PushFactory } from './worker-push.js';
 import { Halted, WorkerSession } from './worker-session.js';
 
@@ -177,27 +183,7 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
 
   /** Resolves once `status` has been reported for the task (and answered). */
   waitForStatus(chainTaskId: string, status: ReplicateStatus, timeoutMs = 30_000): Promise<void> {
-    if (this.task(chainTaskId)?.reports.some((r) => r.status === status && r.answer)) {
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const onStatus = (event: StatusEvent) => {
-        if (event.chainTaskId !== chainTaskId || event.status !== status || !event.answer) return;
-        clearTimeout(timer);
-        this.off('status', onStatus);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.off('status', onStatus);
-        const last = this.task(chainTaskId)?.lastStatus ?? 'nothing';
-        reject(
-          new Error(
-            `${this.name}: no ${status} for ${chainTaskId} in ${timeoutMs} ms (last ${last})`,
-          ),
-        );
-      }, timeoutMs);
-      this.on('status', onStatus);
-    });
+    return waitForReport(this, chainTaskId, status, timeoutMs);
   }
 
   // --- TaskHost ----------------------------------------------------------------------------
@@ -207,23 +193,17 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
     status: ReplicateStatus,
     details?: Partial<ReplicateStatusDetails>,
   ) {
+    const { chainTaskId } = task;
     const body = statusUpdateBody(status, details);
-    const delivery = await task.session.deliver(task.chainTaskId, body, task.finalDeadline);
-    const { answer, posts } = delivery;
+    const { answer, posts, error } = await task.session.deliver(
+      chainTaskId,
+      body,
+      task.finalDeadline,
+    );
     task.reports.push({ status, answer, posts });
     if (answer) this.stats.recordStatus(status);
-    else
-      this.problem(
-        'status-gave-up',
-        `${status} of ${task.chainTaskId} after ${posts} posts: ${delivery.error}`,
-      );
-    const event: StatusEvent = {
-      chainTaskId: task.chainTaskId,
-      status,
-      answer,
-      posts,
-      details: body.details,
-    };
+    else this.problem('status-gave-up', `${status} of ${chainTaskId}, ${posts} posts: ${error}`);
+    const event: StatusEvent = { chainTaskId, status, answer, posts, details: body.details };
     this.emit('status', event);
     return answer;
   }
@@ -241,10 +221,7 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
   }
 
   taskFailed(task: TaskRunner, error: unknown): void {
-    this.problem(
-      'task-failed',
-      `${task.chainTaskId}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    this.problem('task-failed', `${task.chainTaskId}: ${messageOf(error)}`);
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -396,10 +373,7 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
     try {
       notification = decodeTaskNotification(raw, false);
     } catch (error) {
-      return this.problem(
-        'push-undecodable',
-        error instanceof Error ? error.message : String(error),
-      );
+      return this.problem('push-undecodable', messageOf(error));
     }
     if (!concernsWorker(notification, this.wallet)) return;
     this.stats.recordNotification();
@@ -424,7 +398,7 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
 
   private unexpected(error: unknown): void {
     if (error instanceof Halted) return;
-    this.problem('unexpected', error instanceof Error ? error.message : String(error));
+    this.problem('unexpected', messageOf(error));
   }
 
   private log(line: string): void {

@@ -1,4 +1,5 @@
 // Options, states and events of a SimulatedWorker.
+import type { EventEmitter } from 'node:events';
 import type { LocalAccount } from 'viem';
 import type { TaskNotificationType } from '../../src/notification/task-notification-type.js';
 import type { ReplicateStatus } from '../../src/replicate/replicate-status.js';
@@ -10,6 +11,7 @@ import type { PushClientOptions } from './push-client.js';
 import type { ResultUploader } from './result-uploader.js';
 import type { SchedulerApi } from './scheduler-api.js';
 import type { WorkerStatsSink } from './stats.js';
+import type { TaskSnapshot } from './task-runner.js';
 import type { WorkerChainApi } from './worker-chain.js';
 import type { PushFactory } from './worker-push.js';
 
@@ -38,7 +40,7 @@ export interface SimulatedWorkerOptions {
   memorySize?: number;
   teeEnabled?: boolean;
   gpuEnabled?: boolean;
-  /** R3 delivery loop bound (default 1000 posts; it also stops at the final deadline). */
+  /** R3 delivery loop bound (default 10 000 posts; it also stops at the final deadline). */
   maxPostAttempts?: number;
   /** Pause after an R3 post that got no HTTP answer (default 100 ms; the Java worker has none). */
   transportRetryDelayMs?: number;
@@ -63,4 +65,37 @@ export interface StatusEvent {
   answer?: TaskNotificationType;
   posts: number;
   details: ReplicateStatusDetails;
+}
+
+/** What waitForReport needs of a worker. */
+export interface ReportSource extends EventEmitter {
+  readonly name: string;
+  task(chainTaskId: string): TaskSnapshot | undefined;
+}
+
+/** Resolves once `status` has been reported for the task and answered (now or later). */
+export function waitForReport(
+  worker: ReportSource,
+  chainTaskId: string,
+  status: ReplicateStatus,
+  timeoutMs: number,
+): Promise<void> {
+  if (worker.task(chainTaskId)?.reports.some((r) => r.status === status && r.answer)) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const onStatus = (event: StatusEvent) => {
+      if (event.chainTaskId !== chainTaskId || event.status !== status || !event.answer) return;
+      clearTimeout(timer);
+      worker.off('status', onStatus);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      worker.off('status', onStatus);
+      const last = worker.task(chainTaskId)?.lastStatus ?? 'nothing';
+      const message = `${worker.name}: no ${status} for ${chainTaskId} in ${timeoutMs} ms`;
+      reject(new Error(`${message} (last ${last})`));
+    }, timeoutMs);
+    worker.on('status', onStatus);
+  });
 }

@@ -26,7 +26,7 @@ export interface SessionDeps {
   retryDelayMs?: number;
   /** Pause after an R3 post without HTTP answer (default 100 ms). */
   transportRetryDelayMs?: number;
-  /** R3 delivery loop bound (default 1000 posts). */
+  /** R3 delivery loop bound (default 10 000 posts). */
   maxPostAttempts?: number;
 }
 
@@ -154,7 +154,7 @@ export class WorkerSession {
     finalDeadline?: number,
   ): Promise<Delivery> {
     const { api, stats } = this.deps;
-    const maxPosts = this.deps.maxPostAttempts ?? 1000;
+    const maxPosts = this.deps.maxPostAttempts ?? 10_000;
     for (let posts = 1; ; posts++) {
       await this.waitForPushSession();
       const result = await api.updateStatus(this.token, chainTaskId, body, this.signal);
