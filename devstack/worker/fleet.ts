@@ -4,6 +4,7 @@
 import type { LocalAccount } from 'viem';
 import { workerAccount } from '../chain/accounts.js';
 import { createChainClients } from '../chain/clients.js';
+import { ensureStake } from '../poco/deals.js';
 import type { PocoDeployment } from '../poco/deployment.js';
 import { parseBehaviour, type Behaviour } from './behaviours.js';
 import type { EnclaveSigner } from './enclave-signer.js';
@@ -27,6 +28,11 @@ export interface WorkerFleetOptions {
   behaviour?: (index: number) => Behaviour | string | undefined;
   /** Wallet of worker `index` (default `workerAccount(index)`). */
   account?: (index: number) => LocalAccount;
+  /**
+   * Escrow stake (nRLC) each worker must hold before it starts: what is missing is deposited
+   * (PoCo locks the deal's workerStake at every contribution). Needs `deployment`.
+   */
+  stake?: bigint;
   /** Delay between two worker starts (default 50 ms). */
   staggerMs?: number;
   mode?: 'full' | 'pingAndAsk';
@@ -70,6 +76,7 @@ export class WorkerFleet {
     const first = this.workers.length;
     const created = Array.from({ length: n }, (_, k) => this.create(first + k));
     this.workers.push(...created);
+    if (this.options.stake) await this.fund(created, this.options.stake);
     const stagger = this.options.staggerMs ?? 50;
     const results = await Promise.allSettled(
       created.map(async (worker, k) => {
@@ -115,6 +122,12 @@ export class WorkerFleet {
       crashed: this.workers.filter((w) => w.state === 'crashed').length,
       byBehaviour,
     };
+  }
+
+  /** One after the other: the deployer sends the RLC of every deposit (one nonce). */
+  private async fund(workers: SimulatedWorker[], stake: bigint): Promise<void> {
+    if (!(this.chain instanceof WorkerChain)) throw new Error('stake needs a deployment');
+    for (const worker of workers) await ensureStake(this.chain.ctx, worker.account, stake);
   }
 
   private create(index: number): SimulatedWorker {

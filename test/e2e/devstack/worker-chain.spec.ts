@@ -7,6 +7,7 @@ import { workerAccount } from '../../../devstack/chain/accounts.js';
 import { resultHashOf, resultSealOf } from '../../../devstack/poco/signatures.js';
 import { wrongResult, type Behaviour } from '../../../devstack/worker/behaviours.js';
 import { LocalEnclaveSigner } from '../../../devstack/worker/enclave-signer.js';
+import { WorkerFleet } from '../../../devstack/worker/fleet.js';
 import {
   HONEST_RESULT_SALT,
   simulatedResult,
@@ -174,6 +175,26 @@ describe('simulated worker on the local PoCo', () => {
     const task = await fixtures.viewTask(taskId);
     expect(ChainTaskStatus[task.status]).toBe('COMPLETED');
     expect(task.resultsCallback).toBe(callbackData);
+  });
+
+  it('lets a fleet top up the escrow stake of its workers before they start', async () => {
+    const fleet = new WorkerFleet({
+      schedulerUrl: 'http://scheduler.invalid',
+      deployment: chain.deployment,
+      stake: 5_000_000_000n,
+      worker: { api: scheduler, push: hub.factory, pingIntervalMs: 1000 },
+    });
+    try {
+      const started = await fleet.start(2);
+      for (const worker of started) {
+        expect((await fixtures.viewAccount(worker.account.address)).stake).toBeGreaterThanOrEqual(
+          5_000_000_000n,
+        );
+      }
+      expect(fleet.snapshot().running).toBe(2);
+    } finally {
+      await fleet.stop();
+    }
   });
 
   it('completes a TEE trust-1 task in one contributeAndFinalize with its enclave signature', async () => {
