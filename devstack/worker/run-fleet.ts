@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { parsePocoDeployment } from '../poco/deployment.js';
 import { parseBehaviour } from './behaviours.js';
 import { WorkerFleet } from './fleet.js';
+import { HttpClient } from './http.js';
 import { HttpResultUploader } from './result-uploader.js';
 
 async function main(): Promise<void> {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   if (!deployment && mode === 'full') throw new Error('--deployment is required in full mode');
   const log = values.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
   const resultProxy = values['result-proxy'];
+  const uploaderHttp = new HttpClient();
 
   const fleet = new WorkerFleet({
     schedulerUrl: values.scheduler!,
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     mode,
     stake: values.stake ? BigInt(values.stake) : undefined,
     behaviour: (i) => behaviours.get(i),
-    resultUploader: resultProxy ? () => new HttpResultUploader(fleet.http, resultProxy) : undefined,
+    resultUploader: resultProxy ? new HttpResultUploader(uploaderHttp, resultProxy) : undefined,
     worker: values['ping-ms'] ? { pingIntervalMs: Number(values['ping-ms']) } : {},
     log,
   });
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     clearInterval(timer);
     await fleet.stop();
+    uploaderHttp.close();
     print(fleet);
     process.exit(0);
   };
