@@ -9,7 +9,7 @@ import type { PocoDeployment } from '../poco/deployment.js';
 import { parseBehaviour, type Behaviour } from './behaviours.js';
 import type { EnclaveSigner } from './enclave-signer.js';
 import { HttpClient, keepAliveAgent } from './http.js';
-import type { ResultUploader } from './result-uploader.js';
+import { HttpResultUploader, type ResultUploader } from './result-uploader.js';
 import { SimulatedWorker, type SimulatedWorkerOptions } from './simulated-worker.js';
 import { WorkerStats, type WorkerStatsSnapshot } from './stats.js';
 import { WorkerChain, type WorkerChainApi } from './worker-chain.js';
@@ -23,6 +23,8 @@ export interface WorkerFleetOptions {
   /** A chain view to share instead of one built from the deployment. */
   chain?: WorkerChainApi;
   resultUploader?: ResultUploader | ((index: number) => ResultUploader);
+  /** Result Proxy URL overriding `resultRepositoryURL` (when no `resultUploader` is given). */
+  resultProxyUrl?: string;
   enclaveSigner?: EnclaveSigner | ((index: number) => EnclaveSigner | undefined);
   /** Behaviour of worker `index` (an object, or a spec such as `slow:2000+wrongResult`). */
   behaviour?: (index: number) => Behaviour | string | undefined;
@@ -142,7 +144,11 @@ export class WorkerFleet {
       name: `sim-worker-${index}`,
       behaviour: typeof behaviour === 'string' ? parseBehaviour(behaviour) : behaviour,
       chain: this.chain,
-      resultUploader: pick(options.resultUploader),
+      resultUploader:
+        pick(options.resultUploader) ??
+        (options.resultProxyUrl
+          ? new HttpResultUploader(this.http, options.resultProxyUrl)
+          : undefined),
       enclaveSigner: pick(options.enclaveSigner),
       mode: options.mode ?? options.worker?.mode,
       http: this.http,

@@ -10,8 +10,6 @@ import { parseArgs } from 'node:util';
 import { parsePocoDeployment } from '../poco/deployment.js';
 import { parseBehaviour } from './behaviours.js';
 import { WorkerFleet } from './fleet.js';
-import { HttpClient } from './http.js';
-import { HttpResultUploader } from './result-uploader.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -47,7 +45,6 @@ async function main(): Promise<void> {
   if (!deployment && mode === 'full') throw new Error('--deployment is required in full mode');
   const log = values.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
   const resultProxy = values['result-proxy'];
-  const uploaderHttp = new HttpClient();
 
   const fleet = new WorkerFleet({
     schedulerUrl: values.scheduler!,
@@ -56,7 +53,7 @@ async function main(): Promise<void> {
     mode,
     stake: values.stake ? BigInt(values.stake) : undefined,
     behaviour: (i) => behaviours.get(i),
-    resultUploader: resultProxy ? new HttpResultUploader(uploaderHttp, resultProxy) : undefined,
+    resultProxyUrl: resultProxy,
     worker: values['ping-ms'] ? { pingIntervalMs: Number(values['ping-ms']) } : {},
     log,
   });
@@ -70,7 +67,6 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     clearInterval(timer);
     await fleet.stop();
-    uploaderHttp.close();
     print(fleet);
     process.exit(0);
   };
