@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Hex } from 'viem';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
+import { TaskStatusCounts } from '../metrics/task-status-counts.js';
 import { TaskRepository } from '../task/task.repository.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { tasksFromDeal } from './deal-to-tasks.js';
@@ -18,6 +19,7 @@ export class DealIngestionService {
     private readonly descriptions: TaskDescriptionService,
     private readonly tasks: TaskRepository,
     private readonly updates: TaskUpdateRequests,
+    private readonly counts: TaskStatusCounts,
   ) {}
 
   async ingest(chainDealId: Hex, dealBlockNumber: bigint): Promise<DealOutcome> {
@@ -36,6 +38,7 @@ export class DealIngestionService {
     if (inserted.length > 0) {
       this.logger.log(`Deal ${chainDealId}: ${inserted.length} new task(s) of ${result.tasks.length}`);
     }
+    this.counts.onTaskCreated(inserted.length);
     this.updates.publishCreated(inserted);
     return 'created';
   }

@@ -4,7 +4,7 @@ import { ChainContributionStatus } from '../chain/chain-status.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescription } from '../chain/task-description.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
-import { TaskLogsRepository } from '../logs/task-logs.repository.js';
+import { ComputeLogsService } from '../logs/compute-logs.service.js';
 import { TaskNotificationType } from '../notification/task-notification-type.js';
 import { ResultService } from '../result/result.service.js';
 import { workerWeightFromScore } from '../task/rules/consensus.js';
@@ -50,7 +50,7 @@ export class ReplicateStatusService {
     private readonly descriptions: TaskDescriptionService,
     private readonly reader: PocoReader,
     private readonly results: ResultService,
-    private readonly taskLogs: TaskLogsRepository,
+    private readonly computeLogs: ComputeLogsService,
     private readonly blocks: BlockWaiter,
     private readonly updates: TaskUpdateRequests,
     private readonly listeners: ReplicateListeners,
@@ -90,10 +90,17 @@ export class ReplicateStatusService {
         const error = validateStatusUpdate(index >= 0 ? list!.replicates[index] : undefined, update, facts);
         if (error !== ReplicateStatusUpdateError.NO_ERROR) return { error };
         const effects = statusUpdateEffects(update, facts);
-        if (effects.computeLogsToStore) await this.taskLogs.addComputeLogs(chainTaskId, effects.computeLogsToStore);
+        const logsPresent = await this.computeLogs.storeFromStatusUpdate(
+          chainTaskId,
+          walletAddress,
+          update.status,
+          update.details?.cause,
+          update.details?.computeLogs,
+        );
+        const fields = logsPresent ? { ...effects.fields, appComputeLogsPresent: true } : effects.fields;
         const stored: ReplicateStatusUpdate = { status: update.status, modifier: update.modifier, date: update.date };
         if (effects.storedDetails) stored.details = effects.storedDetails;
-        if (await this.replicates.appendStatusUpdates(chainTaskId, list!.version, index, [stored], effects.fields)) {
+        if (await this.replicates.appendStatusUpdates(chainTaskId, list!.version, index, [stored], fields)) {
           return { accepted: true };
         }
       }

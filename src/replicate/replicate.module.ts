@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { LogsPurgeModule } from '../logs/logs-purge.module.js';
+import { ComputeLogsModule } from '../logs/compute-logs.module.js';
 import { ResultModule } from '../result/result.module.js';
 import { TaskModule } from '../task/task.module.js';
 import { WorkerModule } from '../worker/worker.module.js';
@@ -23,7 +23,7 @@ import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
     MongooseModule.forFeature([{ name: ReplicatesList.name, schema: ReplicatesListSchema }]),
     TaskModule,
     WorkerModule,
-    LogsPurgeModule,
+    ComputeLogsModule,
     ResultModule,
   ],
   controllers: [ReplicatesController],

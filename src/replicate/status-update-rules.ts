@@ -7,7 +7,6 @@ import {
   ReplicateStatusModifier,
 } from './replicate-status.js';
 import type {
-  ComputeLogs,
   Replicate,
   ReplicateStatusDetails,
   ReplicateStatusUpdate,
@@ -168,17 +167,6 @@ export function normalizeWorkerUpdate(
   return normalized;
 }
 
-export const MAX_COMPUTE_LOG_CHARS = 100_000;
-
-/** Keeps the last `max` characters (UTF-16 code units, like Java's String). */
-export function truncateLog(
-  log: string | null | undefined,
-  max = MAX_COMPUTE_LOG_CHARS,
-): string | undefined {
-  if (log == null) return undefined;
-  return log.length > max ? log.slice(log.length - max) : log;
-}
-
 export type ReplicateFieldUpdate = Partial<
   Pick<
     Replicate,
@@ -191,12 +179,10 @@ export type ReplicateFieldUpdate = Partial<
 >;
 
 export interface StatusUpdateEffects {
-  /** Replicate fields to set together with the append. */
+  /** Replicate fields to set together with the append (compute logs: see ComputeLogsService). */
   readonly fields: ReplicateFieldUpdate;
-  /** Details to store in the history element (never with `computeLogs`). */
+  /** Details to store in the history element: never with `computeLogs`, which go to `taskLogs`. */
   readonly storedDetails: ReplicateStatusDetails | undefined;
-  /** Truncated logs for the task-logs store (skipped there if the wallet already has an entry). */
-  readonly computeLogsToStore: ComputeLogs | undefined;
 }
 
 /**
@@ -225,28 +211,12 @@ export function statusUpdateEffects(
     fields.chainCallbackData = details?.chainCallbackData;
   }
 
-  let computeLogsToStore: ComputeLogs | undefined;
-  const capturesLogs =
-    update.status === R.COMPUTED ||
-    (update.status === R.COMPUTE_FAILED &&
-      details?.cause === ReplicateStatusCause.APP_COMPUTE_FAILED);
-  if (capturesLogs && details) {
-    fields.appComputeLogsPresent = true;
-    if (details.computeLogs) {
-      computeLogsToStore = {
-        walletAddress: details.computeLogs.walletAddress,
-        stdout: truncateLog(details.computeLogs.stdout),
-        stderr: truncateLog(details.computeLogs.stderr),
-      };
-    }
-  }
-
   let storedDetails: ReplicateStatusDetails | undefined;
   if (details) {
     const { computeLogs: _dropped, ...rest } = details;
     storedDetails = rest;
   }
-  return { fields, storedDetails, computeLogsToStore };
+  return { fields, storedDetails };
 }
 
 // ---------------------------------------------------------------------------------------------

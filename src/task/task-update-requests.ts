@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { TaskStatus } from './task-status.js';
 import { TaskUpdateHandler, TaskUpdateQueue, UpdatePriority } from './update/task-update-queue.js';
@@ -8,7 +8,7 @@ import { TaskUpdateHandler, TaskUpdateQueue, UpdatePriority } from './update/tas
  * detector). The update itself is run by the handler the task engine attaches.
  */
 @Injectable()
-export class TaskUpdateRequests implements OnApplicationShutdown {
+export class TaskUpdateRequests implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TaskUpdateRequests.name);
   private queue?: TaskUpdateQueue;
   private readonly early = new Map<string, UpdatePriority>();
@@ -43,7 +43,8 @@ export class TaskUpdateRequests implements OnApplicationShutdown {
     return this.queue?.idle() ?? Promise.resolve();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before MongoDB closes: running updates finish, waiting ones are dropped (detectors redo them). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.queue?.stop();
   }
 }

@@ -8,6 +8,7 @@ import { WorkerLivenessService } from './worker-liveness.service.js';
 import { WorkerRepository } from './worker.repository.js';
 import { Worker, WorkerSchema } from './worker.schema.js';
 import { WorkerService } from './worker.service.js';
+import { WORKER_FIGURES_SOURCE } from '../metrics/worker-figures.js';
 
 /**
  * Worker authentication (challenge, login, JWT guard), registry, liveness and the `/workers`
@@ -25,8 +26,11 @@ import { WorkerService } from './worker.service.js';
     WorkerLivenessService,
     WorkerService,
     PublicConfigurationService,
+    // The alive-worker figures of /metrics and of the Prometheus worker gauges.
+    { provide: WORKER_FIGURES_SOURCE, inject: [WorkerService], useFactory: (workers: WorkerService) => ({ workerFigures: () => workers.aliveMetrics() }) },
   ],
   exports: [
+    WORKER_FIGURES_SOURCE,
     WorkerRepository,
     WorkerAuthService,
     WorkerJwtGuard,

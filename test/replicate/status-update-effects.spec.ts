@@ -6,11 +6,9 @@ import {
   ReplicateStatusModifier,
 } from '../../src/replicate/replicate-status.js';
 import {
-  MAX_COMPUTE_LOG_CHARS,
   normalizeWorkerUpdate,
   replicateUpdateReactions,
   statusUpdateEffects,
-  truncateLog,
 } from '../../src/replicate/status-update-rules.js';
 
 const HASH = '0x' + 'cd'.repeat(32);
@@ -46,14 +44,13 @@ describe('normalization (§7.2 step 3, edge 26)', () => {
 });
 
 describe('effects of an accepted update (§7.4)', () => {
-  it('CONTRIBUTED stores the on-chain result hash and weight, never the worker claim, and no logs (edge 28)', () => {
+  it('CONTRIBUTED stores the on-chain result hash and weight, never the worker claim (edge 28)', () => {
     const e = statusUpdateEffects(
       { status: S.CONTRIBUTED, details: { chainReceipt: { blockNumber: 42, txHash: '0x1' } } },
       { onChainContribution: { status: CS.CONTRIBUTED, resultHash: HASH }, workerWeight: 7 },
     );
     expect(e.fields).toEqual({ contributionHash: HASH, workerWeight: 7 });
     expect(e.storedDetails).toEqual({ chainReceipt: { blockNumber: 42, txHash: '0x1' } });
-    expect(e.computeLogsToStore).toBeUndefined();
   });
 
   it('REVEALED never sets contributionHash (edge 34)', () => {
@@ -101,67 +98,19 @@ describe('effects of an accepted update (§7.4)', () => {
     ).toEqual({});
   });
 
-  it('COMPUTED with logs: logs moved out of the history, flag set (edge 29)', () => {
-    const e = statusUpdateEffects({ status: S.COMPUTED, details: { computeLogs: logs } }, {});
-    expect(e.computeLogsToStore).toEqual(logs);
-    expect(e.storedDetails).toEqual({});
-    expect(e.fields).toEqual({ appComputeLogsPresent: true });
-  });
-
-  it('COMPUTE_FAILED with APP_COMPUTE_FAILED and logs: same (edge 29)', () => {
-    const e = statusUpdateEffects(
-      {
-        status: S.COMPUTE_FAILED,
-        details: { cause: C.APP_COMPUTE_FAILED, exitCode: 3, computeLogs: logs },
-      },
+  it('compute logs never stay in the stored history (they go to taskLogs, edge 29)', () => {
+    expect(statusUpdateEffects({ status: S.COMPUTED, details: { computeLogs: logs } }, {}).storedDetails).toEqual({});
+    const failed = statusUpdateEffects(
+      { status: S.COMPUTE_FAILED, details: { cause: C.APP_COMPUTE_FAILED, exitCode: 3, computeLogs: logs } },
       {},
     );
-    expect(e.computeLogsToStore).toEqual(logs);
-    expect(e.storedDetails).toEqual({ cause: C.APP_COMPUTE_FAILED, exitCode: 3 });
-    expect(e.fields.appComputeLogsPresent).toBe(true);
-  });
-
-  it('flag set even without logs when details are present; nothing without details', () => {
-    expect(statusUpdateEffects({ status: S.COMPUTED, details: {} }, {})).toEqual({
-      fields: { appComputeLogsPresent: true },
-      storedDetails: {},
-      computeLogsToStore: undefined,
-    });
-    expect(statusUpdateEffects({ status: S.COMPUTED }, {})).toEqual({
-      fields: {},
-      storedDetails: undefined,
-      computeLogsToStore: undefined,
-    });
-  });
-
-  it('other failures (e.g. post-compute) do not capture logs but never store them in the history', () => {
-    const e = statusUpdateEffects(
-      {
-        status: S.COMPUTE_FAILED,
-        details: { cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE, computeLogs: logs },
-      },
+    expect(failed.storedDetails).toEqual({ cause: C.APP_COMPUTE_FAILED, exitCode: 3 });
+    const other = statusUpdateEffects(
+      { status: S.COMPUTE_FAILED, details: { cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE, computeLogs: logs } },
       {},
     );
-    expect(e.computeLogsToStore).toBeUndefined();
-    expect(e.fields).toEqual({});
-    expect(e.storedDetails).toEqual({ cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE });
-  });
-
-  it('logs are truncated to their last 100 000 characters', () => {
-    expect(MAX_COMPUTE_LOG_CHARS).toBe(100_000);
-    const long = 'a'.repeat(5) + 'b'.repeat(100_000);
-    const e = statusUpdateEffects(
-      {
-        status: S.COMPUTED,
-        details: { computeLogs: { walletAddress: '0x1', stdout: long, stderr: 'short' } },
-      },
-      {},
-    );
-    expect(e.computeLogsToStore?.stdout).toBe('b'.repeat(100_000));
-    expect(e.computeLogsToStore?.stderr).toBe('short');
-    expect(truncateLog('abcdef', 3)).toBe('def');
-    expect(truncateLog('abc', 3)).toBe('abc');
-    expect(truncateLog(undefined)).toBeUndefined();
+    expect(other.storedDetails).toEqual({ cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE });
+    expect(statusUpdateEffects({ status: S.COMPUTED }, {})).toEqual({ fields: {}, storedDetails: undefined });
   });
 });
 

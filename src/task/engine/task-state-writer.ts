@@ -1,24 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { MetricsService } from '../../metrics/metrics.service.js';
+import { TaskStatusCounts } from '../../metrics/task-status-counts.js';
 import { TaskStatus } from '../task-status.js';
 import { TaskFieldUpdate, TaskRecord, TaskRepository } from '../task.repository.js';
 
-export type TransitionObserver = (from: TaskStatus, to: TaskStatus, secondsInPrevious: number) => void;
-
 /**
  * Writes task transitions: compare-and-set on the status the handler started from, the new
- * statuses appended in one write, observers (metrics) told about each applied change. The record
- * passed in is updated in memory so a handler can go on with it.
+ * statuses appended in one write, the status counters and the transition latency histogram moved
+ * for each applied change. The record passed in is updated in memory so a handler can go on.
  */
 @Injectable()
 export class TaskStateWriter {
   private readonly logger = new Logger(TaskStateWriter.name);
-  private readonly observers: TransitionObserver[] = [];
 
-  constructor(private readonly tasks: TaskRepository) {}
-
-  observe(observer: TransitionObserver): void {
-    this.observers.push(observer);
-  }
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly counts: TaskStatusCounts,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /** Returns false (and logs) when the task was no longer in `task.currentStatus`. */
   async transition(task: TaskRecord, statuses: TaskStatus[], fields: TaskFieldUpdate = {}): Promise<boolean> {
@@ -37,9 +36,10 @@ export class TaskStateWriter {
     task.dateStatusList = [...task.dateStatusList, ...changes];
     task.version += 1;
     this.logger.log(`Task ${task.chainTaskId}: ${[from, ...statuses].join(' → ')}`);
+    this.counts.onStatusChanged(from, task.currentStatus);
     let previous = from;
     for (const status of statuses) {
-      for (const observer of this.observers) observer(previous, status, previous === from ? seconds : 0);
+      this.metrics.observeTransition(previous, status, previous === from ? seconds : 0);
       previous = status;
     }
     return true;

@@ -1,29 +1,30 @@
-import { ScheduleModule } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
-import { getConnectionToken } from '@nestjs/mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { JobsModule } from '../../../src/common/jobs/jobs.module.js';
 import { AppConfigModule } from '../../../src/config/config.module.js';
 import { DatabaseModule } from '../../../src/database/database.module.js';
 import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
-import { DealWatcherModule } from '../../../src/deal-watcher/deal-watcher.module.js';
-import { ComputeLogsModule } from '../../../src/logs/compute-logs.module.js';
 import { TaskLogsRepository } from '../../../src/logs/task-logs.repository.js';
 import {
   ReplicateStatus,
   ReplicateStatusModifier,
 } from '../../../src/replicate/replicate-status.js';
-import { ReplicateModule } from '../../../src/replicate/replicate.module.js';
 import { ReplicatesListRepository } from '../../../src/replicate/replicates-list.repository.js';
 import { TaskStatus } from '../../../src/task/task-status.js';
-import { TaskModule } from '../../../src/task/task.module.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
-import { Task } from '../../../src/task/task.schema.js';
-import { WorkerModule } from '../../../src/worker/worker.module.js';
+import { Task, TaskSchema } from '../../../src/task/task.schema.js';
+import { Worker, WorkerSchema } from '../../../src/worker/worker.schema.js';
+import { TaskLogs, TaskLogsSchema } from '../../../src/logs/task-logs.schema.js';
+import { ReplicatesList, ReplicatesListSchema } from '../../../src/replicate/replicates-list.schema.js';
+import {
+  Configuration,
+  ConfigurationSchema,
+  ReplayConfiguration,
+  ReplayConfigurationSchema,
+} from '../../../src/deal-watcher/configuration.schema.js';
 import { WorkerRepository } from '../../../src/worker/worker.repository.js';
 import { testConfig } from '../../support/config.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { testChainModule } from '../../support/worker-app.js';
 
 const DEAL = '0xd82223e5feff6720792ffed1665e980da95e5d32b177332013eaba8edc07f31c';
 const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
@@ -59,19 +60,20 @@ describe('repositories against the Mongo-wire server', () => {
 
   beforeAll(async () => {
     moduleRef = await Test.createTestingModule({
+      // The schemas and their repositories only: the domain modules around them need the chain.
       imports: [
         AppConfigModule.forRoot(testConfig({ MONGO_URL: url })),
-        ScheduleModule.forRoot(),
         DatabaseModule,
-        JobsModule,
-        // WorkerModule needs the scheduler wallet (JWT secret), not the chain.
-        testChainModule(),
-        TaskModule,
-        ReplicateModule,
-        WorkerModule,
-        ComputeLogsModule,
-        DealWatcherModule,
+        MongooseModule.forFeature([
+          { name: Task.name, schema: TaskSchema },
+          { name: ReplicatesList.name, schema: ReplicatesListSchema },
+          { name: Worker.name, schema: WorkerSchema },
+          { name: TaskLogs.name, schema: TaskLogsSchema },
+          { name: Configuration.name, schema: ConfigurationSchema },
+          { name: ReplayConfiguration.name, schema: ReplayConfigurationSchema },
+        ]),
       ],
+      providers: [TaskRepository, ReplicatesListRepository, WorkerRepository, TaskLogsRepository, BlockCursorRepository],
     }).compile();
     await moduleRef.init();
     connection = moduleRef.get(getConnectionToken());

@@ -1,27 +1,23 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PushClient } from '../../../devstack/worker/push-client.js';
-import { createApp } from '../../../src/bootstrap.js';
 import { NotificationService } from '../../../src/notification/notification.service.js';
-import { testConfig } from '../../support/config.js';
-import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { notification, TASK_A, waitFor } from './push-test-app.js';
-import { request } from './raw-sockjs.js';
+import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import { RunningScheduler, startScheduler } from '../../support/scheduler.js';
+import { notification, TASK_A, waitFor } from '../../integration/notification/push-test-app.js';
+import { request } from '../../integration/notification/raw-sockjs.js';
+
+const chain = testChain();
+isolateChainPerFile(chain);
 
 describe('push channel in the real application (createApp + AppModule)', () => {
-  const mongoUrl = isolatedMongoUrl('push');
-  let app: NestFastifyApplication;
+  let scheduler: RunningScheduler;
   let base: string;
 
   beforeAll(async () => {
-    app = await createApp(testConfig({ MONGO_URL: mongoUrl }));
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('no TCP address');
-    base = `http://127.0.0.1:${address.port}`;
+    scheduler = await startScheduler(chain, await chain.fixtures.createWorkerpool());
+    base = scheduler.baseUrl;
   });
   afterAll(async () => {
-    await app?.close();
-    await dropDatabase(mongoUrl);
+    await scheduler?.close();
   });
 
   it('serves /connect beside the REST endpoints, and a worker-like client gets notified', async () => {
@@ -35,7 +31,7 @@ describe('push channel in the real application (createApp + AppModule)', () => {
     client.connect();
     try {
       await client.waitUntilConnected(5000);
-      const notifications = app.get(NotificationService);
+      const notifications = scheduler.get(NotificationService);
       await waitFor(() => notifications.stats().subscriptions === 1, 5000, 'subscription');
       notifications.notify(notification(TASK_A));
       await waitFor(() => received.length === 1, 5000, 'notification');

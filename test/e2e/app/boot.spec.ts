@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePrivateKey } from 'viem/accounts';
+import { writeSchedulerWallet, writeWalletFile } from '../../../devstack/wallet.js';
+import { freePort } from '../../setup/mongo-server.js';
+import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
+import { spawnScheduler, waitForStatus } from '../../support/process.js';
+import { FAST_SCHEDULER_ENV } from '../../support/scheduler.js';
+
+// The built artifact (`npm run build` → dist/) as operators run it, against the dev chain.
+const chain = testChain();
+isolateChainPerFile(chain);
+const dir = mkdtempSync(join(tmpdir(), 'iexec-boot-'));
+const wallet = writeSchedulerWallet(join(dir, 'scheduler.json'));
+
+function env(pool: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(FAST_SCHEDULER_ENV as Record<string, string>),
+    IEXEC_PRIVATE_CHAIN_ADDRESS: chain.rpcUrl,
+    IEXEC_CHAIN_ID: String(chain.chainId),
+    IEXEC_HUB_ADDRESS: chain.deployment.hub,
+    IEXEC_CHAIN_WRITER: 'embedded',
+    SMS_SCONE: 'http://127.0.0.1:9',
+    SMS_GRAMINE: 'http://127.0.0.1:9',
+    POOL_ADDRESS: pool,
+    IEXEC_CORE_WALLET_PATH: wallet.path,
+    IEXEC_CORE_WALLET_PASSWORD: wallet.password,
+    IEXEC_LOG_LEVEL: 'WARN',
+    ...overrides,
+  };
+}
+
+describe('node dist/main.js', () => {
+  let pool: string;
+  beforeAll(async () => {
+    pool = await chain.fixtures.createWorkerpool();
+  });
+
+  it('boots against the chain and the Mongo-wire server, answers health, and stops cleanly on SIGTERM', async () => {
+    const url = isolatedMongoUrl('boot');
+    const port = await freePort();
+    const scheduler = spawnScheduler(env(pool, { MONGO_URL: url, IEXEC_CORE_PORT: String(port) }));
+    try {
+      await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 20000);
+      scheduler.child.kill('SIGTERM');
+      expect(await scheduler.exited).toBe(0);
+    } finally {
+      scheduler.child.kill('SIGKILL');
+      await dropDatabase(url);
+    }
+  });
+
+  it('refuses to boot on a bad variable, naming it, with a non-zero exit', async () => {
+    const scheduler = spawnScheduler({ IEXEC_CORE_PORT: 'http', POOL_ADDRESS: '0x42' });
+    expect(await scheduler.exited).toBe(1);
+    expect(scheduler.output()).toContain('IEXEC_CORE_PORT="http": expected a TCP port');
+    expect(scheduler.output()).toContain('POOL_ADDRESS="0x42": expected an address');
+  });
+
+  it('fails clearly after a bounded wait when MongoDB is unreachable', async () => {
+    const deadPort = await freePort();
+    const started = Date.now();
+    const scheduler = spawnScheduler(
+      env(pool, {
+        MONGO_URL: `mongodb://127.0.0.1:${deadPort}/iexec?directConnection=true`,
+        MONGO_CONNECT_TIMEOUT: '1000',
+        IEXEC_CORE_PORT: String(await freePort()),
+      }),
+    );
+    expect(await scheduler.exited).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(15000);
+    expect(scheduler.output()).toContain(`MongoDB unreachable at mongodb://127.0.0.1:${deadPort}/iexec`);
+  });
+
+  it('stops the boot on a wrong keystore password, naming the wallet file', async () => {
+    const scheduler = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PASSWORD: 'not-it', MONGO_URL: isolatedMongoUrl('badpw') }));
+    expect(await scheduler.exited).toBe(1);
+    expect(scheduler.output()).toContain(`IEXEC_CORE_WALLET_PATH=${wallet.path}`);
+    expect(scheduler.output()).toMatch(/wrong.*password/i);
+  });
+
+  it('stops the boot on an unreadable keystore', async () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"not":"a keystore"}');
+    const missing = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PATH: join(dir, 'nope.json'), MONGO_URL: isolatedMongoUrl('nofile') }));
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toContain('cannot read the keystore');
+    const malformed = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PATH: broken, MONGO_URL: isolatedMongoUrl('badfile') }));
+    expect(await malformed.exited).toBe(1);
+    expect(malformed.output()).toContain(`IEXEC_CORE_WALLET_PATH=${broken}`);
+  });
+
+  it('stops the boot when the wallet does not own the workerpool, saying who does', async () => {
+    const stranger = writeWalletFile(join(dir, 'stranger.json'), generatePrivateKey());
+    const scheduler = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PATH: stranger.path, MONGO_URL: isolatedMongoUrl('owner') }));
+    expect(await scheduler.exited).toBe(1);
+    expect(scheduler.output()).toContain(`does not own the workerpool POOL_ADDRESS=`);
+    expect(scheduler.output()).toContain(`owner: ${chain.roles.scheduler.address.toLowerCase()}`);
+  });
+});
