@@ -5,10 +5,14 @@ import {
   WorkerAuthService,
 } from '../../../src/worker/auth/worker-auth.service.js';
 import { WorkerService } from '../../../src/worker/worker.service.js';
-const jsonOf = (res: Response) => res.json();
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { RunningWorkerApp, startWorkerApp, TEST_SCHEDULER_KEY } from '../../support/worker-app.js';
-import { signLoginChallenge, TestWorker, workerHeaders } from '../../support/worker-client.js';
+import {
+  signLoginChallenge,
+  TestWorker,
+  workerHeaders,
+  jsonOf,
+} from '../../support/worker-client.js';
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 const AUDIENCE = 'iExec Scheduler v8.5.0';
