@@ -3,7 +3,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { Worker, WORKER_JAVA_CLASS } from './worker.schema.js';
 
-const BULK_CHUNK = 1000;
+// FerretDB v1.24 hangs on an `update` command of 100 statements or more (and wedges the
+// connection): see docs/mongo-compatibility.md.
+const BULK_CHUNK = 50;
 
 export type WorkerRecord = Worker & { _id: Types.ObjectId };
 
@@ -69,7 +71,7 @@ export class WorkerRepository implements OnModuleInit {
             computingChainTaskIds: [],
           },
         },
-        { upsert: true, new: true },
+        { upsert: true, returnDocument: 'after' },
       )
       .lean<WorkerRecord>()
       .exec();
@@ -118,7 +120,7 @@ export class WorkerRepository implements OnModuleInit {
 
   /**
    * Batched persistence of the in-memory liveness: `lastAliveDate` and `lastReplicateDemandDate`
-   * per wallet, in unordered bulk writes of at most 1000 updates (wallets without a document
+   * per wallet, in unordered bulk writes of at most 50 updates (wallets without a document
    * match nothing).
    */
   async saveDates(

@@ -90,3 +90,11 @@ export function defaultWorkerModel(wallet: string, overrides: Record<string, unk
     ...overrides,
   };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** A JSON response body, for assertions (kept here so worker tests need not load AppModule). */
+export function jsonOf(res: Response): Promise<Json> {
+  return res.json();
+}

@@ -1,14 +1,21 @@
+import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { deriveJwtSecret, signWorkerJwt } from '../../../src/worker/auth/jwt.js';
 import {
   LOGIN_CHALLENGE_FACTORY,
   WorkerAuthService,
 } from '../../../src/worker/auth/worker-auth.service.js';
+import { AuthenticatedWallet, WorkerJwtGuard } from '../../../src/worker/auth/worker-jwt.guard.js';
+import { WorkerModule } from '../../../src/worker/worker.module.js';
 import { WorkerService } from '../../../src/worker/worker.service.js';
-const jsonOf = (res: Response) => res.json();
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { RunningWorkerApp, startWorkerApp, TEST_SCHEDULER_KEY } from '../../support/worker-app.js';
-import { signLoginChallenge, TestWorker, workerHeaders } from '../../support/worker-client.js';
+import {
+  signLoginChallenge,
+  TestWorker,
+  workerHeaders,
+  jsonOf,
+} from '../../support/worker-client.js';
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 const AUDIENCE = 'iExec Scheduler v8.5.0';
@@ -179,6 +186,40 @@ describe('worker authentication over HTTP (W1, W2, JWT guard)', () => {
       expect((await ping(`Bearer ${jwt({ wallet })}`)).status).toBe(200);
       expect(running.moduleRef.get(WorkerService).isAlive(wallet)).toBe(true);
     });
+  });
+});
+
+/** A controller of another module reusing the guard, as the replicate endpoints do. */
+@Controller('probe')
+class ProbeController {
+  @Get()
+  @UseGuards(WorkerJwtGuard)
+  whoAmI(@AuthenticatedWallet() wallet: string): { wallet: string } {
+    return { wallet };
+  }
+}
+
+@Module({ imports: [WorkerModule], controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('WorkerJwtGuard and @AuthenticatedWallet() in another module', () => {
+  const url = isolatedMongoUrl('worker_guard');
+  let running: RunningWorkerApp;
+  beforeAll(async () => {
+    running = await startWorkerApp({ env: { MONGO_URL: url }, imports: [ProbeModule] });
+  });
+  afterAll(async () => {
+    await running.close();
+    await dropDatabase(url);
+  });
+
+  it('authenticates with the token of a login and gives the wallet string as logged in', async () => {
+    const w = new TestWorker(running.baseUrl, generatePrivateKey());
+    const token = await w.login();
+    const res = await fetch(`${running.baseUrl}/probe`, { headers: workerHeaders(token) });
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toEqual({ wallet: w.wallet });
+    await expectEmpty(await fetch(`${running.baseUrl}/probe`, { headers: workerHeaders() }), 401);
   });
 });
 

@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { generatePrivateKey } from 'viem/accounts';
 import { CLOCK } from '../../../src/common/clock.js';
 import { publicConfigurationFingerprint } from '../../../src/worker/public-configuration.js';
@@ -6,7 +8,7 @@ import { WorkerService } from '../../../src/worker/worker.service.js';
 import { WorkerLivenessService } from '../../../src/worker/worker-liveness.service.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { RunningWorkerApp, startWorkerApp } from '../../support/worker-app.js';
-import { defaultWorkerModel, TestWorker } from '../../support/worker-client.js';
+import { defaultWorkerModel, TestWorker, jsonOf } from '../../support/worker-client.js';
 
 const WORKER_KEYS = [
   'id',
@@ -75,7 +77,7 @@ describe('worker registry over HTTP (W3–W6)', () => {
 
   describe('W3 POST /workers/ping', () => {
     it('answers the configuration fingerprint as plain text, the same on every call', async () => {
-      const config = await (await fetch(`${running.baseUrl}/workers/config`)).json();
+      const config = await jsonOf(await fetch(`${running.baseUrl}/workers/config`));
       const first = await worker.ping(token);
       expect(first.status).toBe(200);
       expect(first.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -113,7 +115,7 @@ describe('worker registry over HTTP (W3–W6)', () => {
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      const body = await res.json();
+      const body = await jsonOf(res);
       expect(Object.keys(body)).toEqual(WORKER_KEYS);
       expect(body).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -140,14 +142,14 @@ describe('worker registry over HTTP (W3–W6)', () => {
     });
 
     it('gives a GPU worker maxNbTasks = 1, and keeps id and task lists on re-registration', async () => {
-      const first = await (await worker.register(token)).json();
+      const first = await jsonOf(await worker.register(token));
       const added = await service().addTaskToWorker(worker.wallet, taskId(1));
       expect(added.added).toBe(true);
       const res = await worker.register(
         token,
         defaultWorkerModel(worker.wallet, { gpuEnabled: true, name: 'gpu' }),
       );
-      const second = await res.json();
+      const second = await jsonOf(res);
       expect(second).toMatchObject({
         id: first.id,
         name: 'gpu',
@@ -164,7 +166,7 @@ describe('worker registry over HTTP (W3–W6)', () => {
       const other = new TestWorker(running.baseUrl, generatePrivateKey());
       const otherToken = await other.login();
       await other.register(otherToken);
-      const body = await (await other.register(otherToken, {})).json();
+      const body = await jsonOf(await other.register(otherToken, {}));
       expect(body).toMatchObject({
         name: null,
         os: null,
@@ -183,7 +185,7 @@ describe('worker registry over HTTP (W3–W6)', () => {
     ])('answers 400 to %s', async (_label, override) => {
       const res = await worker.register(token, defaultWorkerModel(worker.wallet, override));
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({
+      expect(await jsonOf(res)).toMatchObject({
         status: 400,
         error: 'Bad Request',
         path: '/workers/register',
@@ -204,9 +206,9 @@ describe('worker registry over HTTP (W3–W6)', () => {
       const res = await worker.computing(token);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await res.json()).toEqual([taskId(1)]);
+      expect(await jsonOf(res)).toEqual([taskId(1)]);
       await service().removeComputingTask(worker.wallet, taskId(1));
-      expect(await (await worker.computing(token)).json()).toEqual([]);
+      expect(await jsonOf(await worker.computing(token))).toEqual([]);
       expect((await service().getWorker(worker.wallet))?.participatingChainTaskIds).toEqual([
         taskId(1),
       ]);
@@ -222,6 +224,25 @@ describe('worker registry over HTTP (W3–W6)', () => {
   });
 
   describe('write-through cache and batched liveness', () => {
+    it('writes more liveness dates than one update command may carry on FerretDB', async () => {
+      const repository = running.moduleRef.get(WorkerRepository);
+      const connection = running.moduleRef.get<Connection>(getConnectionToken());
+      const wallets = Array.from({ length: 130 }, (_, i) => `0xbulk${i}`);
+      await connection
+        .collection('worker')
+        .insertMany(wallets.map((walletAddress) => ({ walletAddress })));
+      const date = new Date('2026-02-03T04:05:06.789Z');
+      const dates = new Map(wallets.map((w) => [w, date]));
+      await repository.saveDates(dates, dates);
+      const stored = await repository.findByWalletAddresses(wallets);
+      expect(stored).toHaveLength(130);
+      for (const doc of stored) {
+        expect(doc.lastAliveDate).toEqual(date);
+        expect(doc.lastReplicateDemandDate).toEqual(date);
+      }
+      await connection.collection('worker').deleteMany({ walletAddress: { $in: wallets } });
+    });
+
     it('keeps the cache equal to the collection through list mutations', async () => {
       const workers = service();
       const repository = running.moduleRef.get(WorkerRepository);
@@ -284,7 +305,7 @@ describe('liveness classification and metrics with a controlled clock', () => {
   });
 
   it('publishes a configured requiredWorkerVersion', async () => {
-    const body = await (await fetch(`${running.baseUrl}/workers/config`)).json();
+    const body = await jsonOf(await fetch(`${running.baseUrl}/workers/config`));
     expect(body.requiredWorkerVersion).toBe('8.5.0');
   });
 
