@@ -4,7 +4,12 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { configureApp, createHttpAdapter, logLevels } from './common/http/http-app.js';
 
-export { BODY_LIMIT_BYTES, configureApp, createHttpAdapter, logLevels } from './common/http/http-app.js';
+export {
+  BODY_LIMIT_BYTES,
+  configureApp,
+  createHttpAdapter,
+  logLevels,
+} from './common/http/http-app.js';
 
 /** Nest application options shared by main.ts and the tests. */
 export function appOptions(config: AppConfig) {
@@ -13,7 +18,11 @@ export function appOptions(config: AppConfig) {
 
 /** Creates the scheduler application (not yet listening). Shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(), appOptions(config));
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createHttpAdapter(),
+    appOptions(config),
+  );
   configureApp(app);
   return app;
 }

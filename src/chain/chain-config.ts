@@ -1,5 +1,13 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEthereumAddress, IsInt, IsOptional, IsString, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsEthereumAddress,
+  IsInt,
+  IsOptional,
+  IsString,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { parseDurationMs } from '../config/validators.js';
 
@@ -27,7 +35,11 @@ class ChainConfigResponse {
   iexecHubContractAddress!: string;
 
   @Transform(({ value }) =>
-    typeof value === 'number' ? Math.round(value * 1000) : typeof value === 'string' ? parseDurationMs(value) : undefined,
+    typeof value === 'number'
+      ? Math.round(value * 1000)
+      : typeof value === 'string'
+        ? parseDurationMs(value)
+        : undefined,
   )
   @IsInt({ message: 'blockTime must be a duration (seconds or ISO-8601)' })
   @Min(1, { message: 'blockTime must be strictly positive' })
@@ -40,11 +52,14 @@ export class ChainConfigError extends Error {
 
 /** Validates and converts a Config Server body. Throws {@link ChainConfigError} with every problem. */
 export function parseChainConfig(body: unknown): ChainConfig {
-  if (typeof body !== 'object' || body === null) throw new ChainConfigError('chain config is not a JSON object');
+  if (typeof body !== 'object' || body === null)
+    throw new ChainConfigError('chain config is not a JSON object');
   const dto = plainToInstance(ChainConfigResponse, body);
   const errors = validateSync(dto);
   if (errors.length > 0) {
-    throw new ChainConfigError(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
+    throw new ChainConfigError(
+      errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '),
+    );
   }
   return {
     chainId: dto.chainId,

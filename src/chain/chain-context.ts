@@ -55,7 +55,9 @@ export async function loadSchedulerKey(path: string, password: string): Promise<
   try {
     json = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ChainBootError(`IEXEC_CORE_WALLET_PATH=${path}: cannot read the keystore (${(error as Error).message})`);
+    throw new ChainBootError(
+      `IEXEC_CORE_WALLET_PATH=${path}: cannot read the keystore (${(error as Error).message})`,
+    );
   }
   try {
     return decryptKeystore(json, password);
@@ -65,18 +67,26 @@ export async function loadSchedulerKey(path: string, password: string): Promise<
 }
 
 /** Reads `/config/chain` with a bounded retry (transport errors and 5xx), then validates it. */
-export async function fetchChainConfig(configServerUrl: string, attempts = CONFIG_SERVER_ATTEMPTS): Promise<ChainConfig> {
+export async function fetchChainConfig(
+  configServerUrl: string,
+  attempts = CONFIG_SERVER_ATTEMPTS,
+): Promise<ChainConfig> {
   const url = `${configServerUrl}/config/chain`;
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(10_000),
+      });
       if (res.ok) return parseChainConfig(await res.json());
       lastError = `HTTP ${res.status}`;
       if (res.status < 500) break;
     } catch (error) {
       if ((error as Error).name === 'ChainConfigError') {
-        throw new ChainBootError(`Config Server ${url} answered an invalid chain config: ${(error as Error).message}`);
+        throw new ChainBootError(
+          `Config Server ${url} answered an invalid chain config: ${(error as Error).message}`,
+        );
       }
       lastError = (error as Error).message;
     }
@@ -88,7 +98,8 @@ export async function fetchChainConfig(configServerUrl: string, attempts = CONFI
 }
 
 export async function resolveChainConfig(config: AppConfig): Promise<ChainConfig> {
-  if (config.chain.override) return { ...config.chain.override, hubAddress: getAddress(config.chain.override.hubAddress) };
+  if (config.chain.override)
+    return { ...config.chain.override, hubAddress: getAddress(config.chain.override.hubAddress) };
   const fetched = await fetchChainConfig(config.configServer.url);
   const partial = config.chain.partialOverride;
   return {
@@ -109,9 +120,18 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [config.chain.nodeUrl] } },
   });
-  const transport = http(config.chain.nodeUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 1, retryDelay: 200 });
+  const transport = http(config.chain.nodeUrl, {
+    timeout: RPC_TIMEOUT_MS,
+    retryCount: 1,
+    retryDelay: 200,
+  });
   const pollingInterval = Math.max(50, Math.min(chainConfig.blockTimeMs, 4000));
-  const publicClient = createPublicClient({ chain, transport, pollingInterval, cacheTime: 0 }) as PublicClient;
+  const publicClient = createPublicClient({
+    chain,
+    transport,
+    pollingInterval,
+    cacheTime: 0,
+  }) as PublicClient;
   const walletClient = createWalletClient({ account, chain, transport, pollingInterval });
   logger.log(
     `Scheduler wallet ${account.address.toLowerCase()}, chain ${chainConfig.chainId} (hub ${chainConfig.hubAddress}, block time ${chainConfig.blockTimeMs} ms${chainConfig.sidechain ? ', sidechain' : ''}), node ${config.chain.nodeUrl}`,
@@ -132,7 +152,10 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
  * enough to pay one transaction. Returns false when the node is unreachable, so the caller can
  * run them again once the chain answers; throws {@link ChainBootError} when a check fails.
  */
-export async function verifyWalletOnChain(context: ChainContext, gasPriceCap: bigint): Promise<boolean> {
+export async function verifyWalletOnChain(
+  context: ChainContext,
+  gasPriceCap: bigint,
+): Promise<boolean> {
   const client = context.publicClient;
   try {
     await client.getBlockNumber({ cacheTime: 0 });
@@ -141,7 +164,11 @@ export async function verifyWalletOnChain(context: ChainContext, gasPriceCap: bi
   }
   let owner: string;
   try {
-    owner = await client.readContract({ address: context.poolAddress, abi: workerpoolAbi, functionName: 'owner' });
+    owner = await client.readContract({
+      address: context.poolAddress,
+      abi: workerpoolAbi,
+      functionName: 'owner',
+    });
   } catch (error) {
     throw new ChainBootError(
       `POOL_ADDRESS=${context.poolAddress} is not a workerpool on chain ${context.chainConfig.chainId} (owner() failed: ${(error as Error).message.split('\n')[0]})`,

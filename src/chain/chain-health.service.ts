@@ -4,7 +4,13 @@ import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { HealthContributors } from '../health/health-contributors.js';
 import { ComponentHealth } from '../health/health-status.js';
 import { ChainContext, verifyWalletOnChain } from './chain-context.js';
-import { applyChainCheck, ChainCheck, ChainHealthState, INITIAL_CHAIN_HEALTH, isoDuration } from './chain-health.js';
+import {
+  applyChainCheck,
+  ChainCheck,
+  ChainHealthState,
+  INITIAL_CHAIN_HEALTH,
+  isoDuration,
+} from './chain-health.js';
 import { PocoReader } from './poco-reader.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
 
@@ -37,7 +43,10 @@ export class ChainHealthService implements OnModuleInit {
     @Inject(WALLET_VERIFIED) walletVerified: boolean,
   ) {
     this.walletVerified = walletVerified;
-    this.pollingIntervalMs = Math.max(100, context.chainConfig.blockTimeMs * config.chain.healthPollingIntervalInBlocks);
+    this.pollingIntervalMs = Math.max(
+      100,
+      context.chainConfig.blockTimeMs * config.chain.healthPollingIntervalInBlocks,
+    );
   }
 
   onModuleInit(): void {
@@ -48,7 +57,6 @@ export class ChainHealthService implements OnModuleInit {
   isOutOfService(): boolean {
     return this.state.outOfService || this.blockedReason !== undefined;
   }
-
 
   latestKnownBlock(): bigint | undefined {
     return this.state.latestBlock;
@@ -62,7 +70,11 @@ export class ChainHealthService implements OnModuleInit {
   async check(): Promise<void> {
     const block = await this.reader.latestBlock();
     const check: ChainCheck = block
-      ? { ok: true, blockNumber: block.number, blockTimestamp: new Date(Number(block.timestamp) * 1000) }
+      ? {
+          ok: true,
+          blockNumber: block.number,
+          blockTimestamp: new Date(Number(block.timestamp) * 1000),
+        }
       : { ok: false, error: `no answer from ${this.config.chain.nodeUrl}` };
     const { state, changed } = applyChainCheck(this.state, check, {
       threshold: this.config.chain.outOfServiceThreshold,
@@ -73,13 +85,17 @@ export class ChainHealthService implements OnModuleInit {
     if (!state.outOfService && !this.walletVerified) await this.verifyWallet();
     if (state.consecutiveFailures > 0) {
       const level = state.outOfService ? 'error' : 'warn';
-      this.logger[level](`Chain check failed (${state.consecutiveFailures} in a row): ${state.lastError}`);
+      this.logger[level](
+        `Chain check failed (${state.consecutiveFailures} in a row): ${state.lastError}`,
+      );
     }
     if (changed === 'connected') {
       this.logger.log(`Chain reachable (block ${state.latestBlock}): back in service`);
       this.listeners.forEach((l) => l(true));
     } else if (changed === 'disconnected') {
-      this.logger.error(`Chain unreachable ${state.consecutiveFailures} times in a row: OUT_OF_SERVICE`);
+      this.logger.error(
+        `Chain unreachable ${state.consecutiveFailures} times in a row: OUT_OF_SERVICE`,
+      );
       this.listeners.forEach((l) => l(false));
     }
   }
@@ -104,7 +120,9 @@ export class ChainHealthService implements OnModuleInit {
         outOfServiceThreshold: this.config.chain.outOfServiceThreshold,
         ...(s.firstFailure ? { firstFailure: s.firstFailure.toISOString().replace('Z', '') } : {}),
         ...(s.latestBlock !== undefined ? { latestBlock: Number(s.latestBlock) } : {}),
-        ...(s.latestBlockTimestamp ? { latestBlockTimestamp: s.latestBlockTimestamp.toISOString() } : {}),
+        ...(s.latestBlockTimestamp
+          ? { latestBlockTimestamp: s.latestBlockTimestamp.toISOString() }
+          : {}),
         ...(s.everSucceeded ? {} : { waitingForFirstCheck: true }),
         ...(s.lastError && s.consecutiveFailures > 0 ? { lastError: s.lastError } : {}),
         chainId: this.context.chainConfig.chainId,

@@ -10,11 +10,14 @@ export interface ChainHealthState {
   lastError?: string;
 }
 
-export const INITIAL_CHAIN_HEALTH: ChainHealthState = { consecutiveFailures: 0, outOfService: true, everSucceeded: false };
+export const INITIAL_CHAIN_HEALTH: ChainHealthState = {
+  consecutiveFailures: 0,
+  outOfService: true,
+  everSucceeded: false,
+};
 
 export type ChainCheck =
-  | { ok: true; blockNumber: bigint; blockTimestamp: Date }
-  | { ok: false; error: string };
+  { ok: true; blockNumber: bigint; blockTimestamp: Date } | { ok: false; error: string };
 
 export interface ChainHealthTransition {
   state: ChainHealthState;
@@ -35,13 +38,23 @@ export function applyChainCheck(
   let failure: string | undefined;
   if (!check.ok) failure = check.error;
   else if (check.blockNumber === 0n) failure = 'the node answers block 0';
-  else if (options.maxBlockAgeMs > 0 && options.now.getTime() - check.blockTimestamp.getTime() > options.maxBlockAgeMs) {
+  else if (
+    options.maxBlockAgeMs > 0 &&
+    options.now.getTime() - check.blockTimestamp.getTime() > options.maxBlockAgeMs
+  ) {
     failure = `latest block ${check.blockNumber} is stale (mined ${check.blockTimestamp.toISOString()})`;
   }
-  const observed = check.ok ? { latestBlock: check.blockNumber, latestBlockTimestamp: check.blockTimestamp } : {};
+  const observed = check.ok
+    ? { latestBlock: check.blockNumber, latestBlockTimestamp: check.blockTimestamp }
+    : {};
 
   if (failure === undefined) {
-    const next: ChainHealthState = { ...observed, consecutiveFailures: 0, outOfService: false, everSucceeded: true };
+    const next: ChainHealthState = {
+      ...observed,
+      consecutiveFailures: 0,
+      outOfService: false,
+      everSucceeded: true,
+    };
     return { state: next, changed: state.outOfService ? 'connected' : undefined };
   }
   const consecutiveFailures = state.consecutiveFailures + 1;

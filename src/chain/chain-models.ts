@@ -1,5 +1,5 @@
 import type { Hex } from 'viem';
-import { ChainContributionStatus, ChainTaskStatus } from './chain-status.js';
+import { ChainContributionStatus } from './chain-status.js';
 
 export interface ChainContribution {
   status: ChainContributionStatus;

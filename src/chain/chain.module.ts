@@ -11,20 +11,26 @@ import { AdapterChainWriter } from './writer/adapter-chain-writer.js';
 import { ChainWriter } from './writer/chain-writer.js';
 import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
 
-
 /** Wallet, chain parameters, PoCo reads and writes, chain health. Boot fails here on a bad chain setup. */
 @Global()
 @Module({
   imports: [HttpModule],
   providers: [
-    { provide: ChainContext, inject: [AppConfig], useFactory: (config: AppConfig) => createChainContext(config) },
+    {
+      provide: ChainContext,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createChainContext(config),
+    },
     {
       // The on-chain boot checks; deferred to the first good health check when the node is down.
       provide: WALLET_VERIFIED,
       inject: [ChainContext, AppConfig],
       useFactory: async (context: ChainContext, config: AppConfig) => {
         const verified = await verifyWalletOnChain(context, config.chain.gasPriceCap);
-        if (!verified) new Logger('ChainModule').warn(`Node ${config.chain.nodeUrl} unreachable at boot: starting OUT_OF_SERVICE`);
+        if (!verified)
+          new Logger('ChainModule').warn(
+            `Node ${config.chain.nodeUrl} unreachable at boot: starting OUT_OF_SERVICE`,
+          );
         return verified;
       },
     },
@@ -34,7 +40,12 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
     {
       provide: ChainWriter,
       inject: [AppConfig, ChainContext, HttpService, JobScheduler],
-      useFactory: (config: AppConfig, context: ChainContext, http: HttpService, jobs: JobScheduler) => {
+      useFactory: (
+        config: AppConfig,
+        context: ChainContext,
+        http: HttpService,
+        jobs: JobScheduler,
+      ) => {
         const pollMs = Math.max(200, Math.min(context.chainConfig.blockTimeMs, 2000));
         return config.chain.writer === 'embedded'
           ? new EmbeddedChainWriter(config, context, jobs, pollMs)

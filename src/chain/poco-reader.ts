@@ -15,7 +15,6 @@ import type { ChainTask } from './chain-task.js';
 import { appAbi, datasetAbi, hubAbi, workerpoolAbi } from './poco-abi.js';
 import { chainTaskId as computeChainTaskId } from './task-id.js';
 
-
 export interface EventReceipt {
   blockNumber: number;
   txHash?: Hex;
@@ -63,8 +62,25 @@ export class PocoReader {
 
   async getChainTask(chainTaskId: string): Promise<ChainTask | undefined> {
     try {
-      const [status, dealid, idx, timeref, contributionDeadline, revealDeadline, finalDeadline, consensusValue, revealCounter, winnerCounter, contributors, results] =
-        await this.client.readContract({ address: this.hub, abi: hubAbi, functionName: 'viewTaskABILegacy', args: [chainTaskId as Hex] });
+      const [
+        status,
+        dealid,
+        idx,
+        timeref,
+        contributionDeadline,
+        revealDeadline,
+        finalDeadline,
+        consensusValue,
+        revealCounter,
+        winnerCounter,
+        contributors,
+        results,
+      ] = await this.client.readContract({
+        address: this.hub,
+        abi: hubAbi,
+        functionName: 'viewTaskABILegacy',
+        args: [chainTaskId as Hex],
+      });
       if (dealid === ZERO_BYTES32) return undefined;
       return {
         chainTaskId: computeChainTaskId(dealid, idx),
@@ -87,7 +103,10 @@ export class PocoReader {
     }
   }
 
-  async getChainContribution(chainTaskId: string, worker: string): Promise<ChainContribution | undefined> {
+  async getChainContribution(
+    chainTaskId: string,
+    worker: string,
+  ): Promise<ChainContribution | undefined> {
     try {
       const [status, resultHash, resultSeal, enclaveChallenge] = await this.client.readContract({
         address: this.hub,
@@ -95,9 +114,16 @@ export class PocoReader {
         functionName: 'viewContributionABILegacy',
         args: [chainTaskId as Hex, worker as Hex],
       });
-      return { status: status as ChainContributionStatus, resultHash, resultSeal, enclaveChallenge };
+      return {
+        status: status as ChainContributionStatus,
+        resultHash,
+        resultSeal,
+        enclaveChallenge,
+      };
     } catch (error) {
-      this.logger.debug(`viewContribution ${chainTaskId}/${worker} failed: ${(error as Error).message}`);
+      this.logger.debug(
+        `viewContribution ${chainTaskId}/${worker} failed: ${(error as Error).message}`,
+      );
       return undefined;
     }
   }
@@ -111,7 +137,9 @@ export class PocoReader {
         args: [BigInt(id)],
       });
       const maxExecutionTime = toMs(workClockTimeRef);
-      return maxExecutionTime > 0 ? { id: Number(id), name, description, maxExecutionTime } : undefined;
+      return maxExecutionTime > 0
+        ? { id: Number(id), name, description, maxExecutionTime }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -121,9 +149,17 @@ export class PocoReader {
    * The deal with its category ("light"), and with `details` the app and dataset reads too.
    * Undefined when unreadable, when its start time is 0, or (details) when the app is unreadable.
    */
-  async getChainDeal(chainDealId: string, options: { details: boolean }): Promise<ChainDeal | undefined> {
+  async getChainDeal(
+    chainDealId: string,
+    options: { details: boolean },
+  ): Promise<ChainDeal | undefined> {
     try {
-      const deal = await this.client.readContract({ address: this.hub, abi: hubAbi, functionName: 'viewDeal', args: [chainDealId as Hex] });
+      const deal = await this.client.readContract({
+        address: this.hub,
+        abi: hubAbi,
+        functionName: 'viewDeal',
+        args: [chainDealId as Hex],
+      });
       if (deal.startTime <= 0n) return undefined;
       const category = await this.getCategory(deal.category);
       if (!category) return undefined;
@@ -149,7 +185,8 @@ export class PocoReader {
       const chainApp = await this.getApp(deal.app.pointer);
       if (!chainApp) return undefined;
       result.chainApp = chainApp;
-      if (isNonZeroAddress(deal.dataset.pointer)) result.chainDataset = await this.getDataset(deal.dataset.pointer);
+      if (isNonZeroAddress(deal.dataset.pointer))
+        result.chainDataset = await this.getDataset(deal.dataset.pointer);
       return result;
     } catch (error) {
       this.logger.debug(`viewDeal ${chainDealId} failed: ${(error as Error).message}`);
@@ -159,8 +196,11 @@ export class PocoReader {
 
   async getApp(address: string): Promise<ChainApp | undefined> {
     if (!isNonZeroAddress(address)) return undefined;
-    const read = <F extends 'm_appName' | 'm_appType' | 'm_appMultiaddr' | 'm_appChecksum' | 'm_appMREnclave'>(functionName: F) =>
-      this.client.readContract({ address: address as Hex, abi: appAbi, functionName });
+    const read = <
+      F extends 'm_appName' | 'm_appType' | 'm_appMultiaddr' | 'm_appChecksum' | 'm_appMREnclave',
+    >(
+      functionName: F,
+    ) => this.client.readContract({ address: address as Hex, abi: appAbi, functionName });
     try {
       const [name, type, multiaddr, checksum, mrenclave] = await Promise.all([
         read('m_appName'),
@@ -176,7 +216,14 @@ export class PocoReader {
         if (typeof parsed !== 'object' || parsed === null) return undefined;
         enclaveConfiguration = parsed as Record<string, unknown>;
       }
-      return { address, name, type, uri: hexToString(multiaddr as Hex), checksum: checksum as Hex, enclaveConfiguration };
+      return {
+        address,
+        name,
+        type,
+        uri: hexToString(multiaddr as Hex),
+        checksum: checksum as Hex,
+        enclaveConfiguration,
+      };
     } catch (error) {
       this.logger.warn(`App ${address} is unreadable: ${(error as Error).message}`);
       return undefined;
@@ -186,10 +233,26 @@ export class PocoReader {
   async getDataset(address: string): Promise<ChainDataset | undefined> {
     try {
       const [owner, name, multiaddr, checksum] = await Promise.all([
-        this.client.readContract({ address: address as Hex, abi: datasetAbi, functionName: 'owner' }),
-        this.client.readContract({ address: address as Hex, abi: datasetAbi, functionName: 'm_datasetName' }),
-        this.client.readContract({ address: address as Hex, abi: datasetAbi, functionName: 'm_datasetMultiaddr' }),
-        this.client.readContract({ address: address as Hex, abi: datasetAbi, functionName: 'm_datasetChecksum' }),
+        this.client.readContract({
+          address: address as Hex,
+          abi: datasetAbi,
+          functionName: 'owner',
+        }),
+        this.client.readContract({
+          address: address as Hex,
+          abi: datasetAbi,
+          functionName: 'm_datasetName',
+        }),
+        this.client.readContract({
+          address: address as Hex,
+          abi: datasetAbi,
+          functionName: 'm_datasetMultiaddr',
+        }),
+        this.client.readContract({
+          address: address as Hex,
+          abi: datasetAbi,
+          functionName: 'm_datasetChecksum',
+        }),
       ]);
       return { address, owner, name, uri: multiaddr, checksum };
     } catch {
@@ -199,7 +262,12 @@ export class PocoReader {
 
   async getWorkerScore(worker: string): Promise<bigint | undefined> {
     try {
-      return await this.client.readContract({ address: this.hub, abi: hubAbi, functionName: 'viewScore', args: [worker as Hex] });
+      return await this.client.readContract({
+        address: this.hub,
+        abi: hubAbi,
+        functionName: 'viewScore',
+        args: [worker as Hex],
+      });
     } catch {
       return undefined;
     }
@@ -209,7 +277,11 @@ export class PocoReader {
   async getContributionDeadlineRatio(): Promise<number | undefined> {
     if (this.contributionDeadlineRatio !== undefined) return this.contributionDeadlineRatio;
     try {
-      const ratio = await this.client.readContract({ address: this.hub, abi: hubAbi, functionName: 'contribution_deadline_ratio' });
+      const ratio = await this.client.readContract({
+        address: this.hub,
+        abi: hubAbi,
+        functionName: 'contribution_deadline_ratio',
+      });
       this.contributionDeadlineRatio = Number(ratio);
       return this.contributionDeadlineRatio;
     } catch {
@@ -219,7 +291,11 @@ export class PocoReader {
 
   async getWorkerpoolOwner(workerpool: string): Promise<string | undefined> {
     try {
-      return await this.client.readContract({ address: workerpool as Hex, abi: workerpoolAbi, functionName: 'owner' });
+      return await this.client.readContract({
+        address: workerpool as Hex,
+        abi: workerpoolAbi,
+        functionName: 'owner',
+      });
     } catch {
       return undefined;
     }
@@ -243,10 +319,13 @@ export class PocoReader {
     if (balance === undefined) return false;
     const estimated = balance / (GAS_LIMIT_CAP * gasPriceCap);
     if (estimated < 1n) {
-      this.logger.error(`Wallet ${address} cannot pay one transaction (balance ${balance} wei): refill it`);
+      this.logger.error(
+        `Wallet ${address} cannot pay one transaction (balance ${balance} wei): refill it`,
+      );
       return false;
     }
-    if (estimated < 10n) this.logger.warn(`Wallet ${address} can pay only ${estimated} more transactions`);
+    if (estimated < 10n)
+      this.logger.warn(`Wallet ${address} can pay only ${estimated} more transactions`);
     return true;
   }
 
@@ -254,16 +333,32 @@ export class PocoReader {
    * The first log of a task event from `fromBlock` to the latest block (undefined when none,
    * or when `fromBlock` is in the future). Indexed topics narrow the query (chain.md §9).
    */
-  async findTaskEvent(event: TaskEvent, chainTaskId: string, fromBlock: bigint, worker?: string): Promise<EventReceipt | undefined> {
+  async findTaskEvent(
+    event: TaskEvent,
+    chainTaskId: string,
+    fromBlock: bigint,
+    worker?: string,
+  ): Promise<EventReceipt | undefined> {
     try {
       const latest = await this.client.getBlockNumber({ cacheTime: 0 });
       if (fromBlock > latest) return undefined;
       const eventAbi = hubAbi.find((x) => x.type === 'event' && x.name === event)!;
       const args: Record<string, unknown> = { taskid: chainTaskId as Hex };
       if (worker && (event === 'TaskContribute' || event === 'TaskReveal')) args.worker = worker;
-      const logs = await this.client.getLogs({ address: this.hub, event: eventAbi, args, fromBlock, toBlock: latest } as never);
+      const logs = await this.client.getLogs({
+        address: this.hub,
+        event: eventAbi,
+        args,
+        fromBlock,
+        toBlock: latest,
+      } as never);
       const first = (logs as { blockNumber: bigint | null; transactionHash: Hex | null }[])[0];
-      return first ? { blockNumber: Number(first.blockNumber ?? 0n), txHash: first.transactionHash ?? undefined } : undefined;
+      return first
+        ? {
+            blockNumber: Number(first.blockNumber ?? 0n),
+            txHash: first.transactionHash ?? undefined,
+          }
+        : undefined;
     } catch (error) {
       this.logger.debug(`getLogs ${event} ${chainTaskId} failed: ${(error as Error).message}`);
       return undefined;

@@ -24,7 +24,11 @@ export class TaskDescriptionService {
     private readonly chain: ChainContext,
   ) {}
 
-  async get(task: { chainTaskId: string; chainDealId: string; taskIndex: number }): Promise<TaskDescription | undefined> {
+  async get(task: {
+    chainTaskId: string;
+    chainDealId: string;
+    taskIndex: number;
+  }): Promise<TaskDescription | undefined> {
     const cached = this.descriptions.get(task.chainTaskId);
     if (cached) return cached;
     const deal = await this.deal(task.chainDealId);

@@ -45,7 +45,8 @@ export function containsCallback(d: Pick<TaskDescription, 'callback'>): boolean 
 export function taskDescriptionOf(deal: ChainDeal, index: number): TaskDescription {
   const params = parseDealParams(deal.params);
   const dataset = deal.chainDataset;
-  const hasDataset = !!dataset && isNonZeroAddress(dataset.address) && dataset.uri !== '0x' && !!dataset.checksum;
+  const hasDataset =
+    !!dataset && isNonZeroAddress(dataset.address) && dataset.uri !== '0x' && !!dataset.checksum;
   const teeFramework = teeFrameworkOfTag(deal.tag);
   return {
     chainTaskId: computeChainTaskId(deal.chainDealId, index),

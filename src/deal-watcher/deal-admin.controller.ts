@@ -22,6 +22,9 @@ export class DealAdminController {
   @HttpCode(202)
   async replay(@Query() query: ReplayQuery) {
     const { previous, next } = await this.watcher.replayFrom(BigInt(query.fromBlock));
-    return { fromBlock: Number(next), previousCursor: previous === undefined ? null : Number(previous) };
+    return {
+      fromBlock: Number(next),
+      previousCursor: previous === undefined ? null : Number(previous),
+    };
   }
 }

@@ -25,18 +25,26 @@ export class DealIngestionService {
   async ingest(chainDealId: Hex, dealBlockNumber: bigint): Promise<DealOutcome> {
     const deal = await this.descriptions.deal(chainDealId);
     if (!deal) {
-      this.logger.warn(`Deal ${chainDealId} (block ${dealBlockNumber}) is unreadable; retrying on the next poll`);
+      this.logger.warn(
+        `Deal ${chainDealId} (block ${dealBlockNumber}) is unreadable; retrying on the next poll`,
+      );
       return 'failed';
     }
     const ratio = await this.reader.getContributionDeadlineRatio();
-    const result = tasksFromDeal(deal, { dealBlockNumber: Number(dealBlockNumber), contributionDeadlineRatio: ratio, now: new Date() });
+    const result = tasksFromDeal(deal, {
+      dealBlockNumber: Number(dealBlockNumber),
+      contributionDeadlineRatio: ratio,
+      now: new Date(),
+    });
     if ('skipped' in result) {
       this.logger.error(`Deal ${chainDealId} skipped: ${result.skipped}`);
       return 'skipped';
     }
     const inserted = await this.tasks.insertMany(result.tasks);
     if (inserted.length > 0) {
-      this.logger.log(`Deal ${chainDealId}: ${inserted.length} new task(s) of ${result.tasks.length}`);
+      this.logger.log(
+        `Deal ${chainDealId}: ${inserted.length} new task(s) of ${result.tasks.length}`,
+      );
     }
     this.counts.onTaskCreated(inserted.length);
     this.updates.publishCreated(inserted);

@@ -19,9 +19,15 @@ export function tasksFromDeal(
   options: { dealBlockNumber: number; contributionDeadlineRatio: number | undefined; now: Date },
 ): DealTasks {
   const maxExecutionTime = deal.category.maxExecutionTime;
-  const deadlines = computeDealDeadlines(deal.startTime, maxExecutionTime, options.contributionDeadlineRatio);
+  const deadlines = computeDealDeadlines(
+    deal.startTime,
+    maxExecutionTime,
+    options.contributionDeadlineRatio,
+  );
   if (deadlines.contributionDeadline <= options.now.getTime()) {
-    return { skipped: `contribution deadline ${new Date(deadlines.contributionDeadline).toISOString()} is past` };
+    return {
+      skipped: `contribution deadline ${new Date(deadlines.contributionDeadline).toISOString()} is past`,
+    };
   }
   if (isTeeTag(deal.tag) && deal.trust !== 0n && deal.trust !== 1n) {
     return { skipped: `TEE deal with trust ${deal.trust} (TEE deals need trust 0 or 1)` };

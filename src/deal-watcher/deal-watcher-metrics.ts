@@ -15,6 +15,8 @@ export class DealWatcherMetrics {
 
   /** Blocks between the chain head and what has been ingested. */
   get ingestionLagBlocks(): number {
-    return this.latestChainBlock > this.scannedUpTo ? Number(this.latestChainBlock - this.scannedUpTo) : 0;
+    return this.latestChainBlock > this.scannedUpTo
+      ? Number(this.latestChainBlock - this.scannedUpTo)
+      : 0;
   }
 }

@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TaskModule } from '../task/task.module.js';
 import { BlockCursorRepository } from './block-cursor.repository.js';
-import { Configuration, ConfigurationSchema, ReplayConfiguration, ReplayConfigurationSchema } from './configuration.schema.js';
+import {
+  Configuration,
+  ConfigurationSchema,
+  ReplayConfiguration,
+  ReplayConfigurationSchema,
+} from './configuration.schema.js';
 import { DealAdminController } from './deal-admin.controller.js';
 import { DealIngestionService } from './deal-ingestion.service.js';
 import { DealWatcherMetrics } from './deal-watcher-metrics.js';

@@ -49,7 +49,9 @@ export class DealWatcherService implements OnApplicationBootstrap {
     const start = this.config.chain.startBlockNumber;
     this.nextBlock = await this.cursors.getLastSeenBlockWithDeal(start);
     await this.cursors.getReplayFromBlock(start);
-    this.logger.log(`Watching deals of workerpool ${this.chain.poolAddress} from block ${this.nextBlock}`);
+    this.logger.log(
+      `Watching deals of workerpool ${this.chain.poolAddress} from block ${this.nextBlock}`,
+    );
     const period = this.config.dealWatcher.pollingIntervalMs ?? this.chain.chainConfig.blockTimeMs;
     this.jobs.register(POLL_JOB, Math.max(50, period), () => this.poll(), { runAtStart: true });
     this.jobs.register(REPLAY_JOB, this.config.cron.dealReplayMs, () => this.replay());
@@ -93,7 +95,8 @@ export class DealWatcherService implements OnApplicationBootstrap {
     if (from >= to) return;
     let window = nextWindow(from, to, this.config.dealWatcher.maxBlockRange);
     while (window) {
-      for (const notice of await this.notices(window.from, window.to)) await this.handle(notice, 'replay');
+      for (const notice of await this.notices(window.from, window.to))
+        await this.handle(notice, 'replay');
       window = nextWindow(window.to + 1n, to, this.config.dealWatcher.maxBlockRange);
     }
     await this.cursors.setReplayFromBlock(to);
@@ -109,7 +112,12 @@ export class DealWatcherService implements OnApplicationBootstrap {
     });
     const notices: Notice[] = [];
     for (const log of logs) {
-      const decoded = decodeEventLog({ abi: hubAbi, eventName: 'SchedulerNotice', data: log.data, topics: log.topics });
+      const decoded = decodeEventLog({
+        abi: hubAbi,
+        eventName: 'SchedulerNotice',
+        data: log.data,
+        topics: log.topics,
+      });
       if (decoded.args.workerpool.toLowerCase() !== this.chain.poolAddress.toLowerCase()) continue;
       notices.push({ dealId: decoded.args.dealid, blockNumber: log.blockNumber ?? 0n });
     }
@@ -140,8 +148,12 @@ export class DealWatcherService implements OnApplicationBootstrap {
 
   private async persistCursor(): Promise<void> {
     if (this.nextBlock === undefined) return;
-    const oldestFailed = [...this.failed.values()].reduce<bigint | undefined>((min, b) => (min === undefined || b < min ? b : min), undefined);
-    const cursor = oldestFailed !== undefined && oldestFailed < this.nextBlock ? oldestFailed : this.nextBlock;
+    const oldestFailed = [...this.failed.values()].reduce<bigint | undefined>(
+      (min, b) => (min === undefined || b < min ? b : min),
+      undefined,
+    );
+    const cursor =
+      oldestFailed !== undefined && oldestFailed < this.nextBlock ? oldestFailed : this.nextBlock;
     if (cursor === this.persistedCursor) return;
     await this.cursors.setLastSeenBlockWithDeal(cursor);
     this.persistedCursor = cursor;

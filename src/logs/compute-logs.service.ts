@@ -37,7 +37,10 @@ export class ComputeLogsService {
   }
 
   /** One worker's logs (exact wallet string); undefined when absent. */
-  async getComputeLogs(chainTaskId: string, walletAddress: string): Promise<ComputeLogs | undefined> {
+  async getComputeLogs(
+    chainTaskId: string,
+    walletAddress: string,
+  ): Promise<ComputeLogs | undefined> {
     const doc = await this.repository.findByChainTaskId(chainTaskId);
     return doc?.computeLogsList.find((l) => l.walletAddress === walletAddress);
   }

@@ -58,7 +58,10 @@ export class LogsPurgeService implements OnApplicationBootstrap {
       deleted += await this.taskLogs.deleteByChainTaskIds(expired);
       if (page.length < batchSize) break;
     }
-    if (deleted > 0) this.logger.log(`Purged the compute logs of ${deleted} tasks (final deadline before ${cutoff.toISOString()})`);
+    if (deleted > 0)
+      this.logger.log(
+        `Purged the compute logs of ${deleted} tasks (final deadline before ${cutoff.toISOString()})`,
+      );
     return deleted;
   }
 }

@@ -29,9 +29,14 @@ export class TaskLogsController {
 
   @Get('logs/challenge')
   getChallenge(@Query('address') address?: string): LogsChallengeTypedData {
-    if (address === undefined) throw new BadRequestException("Required parameter 'address' is not present.");
-    if (!LogsChallengeStore.keyOf(address)) throw new BadRequestException(`Not an address: ${address}`);
-    return logsChallengeTypedData(this.challenges.getOrCreate(address), this.chain.chainConfig.chainId);
+    if (address === undefined)
+      throw new BadRequestException("Required parameter 'address' is not present.");
+    if (!LogsChallengeStore.keyOf(address))
+      throw new BadRequestException(`Not an address: ${address}`);
+    return logsChallengeTypedData(
+      this.challenges.getOrCreate(address),
+      this.chain.chainConfig.chainId,
+    );
   }
 
   @Get([':chainTaskId/logs', ':chainTaskId/stdout'])
@@ -45,7 +50,10 @@ export class TaskLogsController {
     return toTaskLogsModel(chainTaskId, list);
   }
 
-  @Get([':chainTaskId/replicates/:walletAddress/logs', ':chainTaskId/replicates/:walletAddress/stdout'])
+  @Get([
+    ':chainTaskId/replicates/:walletAddress/logs',
+    ':chainTaskId/replicates/:walletAddress/stdout',
+  ])
   async getComputeLogs(
     @Param('chainTaskId') chainTaskId: string,
     @Param('walletAddress') walletAddress: string,
@@ -63,7 +71,8 @@ export class TaskLogsController {
    * CURRENT challenge of that address → 401.
    */
   private async authorize(chainTaskId: string, header: string | undefined): Promise<void> {
-    if (header === undefined) throw new BadRequestException("Required request header 'Authorization' is not present.");
+    if (header === undefined)
+      throw new BadRequestException("Required request header 'Authorization' is not present.");
     const parsed = parseLogsAuthorization(header);
     if (!parsed) throw new EmptyResponseException(401);
     const requester = await this.requesters.requesterOf(chainTaskId);
@@ -71,7 +80,14 @@ export class TaskLogsController {
       throw new EmptyResponseException(403);
     }
     const challenge = this.challenges.getOrCreate(parsed.address);
-    if (!isLogsSignatureValid(challenge, this.chain.chainConfig.chainId, parsed.signature, parsed.address)) {
+    if (
+      !isLogsSignatureValid(
+        challenge,
+        this.chain.chainConfig.chainId,
+        parsed.signature,
+        parsed.address,
+      )
+    ) {
       throw new EmptyResponseException(401);
     }
   }

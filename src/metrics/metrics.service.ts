@@ -48,9 +48,14 @@ export class MetricsService implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    this.jobs.register(REFRESH_JOB, this.config.cron.metricsRefreshMs, () => this.refreshWorkerFigures(), {
-      runAtStart: true,
-    });
+    this.jobs.register(
+      REFRESH_JOB,
+      this.config.cron.metricsRefreshMs,
+      () => this.refreshWorkerFigures(),
+      {
+        runAtStart: true,
+      },
+    );
   }
 
   /** Reads the worker figures again (the periodic job; callable directly). */

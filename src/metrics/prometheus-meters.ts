@@ -24,7 +24,12 @@ export interface PrometheusMeters {
 const TRANSITION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 30, 60, 120, 300];
 
 /** A counter mirroring a monotonic in-memory count (the deal watcher's): incremented by deltas. */
-function mirrorCounter(registry: Registry, name: string, help: string, read: () => number): Counter {
+function mirrorCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number,
+): Counter {
   let mirrored = 0;
   return new Counter({
     name,
@@ -49,11 +54,29 @@ export function createPrometheusMeters(sources: MeterSources): PrometheusMeters 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  mirrorCounter(registry, 'iexec_core_deals_events_total', 'SchedulerNotice logs decoded since start', () => sources.deals().dealEventsCount);
-  mirrorCounter(registry, 'iexec_core_deals_total', 'Deals handled by the live watcher since start', () => sources.deals().dealsCount);
-  mirrorCounter(registry, 'iexec_core_deals_replay_total', 'Deals handled by replays since start', () => sources.deals().replayDealsCount);
-  mirrorCounter(registry, 'iexec_core_deals_last_block_total', 'Highest block with a deal notice seen since start', () =>
-    Number(sources.deals().latestBlockNumberWithDeal),
+  mirrorCounter(
+    registry,
+    'iexec_core_deals_events_total',
+    'SchedulerNotice logs decoded since start',
+    () => sources.deals().dealEventsCount,
+  );
+  mirrorCounter(
+    registry,
+    'iexec_core_deals_total',
+    'Deals handled by the live watcher since start',
+    () => sources.deals().dealsCount,
+  );
+  mirrorCounter(
+    registry,
+    'iexec_core_deals_replay_total',
+    'Deals handled by replays since start',
+    () => sources.deals().replayDealsCount,
+  );
+  mirrorCounter(
+    registry,
+    'iexec_core_deals_last_block_total',
+    'Highest block with a deal notice seen since start',
+    () => Number(sources.deals().latestBlockNumberWithDeal),
   );
   new Gauge({
     name: 'iexec_core_tasks_count',
@@ -61,11 +84,20 @@ export function createPrometheusMeters(sources: MeterSources): PrometheusMeters 
     labelNames: ['period', 'status'] as const,
     registers: [registry],
     collect() {
-      for (const status of TASK_STATUSES) this.set({ period: 'current', status }, sources.taskStatusCount(status));
+      for (const status of TASK_STATUSES)
+        this.set({ period: 'current', status }, sources.taskStatusCount(status));
     },
   });
-  const workers = new Gauge({ name: 'iexec_core_workers', help: 'Alive workers', registers: [registry] });
-  const cpuTotal = new Gauge({ name: 'iexec_core_cpu_total', help: 'CPUs of alive non-GPU workers', registers: [registry] });
+  const workers = new Gauge({
+    name: 'iexec_core_workers',
+    help: 'Alive workers',
+    registers: [registry],
+  });
+  const cpuTotal = new Gauge({
+    name: 'iexec_core_cpu_total',
+    help: 'CPUs of alive non-GPU workers',
+    registers: [registry],
+  });
   const cpuAvailable = new Gauge({
     name: 'iexec_core_cpu_available',
     help: 'Available CPUs of alive non-GPU workers',

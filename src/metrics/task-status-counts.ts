@@ -40,7 +40,9 @@ export class TaskStatusCounts implements OnApplicationBootstrap {
       if (this.counts.has(status)) this.add(status, n);
     }
     this.counted = true;
-    this.logger.log(`Task status counts loaded (${[...fromDb.values()].reduce((a, b) => a + b, 0)} tasks)`);
+    this.logger.log(
+      `Task status counts loaded (${[...fromDb.values()].reduce((a, b) => a + b, 0)} tasks)`,
+    );
     for (const listener of this.countedListeners.splice(0)) listener();
   }
 

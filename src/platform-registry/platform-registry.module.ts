@@ -14,7 +14,8 @@ export class PlatformRegistryError extends Error {
  */
 export async function resolveSmsUrls(config: AppConfig, http: HttpService): Promise<SmsUrls> {
   const logger = new Logger('PlatformRegistry');
-  if (config.sms.scone && config.sms.gramine) return { scone: config.sms.scone, gramine: config.sms.gramine };
+  if (config.sms.scone && config.sms.gramine)
+    return { scone: config.sms.scone, gramine: config.sms.gramine };
   const base = config.platformRegistry.url;
   const problems: string[] = [];
   for (const path of registryPaths(config.platformRegistry.stack, config.platformRegistry.labels)) {
@@ -23,31 +24,46 @@ export async function resolveSmsUrls(config: AppConfig, http: HttpService): Prom
     try {
       answer = await httpCall(
         http,
-        { method: 'GET', url, headers: { accept: 'application/vnd.spring-cloud.config-server.v2+json' }, timeout: 10_000 },
+        {
+          method: 'GET',
+          url,
+          headers: { accept: 'application/vnd.spring-cloud.config-server.v2+json' },
+          timeout: 10_000,
+        },
         { attempts: 3, delayMs: 500 },
       );
     } catch (error) {
-      throw new PlatformRegistryError(`Platform Registry unreachable at ${url} (${(error as Error).message}); set IEXEC_PLATFORM_REGISTRY, or SMS_SCONE and SMS_GRAMINE`);
+      throw new PlatformRegistryError(
+        `Platform Registry unreachable at ${url} (${(error as Error).message}); set IEXEC_PLATFORM_REGISTRY, or SMS_SCONE and SMS_GRAMINE`,
+      );
     }
     if (answer.status === 404) {
       problems.push(`${url}: 404`);
       continue;
     }
-    if (answer.status < 200 || answer.status >= 300) throw new PlatformRegistryError(`Platform Registry ${url} answered HTTP ${answer.status}`);
+    if (answer.status < 200 || answer.status >= 300)
+      throw new PlatformRegistryError(`Platform Registry ${url} answered HTTP ${answer.status}`);
     let parsed;
     try {
       parsed = propertiesOf(JSON.parse(answer.body));
     } catch (error) {
-      throw new PlatformRegistryError(`Platform Registry ${url} answered an unreadable document: ${(error as Error).message}`);
+      throw new PlatformRegistryError(
+        `Platform Registry ${url} answered an unreadable document: ${(error as Error).message}`,
+      );
     }
     const scone = config.sms.scone || parsed.properties.get('sms.scone');
     const gramine = config.sms.gramine || parsed.properties.get('sms.gramine');
     const missing = [!scone && 'sms.scone', !gramine && 'sms.gramine'].filter(Boolean);
-    if (missing.length > 0) throw new PlatformRegistryError(`Platform Registry ${url} does not define ${missing.join(' and ')} (sources: ${parsed.sources.join(', ') || 'none'})`);
+    if (missing.length > 0)
+      throw new PlatformRegistryError(
+        `Platform Registry ${url} does not define ${missing.join(' and ')} (sources: ${parsed.sources.join(', ') || 'none'})`,
+      );
     logger.log(`SMS URLs from ${url}: scone=${scone}, gramine=${gramine}`);
     return { scone: scone!.replace(/\/+$/, ''), gramine: gramine!.replace(/\/+$/, '') };
   }
-  throw new PlatformRegistryError(`Platform Registry has none of the requested labels (${problems.join('; ')})`);
+  throw new PlatformRegistryError(
+    `Platform Registry has none of the requested labels (${problems.join('; ')})`,
+  );
 }
 
 export const SMS_URLS = Symbol('SMS_URLS');

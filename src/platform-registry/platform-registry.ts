@@ -13,14 +13,21 @@ interface PropertySource {
  * Reads properties from a Spring Cloud Config "Environment" document (services.md §4.3): sources
  * are listed most specific first and the first one wins; values may be wrapped as {value, origin}.
  */
-export function propertiesOf(environment: unknown): { properties: Map<string, string>; sources: string[] } {
+export function propertiesOf(environment: unknown): {
+  properties: Map<string, string>;
+  sources: string[];
+} {
   const sources = (environment as { propertySources?: PropertySource[] })?.propertySources;
-  if (!Array.isArray(sources)) throw new Error('not a Spring Cloud Config environment (no propertySources)');
+  if (!Array.isArray(sources))
+    throw new Error('not a Spring Cloud Config environment (no propertySources)');
   const properties = new Map<string, string>();
   for (const source of sources) {
     for (const [key, raw] of Object.entries(source.source ?? {})) {
       if (properties.has(key)) continue;
-      const value = typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw;
+      const value =
+        typeof raw === 'object' && raw !== null && 'value' in raw
+          ? (raw as { value: unknown }).value
+          : raw;
       if (value !== null && value !== undefined) properties.set(key, String(value));
     }
   }
@@ -31,5 +38,8 @@ export function propertiesOf(environment: unknown): { properties: Map<string, st
 export function registryPaths(stack: string, labels: readonly string[]): string[] {
   const profile = stack && stack !== 'default' ? stack : 'default';
   if (labels.length === 0) return [`/application/${encodeURIComponent(profile)}`];
-  return labels.map((label) => `/application/${encodeURIComponent(profile)}/${encodeURIComponent(label.replace(/\//g, '(_)'))}`);
+  return labels.map(
+    (label) =>
+      `/application/${encodeURIComponent(profile)}/${encodeURIComponent(label.replace(/\//g, '(_)'))}`,
+  );
 }

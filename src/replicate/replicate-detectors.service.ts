@@ -4,7 +4,11 @@ import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
 import { isEligibleToContributeAndFinalize } from '../task/rules/task-description-facts.js';
-import { resultUploadTimeoutDecision, revealTimeoutTargets, shouldMarkWorkerLost } from '../task/rules/task-detectors.js';
+import {
+  resultUploadTimeoutDecision,
+  revealTimeoutTargets,
+  shouldMarkWorkerLost,
+} from '../task/rules/task-detectors.js';
 import {
   isFullScanRun,
   isUnnotifiedCandidate,
@@ -51,18 +55,40 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
     const c = this.config.cron;
     const at = { runAtStart: true };
     this.jobs.register('worker-lost-detector', c.workerLostMs, () => this.workerLost(), at);
-    this.jobs.register('contribution-unnotified-detector', c.contributeMs, () => this.unnotified(UnnotifiedDetector.CONTRIBUTION), at);
-    this.jobs.register('reveal-unnotified-detector', c.revealMs, () => this.unnotified(UnnotifiedDetector.REVEAL), at);
+    this.jobs.register(
+      'contribution-unnotified-detector',
+      c.contributeMs,
+      () => this.unnotified(UnnotifiedDetector.CONTRIBUTION),
+      at,
+    );
+    this.jobs.register(
+      'reveal-unnotified-detector',
+      c.revealMs,
+      () => this.unnotified(UnnotifiedDetector.REVEAL),
+      at,
+    );
     this.jobs.register(
       'contribute-and-finalize-unnotified-detector',
       c.contributeAndFinalizeMs,
       () => this.unnotified(UnnotifiedDetector.CONTRIBUTE_AND_FINALIZE),
       at,
     );
-    this.jobs.register('contribution-unnotified-full-scan', 24 * 3600 * 1000, () => this.scan(UnnotifiedDetector.CONTRIBUTION, 'FULL'));
+    this.jobs.register('contribution-unnotified-full-scan', 24 * 3600 * 1000, () =>
+      this.scan(UnnotifiedDetector.CONTRIBUTION, 'FULL'),
+    );
     this.scans.onContributionFullScan(() => this.jobs.trigger('contribution-unnotified-full-scan'));
-    this.jobs.register('reveal-timeout-detector', c.revealTimeoutMs, () => this.revealTimeout(), at);
-    this.jobs.register('replicate-result-upload-timeout-detector', c.resultUploadTimeoutMs, () => this.resultUploadTimeout(), at);
+    this.jobs.register(
+      'reveal-timeout-detector',
+      c.revealTimeoutMs,
+      () => this.revealTimeout(),
+      at,
+    );
+    this.jobs.register(
+      'replicate-result-upload-timeout-detector',
+      c.resultUploadTimeoutMs,
+      () => this.resultUploadTimeout(),
+      at,
+    );
   }
 
   /** §13.1 */
@@ -71,9 +97,15 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
     for (const worker of await this.workers.lostWorkers()) {
       const wallet = worker.walletAddress;
       for (const task of await this.tasks.findByChainTaskIds(worker.participatingChainTaskIds)) {
-        const replicate = (await this.replicates.findByChainTaskId(task.chainTaskId))?.replicates.find((r) => r.walletAddress === wallet);
+        const replicate = (
+          await this.replicates.findByChainTaskId(task.chainTaskId)
+        )?.replicates.find((r) => r.walletAddress === wallet);
         if (replicate && shouldMarkWorkerLost(task, replicate, now)) {
-          await this.status.updateFromPoolManager(task.chainTaskId, wallet, ReplicateStatus.WORKER_LOST);
+          await this.status.updateFromPoolManager(
+            task.chainTaskId,
+            wallet,
+            ReplicateStatus.WORKER_LOST,
+          );
         }
       }
     }
@@ -95,39 +127,88 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
       const list = await this.replicates.findByChainTaskId(task.chainTaskId);
       for (const replicate of list?.replicates ?? []) {
         const last = lastRelevantStatus(replicate);
-        if (!isUnnotifiedCandidate({ detector, scan, taskStatus: task.currentStatus, taskEligibleToContributeAndFinalize: eligible, lastRelevantStatus: last })) {
+        if (
+          !isUnnotifiedCandidate({
+            detector,
+            scan,
+            taskStatus: task.currentStatus,
+            taskEligibleToContributeAndFinalize: eligible,
+            lastRelevantStatus: last,
+          })
+        ) {
           continue;
         }
-        const contribution = await this.reader.getChainContribution(task.chainTaskId, replicate.walletAddress);
-        const statuses = unnotifiedStatusesToAppend({ detector, lastRelevantStatus: last!, onChainStatus: contribution?.status });
+        const contribution = await this.reader.getChainContribution(
+          task.chainTaskId,
+          replicate.walletAddress,
+        );
+        const statuses = unnotifiedStatusesToAppend({
+          detector,
+          lastRelevantStatus: last!,
+          onChainStatus: contribution?.status,
+        });
         if (statuses.length > 0) await this.backfill(task, replicate.walletAddress, statuses);
       }
     }
   }
 
-  private async backfill(task: TaskRecord, wallet: string, statuses: ReplicateStatus[]): Promise<void> {
-    this.logger.log(`Task ${task.chainTaskId}: ${wallet} did ${statuses[statuses.length - 1]} on chain without saying so; recording ${statuses.join(', ')}`);
+  private async backfill(
+    task: TaskRecord,
+    wallet: string,
+    statuses: ReplicateStatus[],
+  ): Promise<void> {
+    this.logger.log(
+      `Task ${task.chainTaskId}: ${wallet} did ${statuses[statuses.length - 1]} on chain without saying so; recording ${statuses.join(', ')}`,
+    );
     for (const status of statuses) {
       const log = receiptLogFor(status);
       const receipt = log
-        ? await this.reader.findTaskEvent(log, task.chainTaskId, BigInt(task.initializationBlockNumber), log === 'TaskFinalize' ? undefined : wallet)
+        ? await this.reader.findTaskEvent(
+            log,
+            task.chainTaskId,
+            BigInt(task.initializationBlockNumber),
+            log === 'TaskFinalize' ? undefined : wallet,
+          )
         : undefined;
-      const details = log ? { chainReceipt: { blockNumber: receipt?.blockNumber ?? 0, ...(receipt?.txHash ? { txHash: receipt.txHash } : {}) } } : undefined;
-      const outcome = await this.status.updateFromPoolManager(task.chainTaskId, wallet, status, details);
+      const details = log
+        ? {
+            chainReceipt: {
+              blockNumber: receipt?.blockNumber ?? 0,
+              ...(receipt?.txHash ? { txHash: receipt.txHash } : {}),
+            },
+          }
+        : undefined;
+      const outcome = await this.status.updateFromPoolManager(
+        task.chainTaskId,
+        wallet,
+        status,
+        details,
+      );
       if (!('accepted' in outcome)) return;
     }
   }
 
   /** §13.12: replicates that did not reveal in time fail; the task may then finalize with the reveals it has. */
   async revealTimeout(): Promise<void> {
-    for (const task of await this.tasks.findPastRevealDeadline(WAITING_REVEAL_STATUSES, new Date())) {
+    for (const task of await this.tasks.findPastRevealDeadline(
+      WAITING_REVEAL_STATUSES,
+      new Date(),
+    )) {
       const list = await this.replicates.findByChainTaskId(task.chainTaskId);
       for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {
-        await this.status.updateFromPoolManager(task.chainTaskId, replicate.walletAddress, ReplicateStatus.FAILED, {
-          cause: ReplicateStatusCause.REVEAL_TIMEOUT,
-        });
+        await this.status.updateFromPoolManager(
+          task.chainTaskId,
+          replicate.walletAddress,
+          ReplicateStatus.FAILED,
+          {
+            cause: ReplicateStatusCause.REVEAL_TIMEOUT,
+          },
+        );
       }
-      this.requests.publish(task.chainTaskId, { status: task.currentStatus, contributionDeadline: task.contributionDeadline });
+      this.requests.publish(task.chainTaskId, {
+        status: task.currentStatus,
+        contributionDeadline: task.contributionDeadline,
+      });
     }
   }
 
@@ -139,7 +220,11 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
       const decision = resultUploadTimeoutDecision(task, list?.replicates ?? [], now);
       if (decision.kind === 'SKIP') continue;
       if (decision.kind === 'MARK_UPLOAD_FAILED') {
-        await this.status.updateFromPoolManager(task.chainTaskId, decision.walletAddress, ReplicateStatus.RESULT_UPLOAD_FAILED);
+        await this.status.updateFromPoolManager(
+          task.chainTaskId,
+          decision.walletAddress,
+          ReplicateStatus.RESULT_UPLOAD_FAILED,
+        );
       }
       this.requests.publish(task.chainTaskId, { status: task.currentStatus });
     }

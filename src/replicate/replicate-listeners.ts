@@ -16,9 +16,14 @@ export class ReplicateListeners {
     private readonly scans: UnnotifiedScanTrigger,
   ) {}
 
-  async onReplicateUpdated(chainTaskId: string, walletAddress: string, update: ReplicateStatusUpdate): Promise<void> {
+  async onReplicateUpdated(
+    chainTaskId: string,
+    walletAddress: string,
+    update: ReplicateStatusUpdate,
+  ): Promise<void> {
     const reactions = replicateUpdateReactions(update);
-    if (reactions.freeComputingSlot) await this.workers.removeComputingTask(walletAddress, chainTaskId);
+    if (reactions.freeComputingSlot)
+      await this.workers.removeComputingTask(walletAddress, chainTaskId);
     if (reactions.removeTaskFromWorker) await this.workers.removeTask(walletAddress, chainTaskId);
     if (reactions.triggerContributionUnnotifiedScan) this.scans.requestContributionFullScan();
   }

@@ -46,10 +46,16 @@ export class ReplicateRecoveryService {
   }
 
   private async replicateOf(chainTaskId: string, walletAddress: string) {
-    return (await this.replicates.findByChainTaskId(chainTaskId))?.replicates.find((r) => r.walletAddress === walletAddress);
+    return (await this.replicates.findByChainTaskId(chainTaskId))?.replicates.find(
+      (r) => r.walletAddress === walletAddress,
+    );
   }
 
-  private async recoverTask(task: TaskRecord, walletAddress: string, blockNumber: number): Promise<TaskNotification | undefined> {
+  private async recoverTask(
+    task: TaskRecord,
+    walletAddress: string,
+    blockNumber: number,
+  ): Promise<TaskNotification | undefined> {
     const replicate = await this.replicateOf(task.chainTaskId, walletAddress);
     if (!replicate) return undefined;
     const input: { -readonly [K in keyof RecoveryInput]: RecoveryInput[K] } = {
@@ -60,14 +66,24 @@ export class ReplicateRecoveryService {
       replicate,
     };
     let decision: RecoveryDecision = decideRecovery(input);
-    for (let step = 0; step < MAX_DECISION_STEPS && (decision.kind === 'NEED' || decision.kind === 'APPEND'); step++) {
+    for (
+      let step = 0;
+      step < MAX_DECISION_STEPS && (decision.kind === 'NEED' || decision.kind === 'APPEND');
+      step++
+    ) {
       if (decision.kind === 'NEED') {
         if (decision.fact === 'consensusReached') {
           const list = await this.replicates.findByChainTaskId(task.chainTaskId);
-          input.consensusReached = isConsensusReached(await this.reader.getChainTask(task.chainTaskId), list?.replicates ?? []);
+          input.consensusReached = isConsensusReached(
+            await this.reader.getChainTask(task.chainTaskId),
+            list?.replicates ?? [],
+          );
         } else {
-          const status = (await this.reader.getChainContribution(task.chainTaskId, walletAddress))?.status;
-          input.onChainContributed = status === ChainContributionStatus.CONTRIBUTED || status === ChainContributionStatus.REVEALED;
+          const status = (await this.reader.getChainContribution(task.chainTaskId, walletAddress))
+            ?.status;
+          input.onChainContributed =
+            status === ChainContributionStatus.CONTRIBUTED ||
+            status === ChainContributionStatus.REVEALED;
           input.onChainRevealed = status === ChainContributionStatus.REVEALED;
         }
       } else {
@@ -75,7 +91,8 @@ export class ReplicateRecoveryService {
           chainReceipt: { blockNumber },
         });
         if (decision.requestTaskUpdate) this.requests.publish(task.chainTaskId);
-        input.rereadReplicate = (await this.replicateOf(task.chainTaskId, walletAddress)) ?? replicate;
+        input.rereadReplicate =
+          (await this.replicateOf(task.chainTaskId, walletAddress)) ?? replicate;
       }
       decision = decideRecovery(input);
     }
@@ -85,7 +102,11 @@ export class ReplicateRecoveryService {
     if (type === TaskNotificationType.PLEASE_REVEAL && notificationBlock === 0) {
       // Consensus on chain while the task is still RUNNING here: give the worker the real block
       // (the reference sends 0, which makes the worker's reveal fail with CONSENSUS_BLOCK_MISSING).
-      const receipt = await this.reader.findTaskEvent('TaskConsensus', task.chainTaskId, BigInt(task.initializationBlockNumber));
+      const receipt = await this.reader.findTaskEvent(
+        'TaskConsensus',
+        task.chainTaskId,
+        BigInt(task.initializationBlockNumber),
+      );
       notificationBlock = receipt?.blockNumber ?? 0;
     }
     if (decision.requestTaskUpdate) this.requests.publish(task.chainTaskId);
@@ -94,12 +115,21 @@ export class ReplicateRecoveryService {
       workerWallet: walletAddress,
       enclaveChallenge: task.enclaveChallenge ?? '',
     });
-    await this.status.updateFromPoolManager(task.chainTaskId, walletAddress, ReplicateStatus.RECOVERING);
+    await this.status.updateFromPoolManager(
+      task.chainTaskId,
+      walletAddress,
+      ReplicateStatus.RECOVERING,
+    );
     return {
       chainTaskId: task.chainTaskId,
       workersAddress: [walletAddress],
       taskNotificationType: type,
-      taskNotificationExtra: { workerpoolAuthorization, smsUrl: null, blockNumber: notificationBlock, taskAbortCause },
+      taskNotificationExtra: {
+        workerpoolAuthorization,
+        smsUrl: null,
+        blockNumber: notificationBlock,
+        taskAbortCause,
+      },
     };
   }
 }

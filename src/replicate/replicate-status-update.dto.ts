@@ -81,6 +81,9 @@ export function withoutNulls<T extends object>(value: T): T {
   return Object.fromEntries(
     Object.entries(value)
       .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => [k, typeof v === 'object' && !Array.isArray(v) ? withoutNulls(v as object) : v]),
+      .map(([k, v]) => [
+        k,
+        typeof v === 'object' && !Array.isArray(v) ? withoutNulls(v as object) : v,
+      ]),
   ) as T;
 }

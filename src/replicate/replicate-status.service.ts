@@ -58,7 +58,11 @@ export class ReplicateStatusService {
   ) {}
 
   /** A worker's report (R3): modifier WORKER, date now, compute-log wallet forced to the caller. */
-  async updateFromWorker(chainTaskId: string, walletAddress: string, update: IncomingStatusUpdate): Promise<{
+  async updateFromWorker(
+    chainTaskId: string,
+    walletAddress: string,
+    update: IncomingStatusUpdate,
+  ): Promise<{
     outcome: StatusUpdateOutcome;
   }> {
     const normalized = normalizeWorkerUpdate(update, walletAddress, new Date());
@@ -72,53 +76,92 @@ export class ReplicateStatusService {
     status: ReplicateStatus,
     details?: ReplicateStatusDetails,
   ): Promise<StatusUpdateOutcome> {
-    const update: ReplicateStatusUpdate = { status, modifier: ReplicateStatusModifier.POOL_MANAGER, date: new Date() };
+    const update: ReplicateStatusUpdate = {
+      status,
+      modifier: ReplicateStatusModifier.POOL_MANAGER,
+      date: new Date(),
+    };
     if (details) update.details = details;
     return this.apply(chainTaskId, walletAddress, update);
   }
 
-  private async apply(chainTaskId: string, walletAddress: string, update: ReplicateStatusUpdate): Promise<StatusUpdateOutcome> {
+  private async apply(
+    chainTaskId: string,
+    walletAddress: string,
+    update: ReplicateStatusUpdate,
+  ): Promise<StatusUpdateOutcome> {
     const task = await this.tasks.findByChainTaskId(chainTaskId);
     if (!task) return { error: ReplicateStatusUpdateError.UNKNOWN_REPLICATE };
     const description = await this.descriptions.get(task);
     const facts = await this.facts(task, walletAddress, update, description);
 
-    const outcome = await this.locks.writes.run(chainTaskId, async (): Promise<{ error: ReplicateStatusUpdateError } | { accepted: true }> => {
-      for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-        const list = await this.replicates.findByChainTaskId(chainTaskId);
-        const index = list?.replicates.findIndex((r) => r.walletAddress === walletAddress) ?? -1;
-        const error = validateStatusUpdate(index >= 0 ? list!.replicates[index] : undefined, update, facts);
-        if (error !== ReplicateStatusUpdateError.NO_ERROR) return { error };
-        const effects = statusUpdateEffects(update, facts);
-        const logsPresent = await this.computeLogs.storeFromStatusUpdate(
-          chainTaskId,
-          walletAddress,
-          update.status,
-          update.details?.cause,
-          update.details?.computeLogs,
-        );
-        const fields = logsPresent ? { ...effects.fields, appComputeLogsPresent: true } : effects.fields;
-        const stored: ReplicateStatusUpdate = { status: update.status, modifier: update.modifier, date: update.date };
-        if (effects.storedDetails) stored.details = effects.storedDetails;
-        if (await this.replicates.appendStatusUpdates(chainTaskId, list!.version, index, [stored], fields)) {
-          return { accepted: true };
+    const outcome = await this.locks.writes.run(
+      chainTaskId,
+      async (): Promise<{ error: ReplicateStatusUpdateError } | { accepted: true }> => {
+        for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+          const list = await this.replicates.findByChainTaskId(chainTaskId);
+          const index = list?.replicates.findIndex((r) => r.walletAddress === walletAddress) ?? -1;
+          const error = validateStatusUpdate(
+            index >= 0 ? list!.replicates[index] : undefined,
+            update,
+            facts,
+          );
+          if (error !== ReplicateStatusUpdateError.NO_ERROR) return { error };
+          const effects = statusUpdateEffects(update, facts);
+          const logsPresent = await this.computeLogs.storeFromStatusUpdate(
+            chainTaskId,
+            walletAddress,
+            update.status,
+            update.details?.cause,
+            update.details?.computeLogs,
+          );
+          const fields = logsPresent
+            ? { ...effects.fields, appComputeLogsPresent: true }
+            : effects.fields;
+          const stored: ReplicateStatusUpdate = {
+            status: update.status,
+            modifier: update.modifier,
+            date: update.date,
+          };
+          if (effects.storedDetails) stored.details = effects.storedDetails;
+          if (
+            await this.replicates.appendStatusUpdates(
+              chainTaskId,
+              list!.version,
+              index,
+              [stored],
+              fields,
+            )
+          ) {
+            return { accepted: true };
+          }
         }
-      }
-      this.logger.error(`Replicate ${chainTaskId}/${walletAddress}: ${update.status} lost ${WRITE_ATTEMPTS} write races`);
-      return { error: ReplicateStatusUpdateError.NO_ERROR };
-    });
+        this.logger.error(
+          `Replicate ${chainTaskId}/${walletAddress}: ${update.status} lost ${WRITE_ATTEMPTS} write races`,
+        );
+        return { error: ReplicateStatusUpdateError.NO_ERROR };
+      },
+    );
     if ('error' in outcome) return outcome;
 
-    this.logger.debug(`Replicate ${chainTaskId}/${walletAddress} → ${update.status} (${update.modifier})`);
+    this.logger.debug(
+      `Replicate ${chainTaskId}/${walletAddress} → ${update.status} (${update.modifier})`,
+    );
     await this.listeners.onReplicateUpdated(chainTaskId, walletAddress, update);
     if (replicateUpdateReactions(update).appendFailed) {
       await this.updateFromPoolManager(chainTaskId, walletAddress, ReplicateStatus.FAILED);
     }
-    this.updates.publish(chainTaskId, { status: task.currentStatus, contributionDeadline: task.contributionDeadline });
+    this.updates.publish(chainTaskId, {
+      status: task.currentStatus,
+      contributionDeadline: task.contributionDeadline,
+    });
     return { accepted: true, nextAction: this.nextActionFor(update, description) };
   }
 
-  private nextActionFor(update: ReplicateStatusUpdate, description: TaskDescription | undefined): TaskNotificationType | undefined {
+  private nextActionFor(
+    update: ReplicateStatusUpdate,
+    description: TaskDescription | undefined,
+  ): TaskNotificationType | undefined {
     return nextAction(update.status, update.details?.cause ?? undefined, description ?? null);
   }
 
@@ -135,10 +178,16 @@ export class ReplicateStatusService {
     const wanted: Promise<void>[] = [];
     if (needed.includes('blockAvailable')) {
       const block = update.details?.chainReceipt?.blockNumber ?? 0;
-      wanted.push(this.blocks.isBlockAvailable(BigInt(block)).then((ok) => void (facts.blockAvailable = ok)));
+      wanted.push(
+        this.blocks.isBlockAvailable(BigInt(block)).then((ok) => void (facts.blockAvailable = ok)),
+      );
     }
     if (needed.includes('workerWeight')) {
-      wanted.push(this.reader.getWorkerScore(walletAddress).then((s) => void (facts.workerWeight = workerWeightFromScore(s))));
+      wanted.push(
+        this.reader
+          .getWorkerScore(walletAddress)
+          .then((s) => void (facts.workerWeight = workerWeightFromScore(s))),
+      );
     }
     if (needed.includes('resultUploaded')) {
       wanted.push(
@@ -147,7 +196,10 @@ export class ReplicateStatusService {
           .then((uploaded) => void (facts.resultUploaded = uploaded)),
       );
     }
-    if (needed.includes('chainTaskStatus') || update.status === ReplicateStatus.CONTRIBUTE_AND_FINALIZE_DONE) {
+    if (
+      needed.includes('chainTaskStatus') ||
+      update.status === ReplicateStatus.CONTRIBUTE_AND_FINALIZE_DONE
+    ) {
       wanted.push(
         this.reader.getChainTask(chainTaskId).then((t) => {
           facts.chainTaskStatus = t?.status ?? null;
@@ -159,13 +211,18 @@ export class ReplicateStatusService {
     if (needed.includes('onChainContribution')) {
       // After the receipt block is known to be available: the worker's contribution must be visible.
       const target = update.status === ReplicateStatus.CONTRIBUTED ? 'contributed' : 'revealed';
-      facts.onChainContribution = (await this.checkContribution(chainTaskId, walletAddress, target)) ?? null;
+      facts.onChainContribution =
+        (await this.checkContribution(chainTaskId, walletAddress, target)) ?? null;
     }
     return facts;
   }
 
   /** Up to 3 reads, a block time apart, until the contribution is in the wanted state. */
-  private async checkContribution(chainTaskId: string, walletAddress: string, target: 'contributed' | 'revealed') {
+  private async checkContribution(
+    chainTaskId: string,
+    walletAddress: string,
+    target: 'contributed' | 'revealed',
+  ) {
     let contribution;
     for (let attempt = 1; attempt <= CONTRIBUTION_CHECKS; attempt++) {
       contribution = await this.reader.getChainContribution(chainTaskId, walletAddress);

@@ -2,14 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ChainContext } from '../chain/chain-context.js';
 import { PocoReader } from '../chain/poco-reader.js';
-import { signWorkerpoolAuthorization, WorkerpoolAuthorization } from '../chain/workerpool-authorization.js';
+import {
+  signWorkerpoolAuthorization,
+  WorkerpoolAuthorization,
+} from '../chain/workerpool-authorization.js';
 import { isConsensusReached, workerWeightFromScore } from '../task/rules/consensus.js';
 import { TaskRecord, TaskRepository } from '../task/task.repository.js';
 import { WorkerService } from '../worker/worker.service.js';
 import { GasCheckCache } from './gas-check-cache.js';
 import { ReplicateLocks } from './replicate-locks.js';
 import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
-import { hasEnclaveChallenge, isTagOfferableToWorker, supplyPrecheck } from './replicate-supply-rules.js';
+import {
+  hasEnclaveChallenge,
+  isTagOfferableToWorker,
+  supplyPrecheck,
+} from './replicate-supply-rules.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { Replicate } from './replicates-list.schema.js';
 
@@ -46,7 +53,10 @@ export class ReplicateSupplyService {
     this.candidates = undefined;
   }
 
-  async supply(walletAddress: string, blockNumber: number): Promise<ReplicateTaskSummary | undefined> {
+  async supply(
+    walletAddress: string,
+    blockNumber: number,
+  ): Promise<ReplicateTaskSummary | undefined> {
     if (blockNumber <= 0) return undefined;
     if (!(await this.gas.hasEnoughGas(walletAddress))) return undefined;
     const worker = await this.workers.getWorker(walletAddress);
@@ -55,7 +65,9 @@ export class ReplicateSupplyService {
       if (!isTagOfferableToWorker(task.tag, worker.teeEnabled)) continue;
       if (task.contributionDeadline.getTime() <= Date.now()) continue;
       if (!hasEnclaveChallenge(task)) continue;
-      const accepted = await this.locks.trySupply(task.chainTaskId, () => this.tryAccept(task, walletAddress));
+      const accepted = await this.locks.trySupply(task.chainTaskId, () =>
+        this.tryAccept(task, walletAddress),
+      );
       if (accepted === 'worker-full') return undefined;
       if (accepted) return accepted;
     }
@@ -71,7 +83,10 @@ export class ReplicateSupplyService {
   }
 
   /** §5.4 step 3, under the task's supply lock. */
-  private async tryAccept(task: TaskRecord, walletAddress: string): Promise<ReplicateTaskSummary | 'worker-full' | undefined> {
+  private async tryAccept(
+    task: TaskRecord,
+    walletAddress: string,
+  ): Promise<ReplicateTaskSummary | 'worker-full' | undefined> {
     const list = await this.replicates.findByChainTaskId(task.chainTaskId);
     const precheck = supplyPrecheck({
       replicates: list?.replicates,
@@ -82,14 +97,24 @@ export class ReplicateSupplyService {
     });
     if (precheck !== 'OK') return undefined;
     // Consensus can only be on chain once someone was authorized to contribute.
-    if (list!.replicates.length > 0 && isConsensusReached(await this.reader.getChainTask(task.chainTaskId), list!.replicates)) {
+    if (
+      list!.replicates.length > 0 &&
+      isConsensusReached(await this.reader.getChainTask(task.chainTaskId), list!.replicates)
+    ) {
       return undefined;
     }
-    if (!(await this.workers.addTaskToWorker(walletAddress, task.chainTaskId)).added) return 'worker-full';
+    if (!(await this.workers.addTaskToWorker(walletAddress, task.chainTaskId)).added)
+      return 'worker-full';
     try {
       const workerWeight = workerWeightFromScore(await this.reader.getWorkerScore(walletAddress));
       const replicate: Replicate = {
-        statusUpdateList: [{ status: ReplicateStatus.CREATED, modifier: ReplicateStatusModifier.POOL_MANAGER, date: new Date() }],
+        statusUpdateList: [
+          {
+            status: ReplicateStatus.CREATED,
+            modifier: ReplicateStatusModifier.POOL_MANAGER,
+            date: new Date(),
+          },
+        ],
         walletAddress,
         chainTaskId: task.chainTaskId,
         contributionHash: '',
@@ -98,7 +123,8 @@ export class ReplicateSupplyService {
       };
       const added = await this.locks.writes.run(task.chainTaskId, async () => {
         const current = await this.replicates.findByChainTaskId(task.chainTaskId);
-        if (!current || current.replicates.some((r) => r.walletAddress === walletAddress)) return false;
+        if (!current || current.replicates.some((r) => r.walletAddress === walletAddress))
+          return false;
         return this.replicates.addReplicate(task.chainTaskId, current.version, replicate);
       });
       if (!added) {

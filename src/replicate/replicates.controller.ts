@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { ChainHealthService } from '../chain/chain-health.service.js';
@@ -31,9 +41,19 @@ export class ReplicatesController {
   }
 
   @Get('available')
-  async available(@AuthenticatedWallet() wallet: string, @Query() query: BlockNumberQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  async available(
+    @AuthenticatedWallet() wallet: string,
+    @Query() query: BlockNumberQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     this.requireInService();
-    if (!this.workers.tryAcceptReplicateDemand(wallet, Date.now(), this.config.workers.askForReplicatePeriodMs)) {
+    if (
+      !this.workers.tryAcceptReplicateDemand(
+        wallet,
+        Date.now(),
+        this.config.workers.askForReplicatePeriodMs,
+      )
+    ) {
       reply.status(204);
       return;
     }
@@ -54,7 +74,11 @@ export class ReplicatesController {
   }
 
   @Get('interrupted')
-  async interrupted(@AuthenticatedWallet() wallet: string, @Query() query: BlockNumberQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  async interrupted(
+    @AuthenticatedWallet() wallet: string,
+    @Query() query: BlockNumberQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const notifications = await this.recovery.recover(wallet, query.blockNumber);
     reply.header('content-type', 'application/json');
     return `[${notifications.map(serializeTaskNotification).join(',')}]`;
@@ -69,7 +93,10 @@ export class ReplicatesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     this.requireInService();
-    const update = { status: body.status, details: body.details ? withoutNulls(body.details) : undefined };
+    const update = {
+      status: body.status,
+      details: body.details ? withoutNulls(body.details) : undefined,
+    };
     const { outcome } = await this.status.updateFromWorker(chainTaskId, wallet, update);
     const answer = statusUpdateAnswer(outcome);
     reply.status(answer.httpStatus);

@@ -30,10 +30,16 @@ export class SmsService {
     if (!framework) return undefined;
     const url = framework === 'SCONE' ? this.urls.scone : this.urls.gramine;
     try {
-      const answer = await httpCall(this.http, { method: 'GET', url: `${url}/tee/framework`, timeout: 10_000 }, TRANSPORT_RETRY);
+      const answer = await httpCall(
+        this.http,
+        { method: 'GET', url: `${url}/tee/framework`, timeout: 10_000 },
+        TRANSPORT_RETRY,
+      );
       const served = answer.body.trim().replace(/^"|"$/g, '');
       if (isSuccess(answer.status) && served === framework) return url;
-      this.logger.error(`Task ${chainTaskId}: SMS ${url} serves "${served}" (HTTP ${answer.status}), not ${framework}`);
+      this.logger.error(
+        `Task ${chainTaskId}: SMS ${url} serves "${served}" (HTTP ${answer.status}), not ${framework}`,
+      );
     } catch (error) {
       this.logger.error(`Task ${chainTaskId}: SMS ${url} unreachable: ${(error as Error).message}`);
     }
@@ -46,14 +52,23 @@ export class SmsService {
       const signature = await smsChallengeAuthorizationSignature(this.chain.account, chainTaskId);
       const answer = await httpCall(
         this.http,
-        { method: 'POST', url: `${smsUrl}/tee/challenges/${chainTaskId}`, headers: { authorization: signature }, timeout: 30_000 },
+        {
+          method: 'POST',
+          url: `${smsUrl}/tee/challenges/${chainTaskId}`,
+          headers: { authorization: signature },
+          timeout: 30_000,
+        },
         TRANSPORT_RETRY,
       );
       const body = answer.body.trim().replace(/^"|"$/g, '');
       if (isSuccess(answer.status) && isAddress(body, { strict: false })) return body.toLowerCase();
-      this.logger.error(`Task ${chainTaskId}: SMS ${smsUrl} gave no enclave challenge (HTTP ${answer.status}, body "${body.slice(0, 80)}")`);
+      this.logger.error(
+        `Task ${chainTaskId}: SMS ${smsUrl} gave no enclave challenge (HTTP ${answer.status}, body "${body.slice(0, 80)}")`,
+      );
     } catch (error) {
-      this.logger.error(`Task ${chainTaskId}: enclave challenge from ${smsUrl} failed: ${(error as Error).message}`);
+      this.logger.error(
+        `Task ${chainTaskId}: enclave challenge from ${smsUrl} failed: ${(error as Error).message}`,
+      );
     }
     return undefined;
   }

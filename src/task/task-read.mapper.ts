@@ -1,9 +1,6 @@
 import { jsonDate } from '../common/http/json-date.js';
 import { currentStatus } from '../replicate/replicate-workflow.js';
-import type {
-  ReplicateStatus,
-  ReplicateStatusCause,
-} from '../replicate/replicate-status.js';
+import type { ReplicateStatus, ReplicateStatusCause } from '../replicate/replicate-status.js';
 import type { Replicate, ReplicateStatusUpdate } from '../replicate/replicates-list.schema.js';
 import type { TaskStatus } from './task-status.js';
 import type { ChainReceipt, Task, TaskStatusChange } from './task.schema.js';

@@ -17,7 +17,10 @@ export class TaskUpdateRequests implements BeforeApplicationShutdown {
 
   attach(handler: TaskUpdateHandler): void {
     this.queue = new TaskUpdateQueue(handler, this.config.taskUpdate.concurrency, (id, error) =>
-      this.logger.error(`Update of task ${id} failed: ${(error as Error).message}`, (error as Error).stack),
+      this.logger.error(
+        `Update of task ${id} failed: ${(error as Error).message}`,
+        (error as Error).stack,
+      ),
     );
     for (const [id, priority] of this.early) this.queue.publish(id, priority);
     this.early.clear();

@@ -114,13 +114,22 @@ export class TaskRepository implements OnModuleInit {
 
   /** Detector selections (task-lifecycle.md §13): light references only. */
   findRefsByStatus(statuses: readonly TaskStatus[]): Promise<TaskRef[]> {
-    return this.model.find({ currentStatus: { $in: statuses } }, REF_PROJECTION).lean<TaskRef[]>().exec();
+    return this.model
+      .find({ currentStatus: { $in: statuses } }, REF_PROJECTION)
+      .lean<TaskRef[]>()
+      .exec();
   }
 
   /** RECEIVED or INITIALIZING with the contribution deadline ahead. */
   findInitializable(now: Date): Promise<TaskRef[]> {
     return this.model
-      .find({ currentStatus: { $in: [TaskStatus.RECEIVED, TaskStatus.INITIALIZING] }, contributionDeadline: { $gt: now } }, REF_PROJECTION)
+      .find(
+        {
+          currentStatus: { $in: [TaskStatus.RECEIVED, TaskStatus.INITIALIZING] },
+          contributionDeadline: { $gt: now },
+        },
+        REF_PROJECTION,
+      )
       .lean<TaskRef[]>()
       .exec();
   }
@@ -145,7 +154,9 @@ export class TaskRepository implements OnModuleInit {
     return this.model
       .find(
         {
-          currentStatus: { $nin: [TaskStatus.FAILED, TaskStatus.COMPLETED, TaskStatus.FINAL_DEADLINE_REACHED] },
+          currentStatus: {
+            $nin: [TaskStatus.FAILED, TaskStatus.COMPLETED, TaskStatus.FINAL_DEADLINE_REACHED],
+          },
           finalDeadline: { $lte: now },
         },
         REF_PROJECTION,
@@ -168,7 +179,10 @@ export class TaskRepository implements OnModuleInit {
    */
   findSupplyCandidates(now: Date): Promise<TaskRecord[]> {
     return this.model
-      .find({ currentStatus: { $in: [TaskStatus.INITIALIZED, TaskStatus.RUNNING] }, contributionDeadline: { $gt: now } })
+      .find({
+        currentStatus: { $in: [TaskStatus.INITIALIZED, TaskStatus.RUNNING] },
+        contributionDeadline: { $gt: now },
+      })
       .sort({ currentStatus: -1, contributionDeadline: 1 })
       .lean<TaskRecord[]>()
       .exec();

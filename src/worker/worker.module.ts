@@ -27,7 +27,11 @@ import { WORKER_FIGURES_SOURCE } from '../metrics/worker-figures.js';
     WorkerService,
     PublicConfigurationService,
     // The alive-worker figures of /metrics and of the Prometheus worker gauges.
-    { provide: WORKER_FIGURES_SOURCE, inject: [WorkerService], useFactory: (workers: WorkerService) => ({ workerFigures: () => workers.aliveMetrics() }) },
+    {
+      provide: WORKER_FIGURES_SOURCE,
+      inject: [WorkerService],
+      useFactory: (workers: WorkerService) => ({ workerFigures: () => workers.aliveMetrics() }),
+    },
   ],
   exports: [
     WORKER_FIGURES_SOURCE,

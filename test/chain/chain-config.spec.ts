@@ -17,18 +17,35 @@ describe('parseChainConfig', () => {
 
   it('accepts an ISO duration (any case) and a string sidechain flag', () => {
     expect(
-      parseChainConfig({ chainId: 255, sidechain: 'true', blockTime: 'PT5s', iexecHubContractAddress: HUB }),
+      parseChainConfig({
+        chainId: 255,
+        sidechain: 'true',
+        blockTime: 'PT5s',
+        iexecHubContractAddress: HUB,
+      }),
     ).toEqual({ chainId: 255, hubAddress: HUB, blockTimeMs: 5000, sidechain: true });
-    expect(parseChainConfig({ chainId: 1, sidechain: 'false', blockTime: 'PT0.5S', iexecHubContractAddress: HUB })).toMatchObject({
+    expect(
+      parseChainConfig({
+        chainId: 1,
+        sidechain: 'false',
+        blockTime: 'PT0.5S',
+        iexecHubContractAddress: HUB,
+      }),
+    ).toMatchObject({
       blockTimeMs: 500,
       sidechain: false,
     });
   });
 
   it('refuses a missing hub address, as the Java scheduler does', () => {
-    expect(() => parseChainConfig({ chainId: 255, chainNodeUrl: 'http://localhost:8545', blockTime: 'PT5s', sidechain: 'true' })).toThrow(
-      /iexecHubContractAddress is missing/,
-    );
+    expect(() =>
+      parseChainConfig({
+        chainId: 255,
+        chainNodeUrl: 'http://localhost:8545',
+        blockTime: 'PT5s',
+        sidechain: 'true',
+      }),
+    ).toThrow(/iexecHubContractAddress is missing/);
   });
 
   it.each([

@@ -1,8 +1,17 @@
-import { applyChainCheck, ChainHealthState, INITIAL_CHAIN_HEALTH, isoDuration } from '../../src/chain/chain-health.js';
+import {
+  applyChainCheck,
+  ChainHealthState,
+  INITIAL_CHAIN_HEALTH,
+  isoDuration,
+} from '../../src/chain/chain-health.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const options = { threshold: 4, maxBlockAgeMs: 60_000, now };
-const good = { ok: true as const, blockNumber: 10n, blockTimestamp: new Date(now.getTime() - 5000) };
+const good = {
+  ok: true as const,
+  blockNumber: 10n,
+  blockTimestamp: new Date(now.getTime() - 5000),
+};
 const bad = { ok: false as const, error: 'ECONNREFUSED' };
 
 function run(state: ChainHealthState, checks: Parameters<typeof applyChainCheck>[1][]) {
@@ -49,7 +58,11 @@ describe('chain health state machine', () => {
   it('treats block 0 and a stale latest block as failures', () => {
     const zero = applyChainCheck(INITIAL_CHAIN_HEALTH, { ...good, blockNumber: 0n }, options);
     expect(zero.state.consecutiveFailures).toBe(1);
-    const stale = applyChainCheck(INITIAL_CHAIN_HEALTH, { ...good, blockTimestamp: new Date(now.getTime() - 61_000) }, options);
+    const stale = applyChainCheck(
+      INITIAL_CHAIN_HEALTH,
+      { ...good, blockTimestamp: new Date(now.getTime() - 61_000) },
+      options,
+    );
     expect(stale.state.lastError).toMatch(/stale/);
     const unchecked = applyChainCheck(
       INITIAL_CHAIN_HEALTH,

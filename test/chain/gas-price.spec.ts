@@ -1,5 +1,8 @@
 import { replacementGasPrice, schedulerGasPrice } from '../../src/chain/writer/gas-price.js';
-import { finalizeCallbackBytes, finalizeResultsBytes } from '../../src/chain/writer/chain-writer.js';
+import {
+  finalizeCallbackBytes,
+  finalizeResultsBytes,
+} from '../../src/chain/writer/chain-writer.js';
 
 describe('scheduler gas price', () => {
   const cap = 22_000_000_000n;

@@ -4,7 +4,12 @@ import { appAbi, datasetAbi, hubAbi } from '../../src/chain/poco-abi.js';
 
 const fn = (abi: readonly unknown[], name: string) =>
   toFunctionSelector((abi as AbiFunction[]).find((x) => x.type === 'function' && x.name === name)!);
-const ev = (name: string) => toEventSelector((hubAbi as readonly unknown[] as AbiEvent[]).find((x) => x.type === 'event' && x.name === name)!);
+const ev = (name: string) =>
+  toEventSelector(
+    (hubAbi as readonly unknown[] as AbiEvent[]).find(
+      (x) => x.type === 'event' && x.name === name,
+    )!,
+  );
 
 // Selectors and topics as listed in chain.md (§5, §8, §9, §10) — the same calls as the Java scheduler.
 describe('PoCo ABI subset', () => {

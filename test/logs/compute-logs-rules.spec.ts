@@ -6,7 +6,11 @@ import {
   toComputeLogsModel,
   toTaskLogsModel,
 } from '../../src/logs/compute-logs-rules.js';
-import { REPLICATE_STATUSES, ReplicateStatus, ReplicateStatusCause } from '../../src/replicate/replicate-status.js';
+import {
+  REPLICATE_STATUSES,
+  ReplicateStatus,
+  ReplicateStatusCause,
+} from '../../src/replicate/replicate-status.js';
 
 const WALLET = '0x1a69b2eb604db8eba185df03ea4f5288dcbbd248';
 
@@ -36,11 +40,21 @@ describe('capturesComputeLogs', () => {
   it('captures COMPUTED whatever the cause, and COMPUTE_FAILED only with APP_COMPUTE_FAILED', () => {
     expect(capturesComputeLogs(ReplicateStatus.COMPUTED, undefined)).toBe(true);
     expect(capturesComputeLogs(ReplicateStatus.COMPUTED, ReplicateStatusCause.UNKNOWN)).toBe(true);
-    expect(capturesComputeLogs(ReplicateStatus.COMPUTE_FAILED, ReplicateStatusCause.APP_COMPUTE_FAILED)).toBe(true);
-    expect(capturesComputeLogs(ReplicateStatus.COMPUTE_FAILED, ReplicateStatusCause.APP_COMPUTE_TIMEOUT)).toBe(false);
+    expect(
+      capturesComputeLogs(ReplicateStatus.COMPUTE_FAILED, ReplicateStatusCause.APP_COMPUTE_FAILED),
+    ).toBe(true);
+    expect(
+      capturesComputeLogs(ReplicateStatus.COMPUTE_FAILED, ReplicateStatusCause.APP_COMPUTE_TIMEOUT),
+    ).toBe(false);
     expect(capturesComputeLogs(ReplicateStatus.COMPUTE_FAILED, null)).toBe(false);
-    const others = REPLICATE_STATUSES.filter((s) => s !== ReplicateStatus.COMPUTED && s !== ReplicateStatus.COMPUTE_FAILED);
-    for (const s of others) expect([s, capturesComputeLogs(s, ReplicateStatusCause.APP_COMPUTE_FAILED)]).toEqual([s, false]);
+    const others = REPLICATE_STATUSES.filter(
+      (s) => s !== ReplicateStatus.COMPUTED && s !== ReplicateStatus.COMPUTE_FAILED,
+    );
+    for (const s of others)
+      expect([s, capturesComputeLogs(s, ReplicateStatusCause.APP_COMPUTE_FAILED)]).toEqual([
+        s,
+        false,
+      ]);
   });
 });
 
@@ -56,20 +70,30 @@ describe('computeLogsToStore', () => {
   });
 
   it('drops null streams and stores nothing for null logs or a non-capturing update', () => {
-    expect(computeLogsToStore(WALLET, ReplicateStatus.COMPUTED, null, { stdout: null, stderr: 'e' })).toEqual({
+    expect(
+      computeLogsToStore(WALLET, ReplicateStatus.COMPUTED, null, { stdout: null, stderr: 'e' }),
+    ).toEqual({
       walletAddress: WALLET,
       stderr: 'e',
     });
     expect(computeLogsToStore(WALLET, ReplicateStatus.COMPUTED, null, null)).toBeUndefined();
     expect(computeLogsToStore(WALLET, ReplicateStatus.COMPUTED, null, undefined)).toBeUndefined();
-    expect(computeLogsToStore(WALLET, ReplicateStatus.CONTRIBUTED, null, { stdout: 'x' })).toBeUndefined();
+    expect(
+      computeLogsToStore(WALLET, ReplicateStatus.CONTRIBUTED, null, { stdout: 'x' }),
+    ).toBeUndefined();
   });
 });
 
 describe('read models', () => {
   it('omit null and empty properties', () => {
-    expect(toComputeLogsModel({ walletAddress: WALLET, stdout: '', stderr: undefined })).toEqual({ walletAddress: WALLET });
-    expect(toComputeLogsModel({ walletAddress: WALLET, stdout: 'o', stderr: 'e' })).toEqual({ walletAddress: WALLET, stdout: 'o', stderr: 'e' });
+    expect(toComputeLogsModel({ walletAddress: WALLET, stdout: '', stderr: undefined })).toEqual({
+      walletAddress: WALLET,
+    });
+    expect(toComputeLogsModel({ walletAddress: WALLET, stdout: 'o', stderr: 'e' })).toEqual({
+      walletAddress: WALLET,
+      stdout: 'o',
+      stderr: 'e',
+    });
     expect(toTaskLogsModel('0xtask', [{ walletAddress: WALLET, stdout: 'o' }])).toEqual({
       chainTaskId: '0xtask',
       computeLogsList: [{ walletAddress: WALLET, stdout: 'o' }],

@@ -1,4 +1,7 @@
-import { LOGS_CHALLENGE_LIFETIME_MS, LogsChallengeStore } from '../../src/logs/logs-challenge.store.js';
+import {
+  LOGS_CHALLENGE_LIFETIME_MS,
+  LogsChallengeStore,
+} from '../../src/logs/logs-challenge.store.js';
 
 class ClockedStore extends LogsChallengeStore {
   time = 1_000_000;

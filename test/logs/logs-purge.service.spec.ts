@@ -9,11 +9,18 @@ const NOW = new Date('2024-06-19T00:00:00.000Z');
 
 function setup(purgeRateInDays = 1, withLogs: string[] = [], oldTasks: string[] = []) {
   const logs = new Set(withLogs);
-  const calls = { pages: [] as (string | undefined)[], cutoffs: [] as Date[], deleted: [] as string[][] };
+  const calls = {
+    pages: [] as (string | undefined)[],
+    cutoffs: [] as Date[],
+    deleted: [] as string[][],
+  };
   const taskLogs = {
     findChainTaskIds: async (after: string | undefined, limit: number) => {
       calls.pages.push(after);
-      return [...logs].sort().filter((id) => after === undefined || id > after).slice(0, limit);
+      return [...logs]
+        .sort()
+        .filter((id) => after === undefined || id > after)
+        .slice(0, limit);
     },
     deleteByChainTaskIds: async (ids: readonly string[]) => {
       calls.deleted.push([...ids]);
@@ -27,10 +34,15 @@ function setup(purgeRateInDays = 1, withLogs: string[] = [], oldTasks: string[] 
       return ids.filter((id) => oldTasks.includes(id));
     },
   } as unknown as TaskRepository;
-  const jobs: { name: string; period: number; run: () => Promise<void>; runAtStart?: boolean }[] = [];
+  const jobs: { name: string; period: number; run: () => Promise<void>; runAtStart?: boolean }[] =
+    [];
   const scheduler = {
-    register: (name: string, period: number, run: () => Promise<void>, options: { runAtStart?: boolean } = {}) =>
-      jobs.push({ name, period, run, runAtStart: options.runAtStart }),
+    register: (
+      name: string,
+      period: number,
+      run: () => Promise<void>,
+      options: { runAtStart?: boolean } = {},
+    ) => jobs.push({ name, period, run, runAtStart: options.runAtStart }),
   } as unknown as JobScheduler;
   const config = { logs: { purgeRateInDays, availabilityPeriodInDays: 3 } } as AppConfig;
   return { service: new LogsPurgeService(config, scheduler, tasks, taskLogs), calls, jobs, logs };

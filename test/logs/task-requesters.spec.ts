@@ -8,7 +8,10 @@ const REQUESTER = '0x2D29bfBEc903479fe4Ba991918bAB99B494f2bEf';
 function setup(unreadable = new Set<string>()) {
   const reads: string[] = [];
   const tasks = {
-    findByChainTaskId: async (id: string) => (id.startsWith('0xknown') ? { chainTaskId: id, chainDealId: id.endsWith('2') ? '0xDEAL2' : '0xdeal1' } : null),
+    findByChainTaskId: async (id: string) =>
+      id.startsWith('0xknown')
+        ? { chainTaskId: id, chainDealId: id.endsWith('2') ? '0xDEAL2' : '0xdeal1' }
+        : null,
   } as unknown as TaskRepository;
   const poco = {
     getChainDeal: async (dealId: string, options: { details: boolean }) => {

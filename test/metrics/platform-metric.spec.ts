@@ -1,20 +1,57 @@
-import { buildPlatformMetric, orderedTaskStatusesCount } from '../../src/metrics/platform-metric.js';
+import {
+  buildPlatformMetric,
+  orderedTaskStatusesCount,
+} from '../../src/metrics/platform-metric.js';
 import { TASK_STATUSES, TaskStatus } from '../../src/task/task-status.js';
 
-const workers = { aliveWorkers: 4, aliveTotalCpu: 12, aliveAvailableCpu: 7, aliveTotalGpu: 0, aliveAvailableGpu: 0 };
-const deals = { dealEventsCount: 3000, dealsCount: 1100, replayDealsCount: 0, latestBlockNumberWithDeal: 1_000_000n };
+const workers = {
+  aliveWorkers: 4,
+  aliveTotalCpu: 12,
+  aliveAvailableCpu: 7,
+  aliveTotalGpu: 0,
+  aliveAvailableGpu: 0,
+};
+const deals = {
+  dealEventsCount: 3000,
+  dealsCount: 1100,
+  replayDealsCount: 0,
+  latestBlockNumberWithDeal: 1_000_000n,
+};
 
 describe('PlatformMetric', () => {
   it('assembles workers, task counts and deal counters in the reference key order', () => {
-    const counts = orderedTaskStatusesCount(new Map([[TaskStatus.RECEIVED, 1], [TaskStatus.FAILED, 21]]));
+    const counts = orderedTaskStatusesCount(
+      new Map([
+        [TaskStatus.RECEIVED, 1],
+        [TaskStatus.FAILED, 21],
+      ]),
+    );
     const metric = buildPlatformMetric(workers, counts, deals);
     expect(Object.keys(metric)).toEqual([
-      'aliveWorkers', 'aliveTotalCpu', 'aliveAvailableCpu', 'aliveTotalGpu', 'aliveAvailableGpu',
-      'currentTaskStatusesCount', 'dealEventsCount', 'dealsCount', 'replayDealsCount', 'latestBlockNumberWithDeal',
+      'aliveWorkers',
+      'aliveTotalCpu',
+      'aliveAvailableCpu',
+      'aliveTotalGpu',
+      'aliveAvailableGpu',
+      'currentTaskStatusesCount',
+      'dealEventsCount',
+      'dealsCount',
+      'replayDealsCount',
+      'latestBlockNumberWithDeal',
     ]);
-    expect(metric).toMatchObject({ ...workers, dealEventsCount: 3000, dealsCount: 1100, replayDealsCount: 0, latestBlockNumberWithDeal: 1_000_000 });
+    expect(metric).toMatchObject({
+      ...workers,
+      dealEventsCount: 3000,
+      dealsCount: 1100,
+      replayDealsCount: 0,
+      latestBlockNumberWithDeal: 1_000_000,
+    });
     expect(Object.keys(metric.currentTaskStatusesCount)).toEqual([...TASK_STATUSES]);
-    expect(metric.currentTaskStatusesCount).toMatchObject({ RECEIVED: 1, INITIALIZING: 0, FAILED: 21 });
+    expect(metric.currentTaskStatusesCount).toMatchObject({
+      RECEIVED: 1,
+      INITIALIZING: 0,
+      FAILED: 21,
+    });
   });
 
   it('round-trips through JSON with all 21 task statuses in the counts map', () => {

@@ -15,15 +15,24 @@ function setup(fromDb: Map<TaskStatus, number> | Error) {
   } as unknown as TaskRepository;
   const jobs: { period: number; run: () => Promise<void>; runAtStart?: boolean }[] = [];
   const scheduler = {
-    register: (_: string, period: number, run: () => Promise<void>, options: { runAtStart?: boolean } = {}) =>
-      jobs.push({ period, run, runAtStart: options.runAtStart }),
+    register: (
+      _: string,
+      period: number,
+      run: () => Promise<void>,
+      options: { runAtStart?: boolean } = {},
+    ) => jobs.push({ period, run, runAtStart: options.runAtStart }),
   } as unknown as JobScheduler;
   return { counts: new TaskStatusCounts(tasks, scheduler), jobs, release };
 }
 
 describe('TaskStatusCounts', () => {
   it('publishes {} until the start-up count is done, then every status in declaration order', async () => {
-    const { counts, jobs, release } = setup(new Map([[TaskStatus.RUNNING, 2], [TaskStatus.COMPLETED, 5]]));
+    const { counts, jobs, release } = setup(
+      new Map([
+        [TaskStatus.RUNNING, 2],
+        [TaskStatus.COMPLETED, 5],
+      ]),
+    );
     counts.onApplicationBootstrap();
     expect(jobs[0].runAtStart).toBe(true);
     const run = jobs[0].run();

@@ -99,18 +99,29 @@ describe('effects of an accepted update (§7.4)', () => {
   });
 
   it('compute logs never stay in the stored history (they go to taskLogs, edge 29)', () => {
-    expect(statusUpdateEffects({ status: S.COMPUTED, details: { computeLogs: logs } }, {}).storedDetails).toEqual({});
+    expect(
+      statusUpdateEffects({ status: S.COMPUTED, details: { computeLogs: logs } }, {}).storedDetails,
+    ).toEqual({});
     const failed = statusUpdateEffects(
-      { status: S.COMPUTE_FAILED, details: { cause: C.APP_COMPUTE_FAILED, exitCode: 3, computeLogs: logs } },
+      {
+        status: S.COMPUTE_FAILED,
+        details: { cause: C.APP_COMPUTE_FAILED, exitCode: 3, computeLogs: logs },
+      },
       {},
     );
     expect(failed.storedDetails).toEqual({ cause: C.APP_COMPUTE_FAILED, exitCode: 3 });
     const other = statusUpdateEffects(
-      { status: S.COMPUTE_FAILED, details: { cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE, computeLogs: logs } },
+      {
+        status: S.COMPUTE_FAILED,
+        details: { cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE, computeLogs: logs },
+      },
       {},
     );
     expect(other.storedDetails).toEqual({ cause: C.POST_COMPUTE_FAILED_UNKNOWN_ISSUE });
-    expect(statusUpdateEffects({ status: S.COMPUTED }, {})).toEqual({ fields: {}, storedDetails: undefined });
+    expect(statusUpdateEffects({ status: S.COMPUTED }, {})).toEqual({
+      fields: {},
+      storedDetails: undefined,
+    });
   });
 });
 

@@ -31,7 +31,10 @@ export async function startTestApp(
       imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
     });
     const moduleRef = await (options.override ?? ((b) => b))(builder).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), appOptions(config));
+    app = moduleRef.createNestApplication<NestFastifyApplication>(
+      createHttpAdapter(),
+      appOptions(config),
+    );
     configureApp(app);
   } else {
     app = await createApp(config);

@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import type { RawEnvironment } from '../../src/config/load-config.js';
 import { freePort } from '../setup/mongo-server.js';
 
-export const TEST_WALLET_PATH = join(import.meta.dirname, '..', 'fixtures', 'encrypted-wallet_scheduler.json');
+export const TEST_WALLET_PATH = join(
+  import.meta.dirname,
+  '..',
+  'fixtures',
+  'encrypted-wallet_scheduler.json',
+);
 export const TEST_HUB_ADDRESS = '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f';
 
 /**
@@ -19,5 +24,8 @@ export async function chainlessEnv(chainId = 134): Promise<RawEnvironment> {
     IEXEC_BLOCK_TIME: '5',
     IEXEC_PRIVATE_CHAIN_ADDRESS: `http://127.0.0.1:${await freePort()}`,
     IEXEC_CORE_CHAIN_ADAPTER_URL: `http://127.0.0.1:${await freePort()}`,
+    // SMS URLs given locally: no Platform Registry to read at boot.
+    SMS_SCONE: 'http://127.0.0.1:9',
+    SMS_GRAMINE: 'http://127.0.0.1:9',
   };
 }

@@ -1,5 +1,8 @@
 import { ReplicateStatus, ReplicateStatusModifier } from '../../src/replicate/replicate-status.js';
-import type { Replicate, ReplicateStatusUpdate } from '../../src/replicate/replicates-list.schema.js';
+import type {
+  Replicate,
+  ReplicateStatusUpdate,
+} from '../../src/replicate/replicates-list.schema.js';
 import { TaskStatus } from '../../src/task/task-status.js';
 import type { Task } from '../../src/task/task.schema.js';
 
@@ -39,13 +42,20 @@ export function statusUpdate(
 ): ReplicateStatusUpdate {
   return {
     status,
-    modifier: status === ReplicateStatus.CREATED ? ReplicateStatusModifier.POOL_MANAGER : ReplicateStatusModifier.WORKER,
+    modifier:
+      status === ReplicateStatus.CREATED
+        ? ReplicateStatusModifier.POOL_MANAGER
+        : ReplicateStatusModifier.WORKER,
     date,
     ...(details ? { details } : {}),
   };
 }
 
-export function newReplicate(chainTaskId: string, walletAddress: string, fields: Partial<Replicate> = {}): Replicate {
+export function newReplicate(
+  chainTaskId: string,
+  walletAddress: string,
+  fields: Partial<Replicate> = {},
+): Replicate {
   return {
     chainTaskId,
     walletAddress,

@@ -48,7 +48,12 @@ export const FAST_SCHEDULER_ENV: RawEnvironment = {
 };
 
 /** Environment of a scheduler serving `workerpool` on the test chain (embedded writer, no service needed). */
-export function schedulerEnv(chain: TestChain, workerpool: string, walletPath: string, mongoUrl: string): RawEnvironment {
+export function schedulerEnv(
+  chain: TestChain,
+  workerpool: string,
+  walletPath: string,
+  mongoUrl: string,
+): RawEnvironment {
   return {
     ...FAST_SCHEDULER_ENV,
     MONGO_URL: mongoUrl,
@@ -77,7 +82,10 @@ export async function startScheduler(
   const walletDir = options.walletDir ?? mkdtempSync(join(tmpdir(), 'iexec-wallet-'));
   const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
   const mongoUrl = options.mongoUrl ?? isolatedMongoUrl('scheduler');
-  const config = testConfig({ ...schedulerEnv(chain, workerpool, wallet.path, mongoUrl), ...options.env });
+  const config = testConfig({
+    ...schedulerEnv(chain, workerpool, wallet.path, mongoUrl),
+    ...options.env,
+  });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
@@ -103,7 +111,11 @@ export async function startScheduler(
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -115,5 +127,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+  throw new Error(
+    `${what} not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
+  );
 }

@@ -1,5 +1,12 @@
-import { ReplicateStatus, ReplicateStatusCause, ReplicateStatusModifier } from '../../src/replicate/replicate-status.js';
-import type { Replicate, ReplicateStatusUpdate } from '../../src/replicate/replicates-list.schema.js';
+import {
+  ReplicateStatus,
+  ReplicateStatusCause,
+  ReplicateStatusModifier,
+} from '../../src/replicate/replicate-status.js';
+import type {
+  Replicate,
+  ReplicateStatusUpdate,
+} from '../../src/replicate/replicates-list.schema.js';
 import { replicateUrl, toReplicateModel, toTaskModel } from '../../src/task/task-read.mapper.js';
 import { TaskStatus } from '../../src/task/task-status.js';
 
@@ -9,7 +16,10 @@ const WALLET = '0x1a69b2eb604db8eba185df03ea4f5288dcbbd248';
 const DATE = new Date('2024-06-19T08:15:30.123Z');
 const ISO = '2024-06-19T08:15:30.123+00:00';
 
-const update = (status: ReplicateStatus, details?: ReplicateStatusUpdate['details']): ReplicateStatusUpdate => ({
+const update = (
+  status: ReplicateStatus,
+  details?: ReplicateStatusUpdate['details'],
+): ReplicateStatusUpdate => ({
   status,
   modifier: ReplicateStatusModifier.WORKER,
   date: DATE,
@@ -48,7 +58,11 @@ describe('toReplicateModel', () => {
       replicate({
         statusUpdateList: [
           update(ReplicateStatus.CREATED),
-          update(ReplicateStatus.COMPUTE_FAILED, { exitCode: 1, teeSessionGenerationError: 'a', cause: ReplicateStatusCause.APP_COMPUTE_FAILED }),
+          update(ReplicateStatus.COMPUTE_FAILED, {
+            exitCode: 1,
+            teeSessionGenerationError: 'a',
+            cause: ReplicateStatusCause.APP_COMPUTE_FAILED,
+          }),
           update(ReplicateStatus.COMPUTE_FAILED, { exitCode: 0 }),
           update(ReplicateStatus.FAILED, { teeSessionGenerationError: 'b' }),
           update(ReplicateStatus.FAILED, { errorMessage: 'no exit code here' }),
@@ -59,17 +73,33 @@ describe('toReplicateModel', () => {
     expect(model.appExitCode).toBe(0);
     expect(model.teeSessionGenerationError).toBe('b');
     expect(model.currentStatus).toBe('FAILED');
-    expect(model.statusUpdateList![1]).toEqual({ status: 'COMPUTE_FAILED', date: ISO, cause: 'APP_COMPUTE_FAILED' });
+    expect(model.statusUpdateList![1]).toEqual({
+      status: 'COMPUTE_FAILED',
+      date: ISO,
+      cause: 'APP_COMPUTE_FAILED',
+    });
   });
 
   it('keeps the result fields and a non-empty contribution hash, in the reference key order', () => {
     const model = toReplicateModel(
-      replicate({ resultLink: '/ipfs/Qm', chainCallbackData: '0xcb', contributionHash: '0xhash', appComputeLogsPresent: true }),
+      replicate({
+        resultLink: '/ipfs/Qm',
+        chainCallbackData: '0xcb',
+        contributionHash: '0xhash',
+        appComputeLogsPresent: true,
+      }),
       BASE,
     );
     expect(Object.keys(model)).toEqual([
-      'self', 'chainTaskId', 'walletAddress', 'currentStatus', 'statusUpdateList',
-      'resultLink', 'chainCallbackData', 'contributionHash', 'appLogs',
+      'self',
+      'chainTaskId',
+      'walletAddress',
+      'currentStatus',
+      'statusUpdateList',
+      'resultLink',
+      'chainCallbackData',
+      'contributionHash',
+      'appLogs',
     ]);
   });
 

@@ -40,40 +40,80 @@ export class AdapterChainWriter extends ChainWriter {
   }
 
   /** One HTTP call; transport errors retried twice (the Java client retries I/O errors too). */
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
     const answer = await httpCall(
       this.http,
-      { method, url: this.url(path), headers: { authorization: this.authorization }, data: body, timeout: REQUEST_TIMEOUT_MS },
+      {
+        method,
+        url: this.url(path),
+        headers: { authorization: this.authorization },
+        data: body,
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       { attempts: 3, delayMs: 200 },
     );
     return { status: answer.status, text: answer.body };
   }
 
-  async requestInitialize(chainDealId: string, taskIndex: number, chainTaskId: string): Promise<RequestResult> {
+  async requestInitialize(
+    chainDealId: string,
+    taskIndex: number,
+    chainTaskId: string,
+  ): Promise<RequestResult> {
     const path = `/v1/tasks/initialize?chainDealId=${chainDealId}&taskIndex=${taskIndex}`;
     return this.request(path, undefined, chainTaskId, 'initialize');
   }
 
-  async requestFinalize(chainTaskId: string, resultLink: string | undefined, callbackData: string | undefined): Promise<RequestResult> {
+  async requestFinalize(
+    chainTaskId: string,
+    resultLink: string | undefined,
+    callbackData: string | undefined,
+  ): Promise<RequestResult> {
     const body = { resultLink: resultLink ?? null, callbackData: callbackData ?? null };
     return this.request(`/v1/tasks/finalize/${chainTaskId}`, body, chainTaskId, 'finalize');
   }
 
-  private async request(path: string, body: unknown, chainTaskId: string, command: ChainCommand): Promise<RequestResult> {
+  private async request(
+    path: string,
+    body: unknown,
+    chainTaskId: string,
+    command: ChainCommand,
+  ): Promise<RequestResult> {
     try {
       const res = await this.call('POST', path, body);
       const text = res.text.trim();
       if (!isSuccess(res.status)) {
-        return { accepted: false, reason: `adapter answered HTTP ${res.status} to ${command}`, transient: res.status >= 500 };
+        return {
+          accepted: false,
+          reason: `adapter answered HTTP ${res.status} to ${command}`,
+          transient: res.status >= 500,
+        };
       }
-      if (text === '') return { accepted: false, reason: `adapter accepted ${command} with an empty body`, transient: false };
+      if (text === '')
+        return {
+          accepted: false,
+          reason: `adapter accepted ${command} with an empty body`,
+          transient: false,
+        };
       if (text.toLowerCase() !== chainTaskId.toLowerCase()) {
-        return { accepted: false, reason: `adapter ${command} answered task ${text}, expected ${chainTaskId}`, transient: false };
+        return {
+          accepted: false,
+          reason: `adapter ${command} answered task ${text}, expected ${chainTaskId}`,
+          transient: false,
+        };
       }
       this.pending.set(`${command}:${chainTaskId}`, { chainTaskId, command });
       return { accepted: true };
     } catch (error) {
-      return { accepted: false, reason: `adapter unreachable for ${command}: ${(error as Error).message}`, transient: true };
+      return {
+        accepted: false,
+        reason: `adapter unreachable for ${command}: ${(error as Error).message}`,
+        transient: true,
+      };
     }
   }
 
@@ -85,7 +125,9 @@ export class AdapterChainWriter extends ChainWriter {
       // A JSON string literal ("SUCCESS"); tolerate an unquoted body.
       return ADAPTER_STATUSES[res.text.trim().replace(/^"|"$/g, '')] ?? 'PENDING';
     } catch (error) {
-      this.logger.warn(`Adapter status of ${command} ${chainTaskId} unavailable: ${(error as Error).message}`);
+      this.logger.warn(
+        `Adapter status of ${command} ${chainTaskId} unavailable: ${(error as Error).message}`,
+      );
       return 'PENDING';
     }
   }

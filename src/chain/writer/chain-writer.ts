@@ -13,9 +13,14 @@ export type CommandStatus = 'PENDING' | 'SUCCESS' | 'FAILURE' | 'UNKNOWN';
  * 5xx, send error): the task stays where it is and is retried; otherwise the command is refused
  * for good (pre-checks failed, transaction would revert).
  */
-export type RequestResult = { accepted: true } | { accepted: false; reason: string; transient: boolean };
+export type RequestResult =
+  { accepted: true } | { accepted: false; reason: string; transient: boolean };
 
-export type CommandSettledListener = (chainTaskId: string, command: ChainCommand, status: 'SUCCESS' | 'FAILURE') => void;
+export type CommandSettledListener = (
+  chainTaskId: string,
+  command: ChainCommand,
+  status: 'SUCCESS' | 'FAILURE',
+) => void;
 
 /**
  * Sends the scheduler's two transactions. Requests return as soon as the command is accepted;
@@ -25,9 +30,17 @@ export type CommandSettledListener = (chainTaskId: string, command: ChainCommand
 export abstract class ChainWriter {
   abstract readonly mode: 'adapter' | 'embedded';
 
-  abstract requestInitialize(chainDealId: string, taskIndex: number, chainTaskId: string): Promise<RequestResult>;
+  abstract requestInitialize(
+    chainDealId: string,
+    taskIndex: number,
+    chainTaskId: string,
+  ): Promise<RequestResult>;
 
-  abstract requestFinalize(chainTaskId: string, resultLink: string | undefined, callbackData: string | undefined): Promise<RequestResult>;
+  abstract requestFinalize(
+    chainTaskId: string,
+    resultLink: string | undefined,
+    callbackData: string | undefined,
+  ): Promise<RequestResult>;
 
   abstract status(chainTaskId: string, command: ChainCommand): Promise<CommandStatus>;
 
@@ -37,7 +50,11 @@ export abstract class ChainWriter {
     this.listeners.push(listener);
   }
 
-  protected settled(chainTaskId: string, command: ChainCommand, status: 'SUCCESS' | 'FAILURE'): void {
+  protected settled(
+    chainTaskId: string,
+    command: ChainCommand,
+    status: 'SUCCESS' | 'FAILURE',
+  ): void {
     for (const listener of this.listeners) listener(chainTaskId, command, status);
   }
 }
@@ -51,6 +68,7 @@ export function finalizeResultsBytes(resultLink: string | undefined): `0x${strin
 export function finalizeCallbackBytes(callbackData: string | undefined): `0x${string}` {
   if (!callbackData) return '0x';
   const hex = callbackData.startsWith('0x') ? callbackData.slice(2) : callbackData;
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new Error(`callback data is not hex: ${callbackData}`);
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex))
+    throw new Error(`callback data is not hex: ${callbackData}`);
   return `0x${hex.toLowerCase()}`;
 }

@@ -4,13 +4,25 @@ import { AppConfig } from '../../config/app-config.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
 import { ChainContext } from '../chain-context.js';
 import { hubAbi } from '../poco-abi.js';
-import { ChainCommand, ChainWriter, CommandStatus, finalizeCallbackBytes, finalizeResultsBytes, RequestResult } from './chain-writer.js';
+import {
+  ChainCommand,
+  ChainWriter,
+  CommandStatus,
+  finalizeCallbackBytes,
+  finalizeResultsBytes,
+  RequestResult,
+} from './chain-writer.js';
 import { GAS_LIMITS, replacementGasPrice, schedulerGasPrice } from './gas-price.js';
 
 /** A failed eth_call caused by the node being unreachable, not by a revert. */
 function isTransportError(error: unknown): boolean {
   const name = (error as { name?: string; cause?: { name?: string } })?.name ?? '';
-  return /HttpRequestError|TimeoutError|FetchError/.test(name) || /HttpRequestError|TimeoutError/.test((error as { cause?: { name?: string } })?.cause?.name ?? '');
+  return (
+    /HttpRequestError|TimeoutError|FetchError/.test(name) ||
+    /HttpRequestError|TimeoutError/.test(
+      (error as { cause?: { name?: string } })?.cause?.name ?? '',
+    )
+  );
 }
 
 interface SentTransaction {
@@ -49,16 +61,32 @@ export class EmbeddedChainWriter extends ChainWriter {
     jobs.register('embedded-writer-receipts', pollIntervalMs, () => this.followReceipts());
   }
 
-  requestInitialize(chainDealId: string, taskIndex: number, chainTaskId: string): Promise<RequestResult> {
-    const data = encodeFunctionData({ abi: hubAbi, functionName: 'initialize', args: [chainDealId as Hex, BigInt(taskIndex)] });
+  requestInitialize(
+    chainDealId: string,
+    taskIndex: number,
+    chainTaskId: string,
+  ): Promise<RequestResult> {
+    const data = encodeFunctionData({
+      abi: hubAbi,
+      functionName: 'initialize',
+      args: [chainDealId as Hex, BigInt(taskIndex)],
+    });
     return this.submit(chainTaskId, 'initialize', data);
   }
 
-  requestFinalize(chainTaskId: string, resultLink: string | undefined, callbackData: string | undefined): Promise<RequestResult> {
+  requestFinalize(
+    chainTaskId: string,
+    resultLink: string | undefined,
+    callbackData: string | undefined,
+  ): Promise<RequestResult> {
     const data = encodeFunctionData({
       abi: hubAbi,
       functionName: 'finalize',
-      args: [chainTaskId as Hex, finalizeResultsBytes(resultLink), finalizeCallbackBytes(callbackData)],
+      args: [
+        chainTaskId as Hex,
+        finalizeResultsBytes(resultLink),
+        finalizeCallbackBytes(callbackData),
+      ],
     });
     return this.submit(chainTaskId, 'finalize', data);
   }
@@ -76,7 +104,11 @@ export class EmbeddedChainWriter extends ChainWriter {
     return run;
   }
 
-  private async send(chainTaskId: string, command: ChainCommand, data: Hex): Promise<RequestResult> {
+  private async send(
+    chainTaskId: string,
+    command: ChainCommand,
+    data: Hex,
+  ): Promise<RequestResult> {
     const key = `${command}:${chainTaskId}`;
     if (this.inFlight.has(key)) return { accepted: true };
     const { publicClient, walletClient, account, chainConfig } = this.chain;
@@ -84,12 +116,22 @@ export class EmbeddedChainWriter extends ChainWriter {
     try {
       await publicClient.call({ account: account.address, to, data, gas: GAS_LIMITS[command] });
     } catch (error) {
-      return { accepted: false, reason: `${command} would revert: ${(error as Error).message.split('\n')[0]}`, transient: isTransportError(error) };
+      return {
+        accepted: false,
+        reason: `${command} would revert: ${(error as Error).message.split('\n')[0]}`,
+        transient: isTransportError(error),
+      };
     }
     const networkPrice = await publicClient.getGasPrice().catch(() => undefined);
-    const gasPrice = schedulerGasPrice(networkPrice, this.config.chain.gasPriceMultiplier, this.config.chain.gasPriceCap);
+    const gasPrice = schedulerGasPrice(
+      networkPrice,
+      this.config.chain.gasPriceMultiplier,
+      this.config.chain.gasPriceCap,
+    );
     try {
-      const nonce = this.nextNonce ?? (await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' }));
+      const nonce =
+        this.nextNonce ??
+        (await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' }));
       const hash = await walletClient.sendTransaction({
         account,
         chain: this.chain.chain,
@@ -102,12 +144,26 @@ export class EmbeddedChainWriter extends ChainWriter {
       });
       this.nextNonce = nonce + 1;
       this.outcomes.delete(key);
-      this.inFlight.set(key, { chainTaskId, command, data, nonce, gasPrice, hashes: [hash], lastSentAt: Date.now() });
-      this.logger.debug(`${command} ${chainTaskId} sent (${hash}, nonce ${nonce}, gas price ${gasPrice})`);
+      this.inFlight.set(key, {
+        chainTaskId,
+        command,
+        data,
+        nonce,
+        gasPrice,
+        hashes: [hash],
+        lastSentAt: Date.now(),
+      });
+      this.logger.debug(
+        `${command} ${chainTaskId} sent (${hash}, nonce ${nonce}, gas price ${gasPrice})`,
+      );
       return { accepted: true };
     } catch (error) {
       this.nextNonce = undefined; // re-read from the node next time
-      return { accepted: false, reason: `${command} not sent: ${(error as Error).message.split('\n')[0]}`, transient: true };
+      return {
+        accepted: false,
+        reason: `${command} not sent: ${(error as Error).message.split('\n')[0]}`,
+        transient: true,
+      };
     }
   }
 
@@ -150,9 +206,13 @@ export class EmbeddedChainWriter extends ChainWriter {
       });
       tx.hashes.push(hash);
       tx.gasPrice = gasPrice;
-      this.logger.warn(`${tx.command} ${tx.chainTaskId} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`);
+      this.logger.warn(
+        `${tx.command} ${tx.chainTaskId} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`,
+      );
     } catch (error) {
-      this.logger.warn(`Replacement of ${tx.command} ${tx.chainTaskId} refused: ${(error as Error).message.split('\n')[0]}`);
+      this.logger.warn(
+        `Replacement of ${tx.command} ${tx.chainTaskId} refused: ${(error as Error).message.split('\n')[0]}`,
+      );
     } finally {
       tx.lastSentAt = Date.now();
     }

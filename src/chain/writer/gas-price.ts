@@ -3,7 +3,11 @@
  * IEXEC_GAS_PRICE_MULTIPLIER (float math, truncated), capped at IEXEC_GAS_PRICE_CAP; the cap when
  * the network price is unavailable or zero.
  */
-export function schedulerGasPrice(networkPrice: bigint | undefined, multiplier: number, cap: bigint): bigint {
+export function schedulerGasPrice(
+  networkPrice: bigint | undefined,
+  multiplier: number,
+  cap: bigint,
+): bigint {
   if (networkPrice === undefined || networkPrice <= 0n) return cap;
   // multiplier has at most ~15 significant digits: scale to keep integer math exact enough
   const scaled = (networkPrice * BigInt(Math.round(multiplier * 1_000_000))) / 1_000_000n;

@@ -15,7 +15,8 @@ export class AdminTokenGuard implements CanActivate {
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
     const expected = Buffer.from(token);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new EmptyResponseException(401);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new EmptyResponseException(401);
     return true;
   }
 }

@@ -35,7 +35,10 @@ export async function httpCall(
           timeout: 30_000,
           ...request,
           headers: { 'content-type': 'application/json', ...request.headers },
-          data: request.data === undefined || typeof request.data === 'string' ? request.data : JSON.stringify(request.data),
+          data:
+            request.data === undefined || typeof request.data === 'string'
+              ? request.data
+              : JSON.stringify(request.data),
           responseType: 'text',
           transformResponse: (data: string) => data,
           validateStatus: () => true,

@@ -27,11 +27,19 @@ export class JobScheduler implements BeforeApplicationShutdown {
 
   constructor(private readonly registry: SchedulerRegistry) {}
 
-  register(name: string, periodMs: number, run: () => Promise<void>, options: JobOptions = {}): void {
+  register(
+    name: string,
+    periodMs: number,
+    run: () => Promise<void>,
+    options: JobOptions = {},
+  ): void {
     if (this.jobs.has(name)) throw new Error(`job ${name} already registered`);
     const job: Job = { name, run, rerun: false, stopped: false };
     this.jobs.set(name, job);
-    this.registry.addInterval(name, setInterval(() => void this.tick(job, false), periodMs));
+    this.registry.addInterval(
+      name,
+      setInterval(() => void this.tick(job, false), periodMs),
+    );
     if (options.runAtStart) void this.tick(job, false);
   }
 
@@ -57,7 +65,10 @@ export class JobScheduler implements BeforeApplicationShutdown {
         try {
           await job.run();
         } catch (error) {
-          this.logger.error(`Job ${job.name} failed: ${(error as Error).message}`, (error as Error).stack);
+          this.logger.error(
+            `Job ${job.name} failed: ${(error as Error).message}`,
+            (error as Error).stack,
+          );
         }
       } while (job.rerun && !job.stopped);
     })();

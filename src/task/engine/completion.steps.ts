@@ -10,7 +10,11 @@ import { ReplicateStatusService } from '../../replicate/replicate-status.service
 import { Replicate } from '../../replicate/replicates-list.schema.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { canFinalize, finalizePrecondition } from '../rules/finalize.js';
-import { chooseUploader, hasRevealedReplicate, resultUploadingDecision } from '../rules/result-upload-rules.js';
+import {
+  chooseUploader,
+  hasRevealedReplicate,
+  resultUploadingDecision,
+} from '../rules/result-upload-rules.js';
 import { TaskStatus } from '../task-status.js';
 import { TaskRecord } from '../task.repository.js';
 import { TaskEvents } from './task-events.service.js';
@@ -48,8 +52,17 @@ export class CompletionSteps {
   async requestUpload(task: TaskRecord): Promise<boolean> {
     const wallet = chooseUploader(await this.replicatesOf(task));
     if (!wallet) return false;
-    if (!(await this.state.transition(task, [TaskStatus.RESULT_UPLOADING], { uploadingWorkerWalletAddress: wallet }))) return false;
-    const outcome = await this.replicateStatus.updateFromPoolManager(task.chainTaskId, wallet, ReplicateStatus.RESULT_UPLOAD_REQUESTED);
+    if (
+      !(await this.state.transition(task, [TaskStatus.RESULT_UPLOADING], {
+        uploadingWorkerWalletAddress: wallet,
+      }))
+    )
+      return false;
+    const outcome = await this.replicateStatus.updateFromPoolManager(
+      task.chainTaskId,
+      wallet,
+      ReplicateStatus.RESULT_UPLOAD_REQUESTED,
+    );
     if ('accepted' in outcome) this.events.pleaseUpload(task.chainTaskId, wallet);
     return false;
   }
@@ -65,7 +78,11 @@ export class CompletionSteps {
       case 'REQUEST_UPLOAD':
         return this.requestUpload(task);
       case 'RESULT_UPLOAD_TIMEOUT':
-        return this.fail(task, TaskStatus.RESULT_UPLOAD_TIMEOUT, 'final deadline reached while uploading');
+        return this.fail(
+          task,
+          TaskStatus.RESULT_UPLOAD_TIMEOUT,
+          'final deadline reached while uploading',
+        );
       case 'WAIT':
         return false;
     }
@@ -73,33 +90,51 @@ export class CompletionSteps {
 
   /** §7.8: finalize once the chain accepts it and every reveal is accounted for. */
   async resultUploaded(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
-    if (chainTask.status === ChainTaskStatus.COMPLETED) return this.state.transition(task, [TaskStatus.FINALIZING]);
+    if (chainTask.status === ChainTaskStatus.COMPLETED)
+      return this.state.transition(task, [TaskStatus.FINALIZING]);
     const precondition = finalizePrecondition(chainTask, await this.replicatesOf(task), new Date());
     if (precondition.kind === 'WAIT') {
       this.logger.debug(`Task ${task.chainTaskId}: not finalizable yet (${precondition.reason})`);
       return false;
     }
-    if (!(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))) return false;
-    const request = await this.writer.requestFinalize(task.chainTaskId, task.resultLink, task.chainCallbackData);
+    if (
+      !(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))
+    )
+      return false;
+    const request = await this.writer.requestFinalize(
+      task.chainTaskId,
+      task.resultLink,
+      task.chainCallbackData,
+    );
     if (request.accepted) return this.state.transition(task, [TaskStatus.FINALIZING]);
     if (request.transient) {
-      this.logger.warn(`Task ${task.chainTaskId}: finalize not requested (${request.reason}); will retry`);
+      this.logger.warn(
+        `Task ${task.chainTaskId}: finalize not requested (${request.reason}); will retry`,
+      );
       return false;
     }
     const now = await this.reader.getChainTask(task.chainTaskId);
-    if (now?.status === ChainTaskStatus.COMPLETED) return this.state.transition(task, [TaskStatus.FINALIZING]);
+    if (now?.status === ChainTaskStatus.COMPLETED)
+      return this.state.transition(task, [TaskStatus.FINALIZING]);
     return this.fail(task, TaskStatus.FINALIZE_FAILED, request.reason);
   }
 
   /** §7.9, with the chain as source of truth: COMPLETED on chain means finalized. */
   async finalizing(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
-    if (chainTask.status === ChainTaskStatus.COMPLETED) return this.complete(task, [TaskStatus.FINALIZED, TaskStatus.COMPLETED]);
+    if (chainTask.status === ChainTaskStatus.COMPLETED)
+      return this.complete(task, [TaskStatus.FINALIZED, TaskStatus.COMPLETED]);
     const status = await this.writer.status(task.chainTaskId, 'finalize');
-    if (status === 'FAILURE') return this.fail(task, TaskStatus.FINALIZE_FAILED, 'finalize transaction failed');
+    if (status === 'FAILURE')
+      return this.fail(task, TaskStatus.FINALIZE_FAILED, 'finalize transaction failed');
     if (status === 'UNKNOWN' && canFinalize(chainTask, new Date())) {
       // Restart in embedded mode with the transaction lost: send it again.
-      const request = await this.writer.requestFinalize(task.chainTaskId, task.resultLink, task.chainCallbackData);
-      if (!request.accepted && !request.transient) return this.fail(task, TaskStatus.FINALIZE_FAILED, request.reason);
+      const request = await this.writer.requestFinalize(
+        task.chainTaskId,
+        task.resultLink,
+        task.chainCallbackData,
+      );
+      if (!request.accepted && !request.transient)
+        return this.fail(task, TaskStatus.FINALIZE_FAILED, request.reason);
     }
     return false;
   }

@@ -40,31 +40,45 @@ export class InitializationSteps {
       return this.state.transition(task, [TaskStatus.INITIALIZING]);
     }
     if (!(await this.dealStillOpen(task))) return false;
-    if (!(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))) return false;
+    if (
+      !(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))
+    )
+      return false;
     let smsUrl: string | undefined;
     if (isTeeTag(task.tag)) {
       smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);
       if (!smsUrl) return this.fail(task, 'no verified SMS for its TEE framework');
     }
-    const request = await this.writer.requestInitialize(task.chainDealId, task.taskIndex, task.chainTaskId);
-    if (request.accepted) return this.state.transition(task, [TaskStatus.INITIALIZING], smsUrl ? { smsUrl } : {});
+    const request = await this.writer.requestInitialize(
+      task.chainDealId,
+      task.taskIndex,
+      task.chainTaskId,
+    );
+    if (request.accepted)
+      return this.state.transition(task, [TaskStatus.INITIALIZING], smsUrl ? { smsUrl } : {});
     if (request.transient) {
-      this.logger.warn(`Task ${task.chainTaskId}: initialize not requested (${request.reason}); will retry`);
+      this.logger.warn(
+        `Task ${task.chainTaskId}: initialize not requested (${request.reason}); will retry`,
+      );
       return false;
     }
     const now = await this.reader.getChainTask(task.chainTaskId);
-    if (now && now.status !== ChainTaskStatus.UNSET) return this.state.transition(task, [TaskStatus.INITIALIZING]);
+    if (now && now.status !== ChainTaskStatus.UNSET)
+      return this.state.transition(task, [TaskStatus.INITIALIZING]);
     return this.fail(task, request.reason);
   }
 
   async initializing(task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
-    if (!chainTask || chainTask.status === ChainTaskStatus.UNSET) return this.waitForInitialize(task);
+    if (!chainTask || chainTask.status === ChainTaskStatus.UNSET)
+      return this.waitForInitialize(task);
     let smsUrl = task.smsUrl;
     if (isTeeTag(task.tag) && !smsUrl) {
       smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);
       if (!smsUrl) return this.fail(task, 'no verified SMS for its TEE framework');
     }
-    const enclaveChallenge = smsUrl ? await this.sms.generateEnclaveChallenge(task.chainTaskId, smsUrl) : ZERO_ADDRESS;
+    const enclaveChallenge = smsUrl
+      ? await this.sms.generateEnclaveChallenge(task.chainTaskId, smsUrl)
+      : ZERO_ADDRESS;
     if (!enclaveChallenge) return this.fail(task, 'no enclave challenge from the SMS');
     // The replicates list exists before INITIALIZED is written: an INITIALIZED task always has one.
     await this.replicates.createEmpty(task.chainTaskId);
@@ -82,10 +96,15 @@ export class InitializationSteps {
     if (status !== 'UNKNOWN') return false; // PENDING (or mined but not yet visible): the receipt triggers an update
     // The command is unknown (restart in embedded mode): ask again if the deal still allows it.
     if (!(await this.dealStillOpen(task))) return false;
-    const request = await this.writer.requestInitialize(task.chainDealId, task.taskIndex, task.chainTaskId);
+    const request = await this.writer.requestInitialize(
+      task.chainDealId,
+      task.taskIndex,
+      task.chainTaskId,
+    );
     if (!request.accepted && !request.transient) {
       const chainTask = await this.reader.getChainTask(task.chainTaskId);
-      if (!chainTask || chainTask.status === ChainTaskStatus.UNSET) return this.fail(task, request.reason);
+      if (!chainTask || chainTask.status === ChainTaskStatus.UNSET)
+        return this.fail(task, request.reason);
       return true;
     }
     return false;
@@ -96,9 +115,15 @@ export class InitializationSteps {
     const deal = await this.descriptions.deal(task.chainDealId);
     if (!deal) return false;
     const ratio = await this.reader.getContributionDeadlineRatio();
-    const { contributionDeadline } = computeDealDeadlines(deal.startTime, deal.category.maxExecutionTime, ratio);
+    const { contributionDeadline } = computeDealDeadlines(
+      deal.startTime,
+      deal.category.maxExecutionTime,
+      ratio,
+    );
     if (contributionDeadline > Date.now()) return true;
-    this.logger.warn(`Task ${task.chainTaskId}: deal contribution deadline passed, not initializing`);
+    this.logger.warn(
+      `Task ${task.chainTaskId}: deal contribution deadline passed, not initializing`,
+    );
     return false;
   }
 

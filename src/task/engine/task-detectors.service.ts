@@ -5,7 +5,11 @@ import { PocoReader } from '../../chain/poco-reader.js';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { isEligibleToContributeAndFinalize } from '../rules/task-description-facts.js';
-import { consensusReachedDetectorMatches, finalizedDetectorMatches, initializedDetectorMatches } from '../rules/task-detectors.js';
+import {
+  consensusReachedDetectorMatches,
+  finalizedDetectorMatches,
+  initializedDetectorMatches,
+} from '../rules/task-detectors.js';
 import { TaskStatus } from '../task-status.js';
 import { TaskRef, TaskRepository } from '../task.repository.js';
 import { TaskUpdateRequests } from '../task-update-requests.js';
@@ -33,16 +37,40 @@ export class TaskDetectors implements OnApplicationBootstrap {
     const at = { runAtStart: true };
     this.jobs.register('unstarted-tx-detector', c.unstartedTxMs, () => this.unstartedTx(), at);
     this.jobs.register('initialized-task-detector', c.initializeMs, () => this.initialized(), at);
-    this.jobs.register('contribution-timeout-detector', c.contributeMs, () => this.contributionTimeout(), at);
-    this.jobs.register('consensus-reached-detector', c.consensusReachedMs, () => this.consensusReached(), at);
-    this.jobs.register('final-deadline-detector', c.finalDeadlineMs, () => this.finalDeadline(), at);
+    this.jobs.register(
+      'contribution-timeout-detector',
+      c.contributeMs,
+      () => this.contributionTimeout(),
+      at,
+    );
+    this.jobs.register(
+      'consensus-reached-detector',
+      c.consensusReachedMs,
+      () => this.consensusReached(),
+      at,
+    );
+    this.jobs.register(
+      'final-deadline-detector',
+      c.finalDeadlineMs,
+      () => this.finalDeadline(),
+      at,
+    );
     this.jobs.register('finalized-task-detector', c.finalizeMs, () => this.finalized(), at);
     this.jobs.register('reopened-task-detector', c.finalizeMs, () => this.reopened(), at);
-    this.jobs.register('task-result-upload-timeout-detector', c.resultUploadTimeoutMs, () => this.resultUploadTimeout(), at);
+    this.jobs.register(
+      'task-result-upload-timeout-detector',
+      c.resultUploadTimeoutMs,
+      () => this.resultUploadTimeout(),
+      at,
+    );
   }
 
   private publish(refs: readonly TaskRef[]): void {
-    for (const t of refs) this.requests.publish(t.chainTaskId, { status: t.currentStatus, contributionDeadline: t.contributionDeadline });
+    for (const t of refs)
+      this.requests.publish(t.chainTaskId, {
+        status: t.currentStatus,
+        contributionDeadline: t.contributionDeadline,
+      });
   }
 
   /** §13.2: retry finalize of RESULT_UPLOADED tasks and initialize of initializable ones. */
@@ -54,7 +82,8 @@ export class TaskDetectors implements OnApplicationBootstrap {
   /** §13.3: initializable tasks already initialized on chain. */
   async initialized(): Promise<void> {
     for (const ref of await this.tasks.findInitializable(new Date())) {
-      if (initializedDetectorMatches(await this.reader.getChainTask(ref.chainTaskId))) this.publish([ref]);
+      if (initializedDetectorMatches(await this.reader.getChainTask(ref.chainTaskId)))
+        this.publish([ref]);
     }
   }
 
@@ -66,7 +95,8 @@ export class TaskDetectors implements OnApplicationBootstrap {
   /** §13.4 */
   async consensusReached(): Promise<void> {
     for (const ref of await this.tasks.findRefsByStatus([TaskStatus.RUNNING])) {
-      if (consensusReachedDetectorMatches(ref, await this.reader.getChainTask(ref.chainTaskId))) this.publish([ref]);
+      if (consensusReachedDetectorMatches(ref, await this.reader.getChainTask(ref.chainTaskId)))
+        this.publish([ref]);
     }
   }
 
@@ -77,7 +107,10 @@ export class TaskDetectors implements OnApplicationBootstrap {
 
   /** §13.8 (a) FINALIZING tasks completed on chain, (b) contribute-and-finalize tasks completed on chain. */
   async finalized(): Promise<void> {
-    for (const ref of await this.tasks.findRefsByStatus([TaskStatus.FINALIZING, TaskStatus.RUNNING])) {
+    for (const ref of await this.tasks.findRefsByStatus([
+      TaskStatus.FINALIZING,
+      TaskStatus.RUNNING,
+    ])) {
       const chainTask = await this.reader.getChainTask(ref.chainTaskId);
       if (chainTask?.status !== ChainTaskStatus.COMPLETED) continue;
       let eligible = false;
@@ -104,7 +137,8 @@ export class TaskDetectors implements OnApplicationBootstrap {
   /** §13.6 */
   async reopened(): Promise<void> {
     for (const ref of await this.tasks.findRefsByStatus([TaskStatus.REOPENING])) {
-      if ((await this.reader.getChainTask(ref.chainTaskId))?.status === ChainTaskStatus.ACTIVE) this.publish([ref]);
+      if ((await this.reader.getChainTask(ref.chainTaskId))?.status === ChainTaskStatus.ACTIVE)
+        this.publish([ref]);
     }
   }
 

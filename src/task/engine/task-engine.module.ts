@@ -17,7 +17,14 @@ import { TaskUpdateService } from './task-update.service.js';
  */
 @Module({
   imports: [TaskModule, ReplicateModule, WorkerModule, NotificationModule, SmsModule],
-  providers: [TaskStateWriter, TaskEvents, InitializationSteps, CompletionSteps, TaskUpdateService, TaskDetectors],
+  providers: [
+    TaskStateWriter,
+    TaskEvents,
+    InitializationSteps,
+    CompletionSteps,
+    TaskUpdateService,
+    TaskDetectors,
+  ],
   exports: [TaskStateWriter, TaskEvents],
 })
 export class TaskEngineModule {}

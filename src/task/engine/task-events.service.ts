@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
 import { NotificationService } from '../../notification/notification.service.js';
 import { TaskAbortCause, TaskNotificationType } from '../../notification/task-notification-type.js';
-import { emptyTaskNotificationExtra, TaskNotificationExtra } from '../../notification/task-notification.js';
+import {
+  emptyTaskNotificationExtra,
+  TaskNotificationExtra,
+} from '../../notification/task-notification.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { WorkerService } from '../../worker/worker.service.js';
 import { splitConsensusAudience } from '../rules/consensus.js';
@@ -29,7 +32,12 @@ export class TaskEvents {
     this.purgers.push(purger);
   }
 
-  private notify(chainTaskId: string, workersAddress: string[], type: TaskNotificationType, extra?: Partial<TaskNotificationExtra>): void {
+  private notify(
+    chainTaskId: string,
+    workersAddress: string[],
+    type: TaskNotificationType,
+    extra?: Partial<TaskNotificationExtra>,
+  ): void {
     this.notifications.notify({
       chainTaskId,
       workersAddress,
@@ -47,16 +55,25 @@ export class TaskEvents {
   async contributionTimeout(chainTaskId: string): Promise<void> {
     const wallets = await this.wallets(chainTaskId);
     await this.workers.removeTaskFromAll(wallets, chainTaskId);
-    this.notify(chainTaskId, wallets, TaskNotificationType.PLEASE_ABORT, { taskAbortCause: TaskAbortCause.CONTRIBUTION_TIMEOUT });
+    this.notify(chainTaskId, wallets, TaskNotificationType.PLEASE_ABORT, {
+      taskAbortCause: TaskAbortCause.CONTRIBUTION_TIMEOUT,
+    });
   }
 
   /** Winners reveal (with the consensus block), everybody else aborts. */
-  async consensusReached(chainTaskId: string, consensus: string, blockNumber: number): Promise<void> {
+  async consensusReached(
+    chainTaskId: string,
+    consensus: string,
+    blockNumber: number,
+  ): Promise<void> {
     const list = await this.replicates.findByChainTaskId(chainTaskId);
     const { winners, losers } = splitConsensusAudience(list?.replicates ?? [], consensus);
-    if (winners.length > 0) this.notify(chainTaskId, winners, TaskNotificationType.PLEASE_REVEAL, { blockNumber });
+    if (winners.length > 0)
+      this.notify(chainTaskId, winners, TaskNotificationType.PLEASE_REVEAL, { blockNumber });
     if (losers.length > 0) {
-      this.notify(chainTaskId, losers, TaskNotificationType.PLEASE_ABORT, { taskAbortCause: TaskAbortCause.CONSENSUS_REACHED });
+      this.notify(chainTaskId, losers, TaskNotificationType.PLEASE_ABORT, {
+        taskAbortCause: TaskAbortCause.CONSENSUS_REACHED,
+      });
     }
   }
 

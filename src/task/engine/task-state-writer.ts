@@ -20,17 +20,25 @@ export class TaskStateWriter {
   ) {}
 
   /** Returns false (and logs) when the task was no longer in `task.currentStatus`. */
-  async transition(task: TaskRecord, statuses: TaskStatus[], fields: TaskFieldUpdate = {}): Promise<boolean> {
+  async transition(
+    task: TaskRecord,
+    statuses: TaskStatus[],
+    fields: TaskFieldUpdate = {},
+  ): Promise<boolean> {
     const from = task.currentStatus;
     const now = new Date();
     const changes = statuses.map((status) => ({ date: now, status }));
     const applied = await this.tasks.updateStatus(task.chainTaskId, from, changes, fields);
     if (!applied) {
-      this.logger.warn(`Task ${task.chainTaskId} left ${from} meanwhile; ${statuses.join(', ')} not written`);
+      this.logger.warn(
+        `Task ${task.chainTaskId} left ${from} meanwhile; ${statuses.join(', ')} not written`,
+      );
       return false;
     }
     const previousChange = task.dateStatusList[task.dateStatusList.length - 1]?.date;
-    const seconds = previousChange ? (now.getTime() - new Date(previousChange).getTime()) / 1000 : 0;
+    const seconds = previousChange
+      ? (now.getTime() - new Date(previousChange).getTime()) / 1000
+      : 0;
     Object.assign(task, fields);
     task.currentStatus = statuses[statuses.length - 1];
     task.dateStatusList = [...task.dateStatusList, ...changes];

@@ -10,7 +10,14 @@ import { ReplicateStatusService } from '../../replicate/replicate-status.service
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { WorkerService } from '../../worker/worker.service.js';
 import { revealTimeoutTargets } from '../rules/task-detectors.js';
-import { effectiveStatus, fromRunning, initializedToRunning, requiresChainTask, taskHandlerFor, TaskHandler } from '../rules/task-transitions.js';
+import {
+  effectiveStatus,
+  fromRunning,
+  initializedToRunning,
+  requiresChainTask,
+  taskHandlerFor,
+  TaskHandler,
+} from '../rules/task-transitions.js';
 import { TaskStatus } from '../task-status.js';
 import { TaskRecord, TaskRepository } from '../task.repository.js';
 import { TaskUpdateRequests } from '../task-update-requests.js';
@@ -75,18 +82,34 @@ export class TaskUpdateService implements OnModuleInit {
       const handler = taskHandlerFor(effectiveStatus(task, new Date()));
       if (handler === 'NONE') return;
       if (NEEDS_CHAIN.has(handler) && this.health.isOutOfService()) return;
-      const chainTask = NEEDS_CHAIN.has(handler) || requiresChainTask(task.currentStatus) ? await this.reader.getChainTask(chainTaskId) : undefined;
-      if (!chainTask && requiresChainTask(task.currentStatus) && handler !== 'FINAL_DEADLINE_REACHED' && handler !== 'TO_FAILED') {
-        this.logger.warn(`Task ${chainTaskId} (${task.currentStatus}): chain task unreadable, update postponed`);
+      const chainTask =
+        NEEDS_CHAIN.has(handler) || requiresChainTask(task.currentStatus)
+          ? await this.reader.getChainTask(chainTaskId)
+          : undefined;
+      if (
+        !chainTask &&
+        requiresChainTask(task.currentStatus) &&
+        handler !== 'FINAL_DEADLINE_REACHED' &&
+        handler !== 'TO_FAILED'
+      ) {
+        this.logger.warn(
+          `Task ${chainTaskId} (${task.currentStatus}): chain task unreadable, update postponed`,
+        );
         return;
       }
       if (!(await this.run(handler, task, chainTask))) return;
     }
-    this.logger.warn(`Task ${chainTaskId}: ${MAX_STEPS_PER_UPDATE} steps in one update, continuing later`);
+    this.logger.warn(
+      `Task ${chainTaskId}: ${MAX_STEPS_PER_UPDATE} steps in one update, continuing later`,
+    );
     this.requests.publish(chainTaskId);
   }
 
-  private run(handler: TaskHandler, task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
+  private run(
+    handler: TaskHandler,
+    task: TaskRecord,
+    chainTask: ChainTask | undefined,
+  ): Promise<boolean> {
     switch (handler) {
       case 'RECEIVED_TO_INITIALIZING':
         return this.initialization.received(task, chainTask);
@@ -111,7 +134,11 @@ export class TaskUpdateService implements OnModuleInit {
       case 'TO_FAILED':
         return this.completion.fail(task, undefined, `${task.currentStatus} is a failure`);
       case 'FINAL_DEADLINE_REACHED':
-        return this.completion.fail(task, TaskStatus.FINAL_DEADLINE_REACHED, 'final deadline reached');
+        return this.completion.fail(
+          task,
+          TaskStatus.FINAL_DEADLINE_REACHED,
+          'final deadline reached',
+        );
       case 'REOPENING_TO_REOPENED':
         return this.reopening(task, chainTask!);
       case 'REOPENED_TO_INITIALIZED':
@@ -123,7 +150,12 @@ export class TaskUpdateService implements OnModuleInit {
 
   private async initializedToRunning(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
     const list = await this.replicates.findByChainTaskId(task.chainTaskId);
-    const decision = initializedToRunning({ task, chainTask, replicates: list?.replicates ?? [], now: new Date() });
+    const decision = initializedToRunning({
+      task,
+      chainTask,
+      replicates: list?.replicates ?? [],
+      now: new Date(),
+    });
     if (decision.kind === 'CONTRIBUTION_TIMEOUT') return this.contributionTimeout(task);
     if (decision.kind === 'RUNNING') return this.state.transition(task, [TaskStatus.RUNNING]);
     return false;
@@ -144,14 +176,19 @@ export class TaskUpdateService implements OnModuleInit {
       case 'CONTRIBUTION_TIMEOUT':
         return this.contributionTimeout(task);
       case 'CONSENSUS_REACHED': {
-        const receipt = await this.reader.findTaskEvent('TaskConsensus', task.chainTaskId, BigInt(task.initializationBlockNumber));
+        const receipt = await this.reader.findTaskEvent(
+          'TaskConsensus',
+          task.chainTaskId,
+          BigInt(task.initializationBlockNumber),
+        );
         const blockNumber = receipt?.blockNumber ?? 0;
         const written = await this.state.transition(task, [TaskStatus.CONSENSUS_REACHED], {
           consensus: decision.consensus,
           revealDeadline: new Date(decision.revealDeadline),
           consensusReachedBlockNumber: blockNumber,
         });
-        if (written) await this.events.consensusReached(task.chainTaskId, decision.consensus, blockNumber);
+        if (written)
+          await this.events.consensusReached(task.chainTaskId, decision.consensus, blockNumber);
         return written;
       }
       case 'FINALIZED_COMPLETED':
@@ -179,11 +216,19 @@ export class TaskUpdateService implements OnModuleInit {
     if (chainTask.status !== ChainTaskStatus.ACTIVE) return false;
     const list = await this.replicates.findByChainTaskId(task.chainTaskId);
     for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {
-      await this.replicateStatus.updateFromPoolManager(task.chainTaskId, replicate.walletAddress, ReplicateStatus.FAILED, {
-        cause: ReplicateStatusCause.REVEAL_TIMEOUT,
-      });
+      await this.replicateStatus.updateFromPoolManager(
+        task.chainTaskId,
+        replicate.walletAddress,
+        ReplicateStatus.FAILED,
+        {
+          cause: ReplicateStatusCause.REVEAL_TIMEOUT,
+        },
+      );
     }
-    await this.state.transition(task, [TaskStatus.REOPENED], { consensus: undefined, revealDeadline: new Date(0) });
+    await this.state.transition(task, [TaskStatus.REOPENED], {
+      consensus: undefined,
+      revealDeadline: new Date(0),
+    });
     return this.state.transition(task, [TaskStatus.INITIALIZED]).then(() => false);
   }
 }

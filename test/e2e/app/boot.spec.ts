@@ -71,11 +71,15 @@ describe('node dist/main.js', () => {
     );
     expect(await scheduler.exited).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(15000);
-    expect(scheduler.output()).toContain(`MongoDB unreachable at mongodb://127.0.0.1:${deadPort}/iexec`);
+    expect(scheduler.output()).toContain(
+      `MongoDB unreachable at mongodb://127.0.0.1:${deadPort}/iexec`,
+    );
   });
 
   it('stops the boot on a wrong keystore password, naming the wallet file', async () => {
-    const scheduler = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PASSWORD: 'not-it', MONGO_URL: isolatedMongoUrl('badpw') }));
+    const scheduler = spawnScheduler(
+      env(pool, { IEXEC_CORE_WALLET_PASSWORD: 'not-it', MONGO_URL: isolatedMongoUrl('badpw') }),
+    );
     expect(await scheduler.exited).toBe(1);
     expect(scheduler.output()).toContain(`IEXEC_CORE_WALLET_PATH=${wallet.path}`);
     expect(scheduler.output()).toMatch(/wrong.*password/i);
@@ -84,17 +88,26 @@ describe('node dist/main.js', () => {
   it('stops the boot on an unreadable keystore', async () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"not":"a keystore"}');
-    const missing = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PATH: join(dir, 'nope.json'), MONGO_URL: isolatedMongoUrl('nofile') }));
+    const missing = spawnScheduler(
+      env(pool, {
+        IEXEC_CORE_WALLET_PATH: join(dir, 'nope.json'),
+        MONGO_URL: isolatedMongoUrl('nofile'),
+      }),
+    );
     expect(await missing.exited).toBe(1);
     expect(missing.output()).toContain('cannot read the keystore');
-    const malformed = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PATH: broken, MONGO_URL: isolatedMongoUrl('badfile') }));
+    const malformed = spawnScheduler(
+      env(pool, { IEXEC_CORE_WALLET_PATH: broken, MONGO_URL: isolatedMongoUrl('badfile') }),
+    );
     expect(await malformed.exited).toBe(1);
     expect(malformed.output()).toContain(`IEXEC_CORE_WALLET_PATH=${broken}`);
   });
 
   it('stops the boot when the wallet does not own the workerpool, saying who does', async () => {
     const stranger = writeWalletFile(join(dir, 'stranger.json'), generatePrivateKey());
-    const scheduler = spawnScheduler(env(pool, { IEXEC_CORE_WALLET_PATH: stranger.path, MONGO_URL: isolatedMongoUrl('owner') }));
+    const scheduler = spawnScheduler(
+      env(pool, { IEXEC_CORE_WALLET_PATH: stranger.path, MONGO_URL: isolatedMongoUrl('owner') }),
+    );
     expect(await scheduler.exited).toBe(1);
     expect(scheduler.output()).toContain(`does not own the workerpool POOL_ADDRESS=`);
     expect(scheduler.output()).toContain(`owner: ${chain.roles.scheduler.address.toLowerCase()}`);

@@ -25,27 +25,51 @@ describe('actuator endpoints', () => {
     });
 
     it('reports UP with the Spring Boot shape: blockchainConnection, mongo, diskSpace, ping', async () => {
-      const { status, body } = await eventually(async () => {
-        const h = await health(scheduler);
-        return h.status === 200 ? h : undefined;
-      }, 10000, 'health UP');
+      const { status, body } = await eventually(
+        async () => {
+          const h = await health(scheduler);
+          return h.status === 200 ? h : undefined;
+        },
+        10000,
+        'health UP',
+      );
       expect(status).toBe(200);
       expect(body.status).toBe('UP');
-      expect(Object.keys(body.components).sort()).toEqual(['blockchainConnection', 'diskSpace', 'mongo', 'ping']);
+      expect(Object.keys(body.components).sort()).toEqual([
+        'blockchainConnection',
+        'diskSpace',
+        'mongo',
+        'ping',
+      ]);
       expect(body.components.blockchainConnection).toMatchObject({
         status: 'UP',
-        details: { consecutiveFailures: 0, pollingInterval: 'PT0.2S', outOfServiceThreshold: 2, chainId: chain.chainId },
+        details: {
+          consecutiveFailures: 0,
+          pollingInterval: 'PT0.2S',
+          outOfServiceThreshold: 2,
+          chainId: chain.chainId,
+        },
       });
       expect(body.components.blockchainConnection.details.latestBlock).toBeGreaterThan(0);
-      expect(body.components.mongo).toEqual({ status: 'UP', details: { maxWireVersion: expect.any(Number) } });
+      expect(body.components.mongo).toEqual({
+        status: 'UP',
+        details: { maxWireVersion: expect.any(Number) },
+      });
       expect(body.components.ping).toEqual({ status: 'UP' });
-      expect(body.components.diskSpace.details).toMatchObject({ threshold: 10485760, exists: true });
+      expect(body.components.diskSpace.details).toMatchObject({
+        threshold: 10485760,
+        exists: true,
+      });
       expect(body.components.diskSpace.details.free).toBeGreaterThan(0);
     });
 
     it('serves build info and the plain-text version', async () => {
       const info = await jsonOf(await fetch(`${scheduler.baseUrl}/actuator/info`));
-      expect(info.build).toMatchObject({ name: 'iexec-core-ts', artifact: 'iexec-core-ts', group: 'com.iexec.core' });
+      expect(info.build).toMatchObject({
+        name: 'iexec-core-ts',
+        artifact: 'iexec-core-ts',
+        group: 'com.iexec.core',
+      });
       expect(info.build.version).toMatch(/^\d+\.\d+\.\d+/);
       const version = await fetch(`${scheduler.baseUrl}/version`);
       expect(version.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -59,7 +83,11 @@ describe('actuator endpoints', () => {
     it('answers unknown routes and malformed JSON with Spring-style errors', async () => {
       const missing = await fetch(`${scheduler.baseUrl}/nope`, { method: 'POST' });
       expect(missing.status).toBe(404);
-      expect(await jsonOf(missing)).toMatchObject({ status: 404, error: 'Not Found', path: '/nope' });
+      expect(await jsonOf(missing)).toMatchObject({
+        status: 404,
+        error: 'Not Found',
+        path: '/nope',
+      });
       const bad = await fetch(`${scheduler.baseUrl}/nope`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -80,10 +108,17 @@ describe('actuator endpoints', () => {
       env: { IEXEC_CORE_MANAGEMENT_ACTUATORS: actuators },
     });
     try {
-      await eventually(async () => expected.health === 404 || (await fetch(`${scheduler.baseUrl}/actuator/health`)).status === 200, 10000);
+      await eventually(
+        async () =>
+          expected.health === 404 ||
+          (await fetch(`${scheduler.baseUrl}/actuator/health`)).status === 200,
+        10000,
+      );
       expect((await fetch(`${scheduler.baseUrl}/actuator/health`)).status).toBe(expected.health);
       expect((await fetch(`${scheduler.baseUrl}/actuator/info`)).status).toBe(expected.info);
-      expect((await fetch(`${scheduler.baseUrl}/actuator/prometheus`)).status).toBe(expected.prometheus);
+      expect((await fetch(`${scheduler.baseUrl}/actuator/prometheus`)).status).toBe(
+        expected.prometheus,
+      );
       expect((await fetch(`${scheduler.baseUrl}/version`)).status).toBe(200);
     } finally {
       await scheduler.close();
@@ -92,7 +127,9 @@ describe('actuator endpoints', () => {
 
   it('reports DOWN with HTTP 503 when MongoDB stops', async () => {
     const server = await startFerretDb();
-    const scheduler = await startScheduler(chain, await chain.fixtures.createWorkerpool(), { mongoUrl: server.url });
+    const scheduler = await startScheduler(chain, await chain.fixtures.createWorkerpool(), {
+      mongoUrl: server.url,
+    });
     try {
       await eventually(async () => (await health(scheduler)).status === 200, 10000, 'health UP');
       await server.stop();
@@ -109,29 +146,48 @@ describe('actuator endpoints', () => {
   it('goes OUT_OF_SERVICE (503) when the chain node stops, refuses worker replicate calls, and comes back', async () => {
     const port = await freePort();
     let node = await startLocalChain({ port });
-    const own = { ...chain, deployment: node.deployment, rpcUrl: node.rpcUrl, chainId: node.chainId };
+    const own = {
+      ...chain,
+      deployment: node.deployment,
+      rpcUrl: node.rpcUrl,
+      chainId: node.chainId,
+    };
     const fixtures = new PocoFixtures(node.deployment, createChainClients(node.deployment));
     const workerpool = await fixtures.createWorkerpool();
     const scheduler = await startScheduler(own, workerpool);
     try {
       await eventually(async () => (await health(scheduler)).status === 200, 10000, 'health UP');
       await node.stop();
-      const down = await eventually(async () => {
-        const h = await health(scheduler);
-        return h.status === 503 ? h : undefined;
-      }, 10000, 'OUT_OF_SERVICE');
+      const down = await eventually(
+        async () => {
+          const h = await health(scheduler);
+          return h.status === 503 ? h : undefined;
+        },
+        10000,
+        'OUT_OF_SERVICE',
+      );
       expect(down.body.status).toBe('OUT_OF_SERVICE');
       expect(down.body.components.blockchainConnection.status).toBe('OUT_OF_SERVICE');
-      expect(down.body.components.blockchainConnection.details.consecutiveFailures).toBeGreaterThanOrEqual(2);
-      expect(down.body.components.blockchainConnection.details.firstFailure).toEqual(expect.any(String));
+      expect(
+        down.body.components.blockchainConnection.details.consecutiveFailures,
+      ).toBeGreaterThanOrEqual(2);
+      expect(down.body.components.blockchainConnection.details.firstFailure).toEqual(
+        expect.any(String),
+      );
       // the replicate endpoints answer 503 after authentication (401 without a token)
-      expect((await fetch(`${scheduler.baseUrl}/replicates/available?blockNumber=1`)).status).toBe(401);
+      expect((await fetch(`${scheduler.baseUrl}/replicates/available?blockNumber=1`)).status).toBe(
+        401,
+      );
 
       node = await startLocalChain({ port });
-      const up = await eventually(async () => {
-        const h = await health(scheduler);
-        return h.status === 200 ? h : undefined;
-      }, 15000, 'back in service');
+      const up = await eventually(
+        async () => {
+          const h = await health(scheduler);
+          return h.status === 200 ? h : undefined;
+        },
+        15000,
+        'back in service',
+      );
       expect(up.body.components.blockchainConnection.details.consecutiveFailures).toBe(0);
     } finally {
       await scheduler.close();

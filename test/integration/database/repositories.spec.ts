@@ -15,7 +15,10 @@ import { TaskRepository } from '../../../src/task/task.repository.js';
 import { Task, TaskSchema } from '../../../src/task/task.schema.js';
 import { Worker, WorkerSchema } from '../../../src/worker/worker.schema.js';
 import { TaskLogs, TaskLogsSchema } from '../../../src/logs/task-logs.schema.js';
-import { ReplicatesList, ReplicatesListSchema } from '../../../src/replicate/replicates-list.schema.js';
+import {
+  ReplicatesList,
+  ReplicatesListSchema,
+} from '../../../src/replicate/replicates-list.schema.js';
 import {
   Configuration,
   ConfigurationSchema,
@@ -73,7 +76,13 @@ describe('repositories against the Mongo-wire server', () => {
           { name: ReplayConfiguration.name, schema: ReplayConfigurationSchema },
         ]),
       ],
-      providers: [TaskRepository, ReplicatesListRepository, WorkerRepository, TaskLogsRepository, BlockCursorRepository],
+      providers: [
+        TaskRepository,
+        ReplicatesListRepository,
+        WorkerRepository,
+        TaskLogsRepository,
+        BlockCursorRepository,
+      ],
     }).compile();
     await moduleRef.init();
     connection = moduleRef.get(getConnectionToken());

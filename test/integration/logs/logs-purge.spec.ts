@@ -17,7 +17,13 @@ import { newTask, taskId } from '../../support/read-api-fixtures.js';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** Tasks 1..old have a final deadline 4 days ago, the next ones 2 days ago, then in the future; all have logs. */
-async function seed(tasks: TaskRepository, logs: TaskLogsRepository, old: number, recent: number, future: number) {
+async function seed(
+  tasks: TaskRepository,
+  logs: TaskLogsRepository,
+  old: number,
+  recent: number,
+  future: number,
+) {
   const now = Date.now();
   const deadlines = [
     ...Array.from({ length: old }, () => now - 4 * DAY),
@@ -25,13 +31,18 @@ async function seed(tasks: TaskRepository, logs: TaskLogsRepository, old: number
     ...Array.from({ length: future }, () => now + DAY),
   ];
   await tasks.insertMany(deadlines.map((d, i) => newTask(i + 1, { finalDeadline: new Date(d) })));
-  for (let i = 1; i <= deadlines.length; i++) await logs.addComputeLogs(taskId(i), { walletAddress: '0xa', stdout: `task ${i}` });
+  for (let i = 1; i <= deadlines.length; i++)
+    await logs.addComputeLogs(taskId(i), { walletAddress: '0xa', stdout: `task ${i}` });
   return deadlines.length;
 }
 
 async function remaining(logs: TaskLogsRepository): Promise<string[]> {
   const ids: string[] = [];
-  for (let page = await logs.findChainTaskIds(undefined, 1000); page.length > 0; page = await logs.findChainTaskIds(page[page.length - 1], 1000)) {
+  for (
+    let page = await logs.findChainTaskIds(undefined, 1000);
+    page.length > 0;
+    page = await logs.findChainTaskIds(page[page.length - 1], 1000)
+  ) {
     ids.push(...page);
   }
   return ids;
@@ -42,7 +53,12 @@ describe('compute logs purge', () => {
     const url = isolatedMongoUrl('purgeboot');
     // Seed through the repositories before the scheduler starts.
     const seeding: TestingModule = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(testConfig({ MONGO_URL: url })), DatabaseModule, TaskModule, ComputeLogsModule],
+      imports: [
+        AppConfigModule.forRoot(testConfig({ MONGO_URL: url })),
+        DatabaseModule,
+        TaskModule,
+        ComputeLogsModule,
+      ],
     }).compile();
     await seeding.init();
     const total = await seed(seeding.get(TaskRepository), seeding.get(TaskLogsRepository), 3, 2, 1);
@@ -50,7 +66,11 @@ describe('compute logs purge', () => {
 
     let running: RunningApp | undefined;
     try {
-      running = await startTestApp({ MONGO_URL: url, IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS: '3', ...(await chainlessEnv()) });
+      running = await startTestApp({
+        MONGO_URL: url,
+        IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS: '3',
+        ...(await chainlessEnv()),
+      });
       const logs = running.app.get(TaskLogsRepository);
       const deadline = Date.now() + 10_000;
       let left = await remaining(logs);
@@ -69,7 +89,11 @@ describe('compute logs purge', () => {
     const url = isolatedMongoUrl('purge');
     let running: RunningApp;
     beforeAll(async () => {
-      running = await startTestApp({ MONGO_URL: url, IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS: '3', ...(await chainlessEnv()) });
+      running = await startTestApp({
+        MONGO_URL: url,
+        IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS: '3',
+        ...(await chainlessEnv()),
+      });
     });
     afterAll(async () => {
       await running?.close();
@@ -99,14 +123,22 @@ describe('compute logs purge', () => {
     it('moves the cutoff with the date given', async () => {
       const purge = running.app.get(LogsPurgeService);
       expect(await purge.purge(new Date(Date.now() + 2 * DAY))).toBe(9);
-      expect(await remaining(running.app.get(TaskLogsRepository))).toEqual([0, 33, 34, 35, 36].map(taskId));
+      expect(await remaining(running.app.get(TaskLogsRepository))).toEqual(
+        [0, 33, 34, 35, 36].map(taskId),
+      );
     });
 
     it('finds the ids of tasks past a final deadline among given ids', async () => {
       const tasks = running.app.get(TaskRepository);
       const cutoff = new Date(Date.now() - 3 * DAY);
       expect(await tasks.findChainTaskIdsWithFinalDeadlineBefore(cutoff, [])).toEqual([]);
-      const found = await tasks.findChainTaskIdsWithFinalDeadlineBefore(cutoff, [taskId(1), taskId(2), taskId(30), taskId(36), taskId(404)]);
+      const found = await tasks.findChainTaskIdsWithFinalDeadlineBefore(cutoff, [
+        taskId(1),
+        taskId(2),
+        taskId(30),
+        taskId(36),
+        taskId(404),
+      ]);
       expect(found.sort()).toEqual([taskId(1), taskId(2)]);
     });
   });

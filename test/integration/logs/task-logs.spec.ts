@@ -68,30 +68,41 @@ describe('compute logs endpoints', () => {
         override: (b) =>
           b
             .overrideProvider(PocoReader)
-            .useFactory({ factory: (c: ChainContext) => new KnownRequesterPocoReader(c), inject: [ChainContext] })
+            .useFactory({
+              factory: (c: ChainContext) => new KnownRequesterPocoReader(c),
+              inject: [ChainContext],
+            })
             .overrideProvider(LogsChallengeStore)
             .useClass(VectorChallengeStore),
       },
     );
     base = running.baseUrl;
     poco = running.app.get(PocoReader) as KnownRequesterPocoReader;
-    await running.app.get(TaskRepository).insertMany([
-      newTask(1),
-      newTask(2),
-      newTask(3),
-      newTask(4, { chainDealId: OTHER_DEAL, taskIndex: 0 }),
-      newTask(5, { chainDealId: UNREADABLE_DEAL, taskIndex: 0 }),
-    ]);
+    await running.app
+      .get(TaskRepository)
+      .insertMany([
+        newTask(1),
+        newTask(2),
+        newTask(3),
+        newTask(4, { chainDealId: OTHER_DEAL, taskIndex: 0 }),
+        newTask(5, { chainDealId: UNREADABLE_DEAL, taskIndex: 0 }),
+      ]);
     const logs = running.app.get(ComputeLogsService);
     await logs.storeFromStatusUpdate(taskId(1), WORKER_A, ReplicateStatus.COMPUTED, undefined, {
       walletAddress: '0xspoofed',
       stdout: 'hello',
       stderr: '',
     });
-    await logs.storeFromStatusUpdate(taskId(1), WORKER_B, ReplicateStatus.COMPUTE_FAILED, ReplicateStatusCause.APP_COMPUTE_FAILED, {
-      stdout: 'out',
-      stderr: 'boom',
-    });
+    await logs.storeFromStatusUpdate(
+      taskId(1),
+      WORKER_B,
+      ReplicateStatus.COMPUTE_FAILED,
+      ReplicateStatusCause.APP_COMPUTE_FAILED,
+      {
+        stdout: 'out',
+        stderr: 'boom',
+      },
+    );
   });
 
   afterAll(async () => {
@@ -170,7 +181,13 @@ describe('compute logs endpoints', () => {
 
     it('answers 401 without any chain access for an empty or malformed header', async () => {
       const reads = poco.dealReads.length;
-      for (const header of ['', 'garbage', 'a_b', 'a_b_c_d', `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}`]) {
+      for (const header of [
+        '',
+        'garbage',
+        'a_b',
+        'a_b_c_d',
+        `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}`,
+      ]) {
         const res = await get(path(1), header);
         expect([header, res.status]).toEqual([header, 401]);
       }
@@ -185,13 +202,18 @@ describe('compute logs endpoints', () => {
 
     it('answers 403 when the caller is not the requester, the task unknown or the deal unreadable', async () => {
       const stranger = '0x0000000000000000000000000000000000000001';
-      expect((await get(path(1), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${stranger}`)).status).toBe(403);
+      expect((await get(path(1), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${stranger}`)).status).toBe(
+        403,
+      );
       expect((await get(path(99), VECTOR_HEADER)).status).toBe(403);
       expect((await get(path(5), VECTOR_HEADER)).status).toBe(403);
     });
 
     it('compares the requester case-insensitively (a trailing empty part does not count)', async () => {
-      expect((await get(path(1), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${REQUESTER.toLowerCase()}_`)).status).toBe(200);
+      expect(
+        (await get(path(1), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${REQUESTER.toLowerCase()}_`))
+          .status,
+      ).toBe(200);
     });
   });
 
@@ -199,17 +221,23 @@ describe('compute logs endpoints', () => {
     ['logs', 'T6'],
     ['stdout', 'T7 (deprecated alias)'],
   ])('GET /tasks/{id}/replicates/{wallet}/%s — %s', (suffix) => {
-    const path = (i: number, wallet: string) => `/tasks/${taskId(i)}/replicates/${wallet}/${suffix}`;
+    const path = (i: number, wallet: string) =>
+      `/tasks/${taskId(i)}/replicates/${wallet}/${suffix}`;
 
     it('answers 200 with that worker logs only, empties omitted', async () => {
       const res = await get(path(1, WORKER_B), VECTOR_HEADER);
       expect(res.status).toBe(200);
       expect(await jsonOf(res)).toEqual({ walletAddress: WORKER_B, stdout: 'out', stderr: 'boom' });
-      expect(await jsonOf(await get(path(1, WORKER_A), VECTOR_HEADER))).toEqual({ walletAddress: WORKER_A, stdout: 'hello' });
+      expect(await jsonOf(await get(path(1, WORKER_A), VECTOR_HEADER))).toEqual({
+        walletAddress: WORKER_A,
+        stdout: 'hello',
+      });
     });
 
     it('answers 404 for a wallet without logs on a task with logs, and for a task without logs', async () => {
-      expect((await get(path(1, '0x0000000000000000000000000000000000000bad'), VECTOR_HEADER)).status).toBe(404);
+      expect(
+        (await get(path(1, '0x0000000000000000000000000000000000000bad'), VECTOR_HEADER)).status,
+      ).toBe(404);
       expect((await get(path(1, WORKER_A.toUpperCase()), VECTOR_HEADER)).status).toBe(404);
       expect((await get(path(2, WORKER_A), VECTOR_HEADER)).status).toBe(404);
     });
@@ -217,10 +245,14 @@ describe('compute logs endpoints', () => {
     it('applies the same checks as T4', async () => {
       expect((await get(path(1, WORKER_A))).status).toBe(400);
       expect((await get(path(1, WORKER_A), '')).status).toBe(401);
-      expect((await get(path(1, WORKER_A), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${WORKER_A}`)).status).toBe(403);
+      expect(
+        (await get(path(1, WORKER_A), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${WORKER_A}`)).status,
+      ).toBe(403);
       const digest = logsChallengeDigest('another challenge', 134);
       const signature = await privateKeyToAccount(VECTOR_KEY).sign({ hash: digest });
-      expect((await get(path(1, WORKER_A), `${digest}_${signature}_${REQUESTER}`)).status).toBe(401);
+      expect((await get(path(1, WORKER_A), `${digest}_${signature}_${REQUESTER}`)).status).toBe(
+        401,
+      );
     });
   });
 
@@ -235,7 +267,8 @@ describe('compute logs endpoints', () => {
 
   describe('arrival rules (ComputeLogsService.storeFromStatusUpdate)', () => {
     const stored = async (i: number) =>
-      (await running.app.get(TaskLogsRepository).findByChainTaskId(taskId(i)))?.computeLogsList ?? null;
+      (await running.app.get(TaskLogsRepository).findByChainTaskId(taskId(i)))?.computeLogsList ??
+      null;
 
     it('stores COMPUTED logs tailed to their last 100,000 characters, attributed to the caller', async () => {
       const service = running.app.get(ComputeLogsService);
@@ -256,19 +289,61 @@ describe('compute logs endpoints', () => {
 
     it('keeps the first logs of a wallet', async () => {
       const service = running.app.get(ComputeLogsService);
-      expect(await service.storeFromStatusUpdate(taskId(3), WORKER_A, ReplicateStatus.COMPUTED, null, { stdout: 'second' })).toBe(true);
+      expect(
+        await service.storeFromStatusUpdate(taskId(3), WORKER_A, ReplicateStatus.COMPUTED, null, {
+          stdout: 'second',
+        }),
+      ).toBe(true);
       expect((await stored(3))![0].stdout).toBe('y'.repeat(100_000));
     });
 
     it('stores nothing for null logs, other statuses or another compute failure cause', async () => {
       const service = running.app.get(ComputeLogsService);
-      expect(await service.storeFromStatusUpdate(taskId(2), WORKER_A, ReplicateStatus.COMPUTED, null, null)).toBe(false);
-      expect(await service.storeFromStatusUpdate(taskId(2), WORKER_A, ReplicateStatus.COMPUTED, null, undefined)).toBe(false);
       expect(
-        await service.storeFromStatusUpdate(taskId(2), WORKER_A, ReplicateStatus.COMPUTE_FAILED, ReplicateStatusCause.POST_COMPUTE_TIMEOUT, { stdout: 'x' }),
+        await service.storeFromStatusUpdate(
+          taskId(2),
+          WORKER_A,
+          ReplicateStatus.COMPUTED,
+          null,
+          null,
+        ),
       ).toBe(false);
-      expect(await service.storeFromStatusUpdate(taskId(2), WORKER_A, ReplicateStatus.COMPUTE_FAILED, null, { stdout: 'x' })).toBe(false);
-      expect(await service.storeFromStatusUpdate(taskId(2), WORKER_A, ReplicateStatus.CONTRIBUTED, null, { stdout: 'x' })).toBe(false);
+      expect(
+        await service.storeFromStatusUpdate(
+          taskId(2),
+          WORKER_A,
+          ReplicateStatus.COMPUTED,
+          null,
+          undefined,
+        ),
+      ).toBe(false);
+      expect(
+        await service.storeFromStatusUpdate(
+          taskId(2),
+          WORKER_A,
+          ReplicateStatus.COMPUTE_FAILED,
+          ReplicateStatusCause.POST_COMPUTE_TIMEOUT,
+          { stdout: 'x' },
+        ),
+      ).toBe(false);
+      expect(
+        await service.storeFromStatusUpdate(
+          taskId(2),
+          WORKER_A,
+          ReplicateStatus.COMPUTE_FAILED,
+          null,
+          { stdout: 'x' },
+        ),
+      ).toBe(false);
+      expect(
+        await service.storeFromStatusUpdate(
+          taskId(2),
+          WORKER_A,
+          ReplicateStatus.CONTRIBUTED,
+          null,
+          { stdout: 'x' },
+        ),
+      ).toBe(false);
       expect(await stored(2)).toBeNull();
     });
 

@@ -1,11 +1,14 @@
-import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from '../../../src/config/config.module.js';
 import { DatabaseModule } from '../../../src/database/database.module.js';
 import { DealWatcherMetrics } from '../../../src/deal-watcher/deal-watcher-metrics.js';
 import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { TaskStatusCounts } from '../../../src/metrics/task-status-counts.js';
-import { WORKER_FIGURES_SOURCE, WorkerFigures, WorkerFiguresSource } from '../../../src/metrics/worker-figures.js';
+import {
+  WORKER_FIGURES_SOURCE,
+  WorkerFigures,
+  WorkerFiguresSource,
+} from '../../../src/metrics/worker-figures.js';
 import { TASK_STATUSES, TaskStatus } from '../../../src/task/task-status.js';
 import { TaskModule } from '../../../src/task/task.module.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
@@ -20,16 +23,18 @@ import { newTask } from '../../support/read-api-fixtures.js';
 // from the WorkerModule in production; a simple source stands in for it here.
 
 class SettableWorkerFigures implements WorkerFiguresSource {
-  figures: WorkerFigures = { aliveWorkers: 4, aliveTotalCpu: 12, aliveAvailableCpu: 7, aliveTotalGpu: 1, aliveAvailableGpu: 0 };
+  figures: WorkerFigures = {
+    aliveWorkers: 4,
+    aliveTotalCpu: 12,
+    aliveAvailableCpu: 7,
+    aliveTotalGpu: 1,
+    aliveAvailableGpu: 0,
+  };
   workerFigures(): WorkerFigures {
     return this.figures;
   }
 }
 const workerFigures = new SettableWorkerFigures();
-
-@Global()
-@Module({ providers: [{ provide: WORKER_FIGURES_SOURCE, useValue: workerFigures }], exports: [WORKER_FIGURES_SOURCE] })
-class TestWorkerFiguresModule {}
 
 const SEEDED: [TaskStatus, number][] = [
   [TaskStatus.RECEIVED, 2],
@@ -43,12 +48,18 @@ async function seedTasks(url: string): Promise<void> {
   }).compile();
   await seeding.init();
   let i = 0;
-  const tasks = SEEDED.flatMap(([status, n]) => Array.from({ length: n }, () => newTask(++i, { currentStatus: status })));
+  const tasks = SEEDED.flatMap(([status, n]) =>
+    Array.from({ length: n }, () => newTask(++i, { currentStatus: status })),
+  );
   await seeding.get(TaskRepository).insertMany(tasks);
   await seeding.close();
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -73,8 +84,16 @@ describe('metrics', () => {
     beforeAll(async () => {
       await seedTasks(url);
       running = await startTestApp(
-        { MONGO_URL: url, IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health, info, prometheus', CRON_METRICS_REFRESH_PERIOD: '100', ...(await chainlessEnv()) },
-        { imports: [TestWorkerFiguresModule] },
+        {
+          MONGO_URL: url,
+          IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health, info, prometheus',
+          CRON_METRICS_REFRESH_PERIOD: '100',
+          ...(await chainlessEnv()),
+        },
+        {
+          override: (builder) =>
+            builder.overrideProvider(WORKER_FIGURES_SOURCE).useValue(workerFigures),
+        },
       );
       base = running.baseUrl;
       firstScrape = await fetch(`${base}/actuator/prometheus`);
@@ -88,7 +107,12 @@ describe('metrics', () => {
       expect(firstScrape.status).toBe(200);
       expect(firstScrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await firstScrape.text();
-      for (const counter of ['iexec_core_deals_events_total', 'iexec_core_deals_total', 'iexec_core_deals_replay_total', 'iexec_core_deals_last_block_total']) {
+      for (const counter of [
+        'iexec_core_deals_events_total',
+        'iexec_core_deals_total',
+        'iexec_core_deals_replay_total',
+        'iexec_core_deals_last_block_total',
+      ]) {
         expect(text).toContain(`# TYPE ${counter} counter`);
         expect([counter, sample(text, counter)]).toEqual([counter, 0]);
       }
@@ -100,15 +124,36 @@ describe('metrics', () => {
         (b) => Object.keys(b.currentTaskStatusesCount).length > 0,
       );
       expect(Object.keys(body)).toEqual([
-        'aliveWorkers', 'aliveTotalCpu', 'aliveAvailableCpu', 'aliveTotalGpu', 'aliveAvailableGpu',
-        'currentTaskStatusesCount', 'dealEventsCount', 'dealsCount', 'replayDealsCount', 'latestBlockNumberWithDeal',
+        'aliveWorkers',
+        'aliveTotalCpu',
+        'aliveAvailableCpu',
+        'aliveTotalGpu',
+        'aliveAvailableGpu',
+        'currentTaskStatusesCount',
+        'dealEventsCount',
+        'dealsCount',
+        'replayDealsCount',
+        'latestBlockNumberWithDeal',
       ]);
-      expect(body).toMatchObject({ aliveWorkers: 4, aliveTotalCpu: 12, aliveAvailableCpu: 7, aliveTotalGpu: 1, aliveAvailableGpu: 0 });
+      expect(body).toMatchObject({
+        aliveWorkers: 4,
+        aliveTotalCpu: 12,
+        aliveAvailableCpu: 7,
+        aliveTotalGpu: 1,
+        aliveAvailableGpu: 0,
+      });
       expect(Object.keys(body.currentTaskStatusesCount)).toEqual([...TASK_STATUSES]);
       expect(Object.keys(body.currentTaskStatusesCount)).toHaveLength(21);
-      const expected = Object.fromEntries(TASK_STATUSES.map((s) => [s, SEEDED.find(([st]) => st === s)?.[1] ?? 0]));
+      const expected = Object.fromEntries(
+        TASK_STATUSES.map((s) => [s, SEEDED.find(([st]) => st === s)?.[1] ?? 0]),
+      );
       expect(body.currentTaskStatusesCount).toEqual(expected);
-      expect(body).toMatchObject({ dealEventsCount: 0, dealsCount: 0, replayDealsCount: 0, latestBlockNumberWithDeal: 0 });
+      expect(body).toMatchObject({
+        dealEventsCount: 0,
+        dealsCount: 0,
+        replayDealsCount: 0,
+        latestBlockNumberWithDeal: 0,
+      });
     });
 
     it('moves the task counts with creations and transitions', async () => {
@@ -116,18 +161,36 @@ describe('metrics', () => {
       counts.onTaskCreated(3);
       counts.onStatusChanged(TaskStatus.RECEIVED, TaskStatus.INITIALIZING);
       const body = await jsonOf(await fetch(`${base}/metrics`));
-      expect(body.currentTaskStatusesCount).toMatchObject({ RECEIVED: 4, INITIALIZING: 1, RUNNING: 1, COMPLETED: 3 });
+      expect(body.currentTaskStatusesCount).toMatchObject({
+        RECEIVED: 4,
+        INITIALIZING: 1,
+        RUNNING: 1,
+        COMPLETED: 3,
+      });
       const text = await (await fetch(`${base}/actuator/prometheus`)).text();
       expect(sample(text, 'iexec_core_tasks_count{period="current",status="RECEIVED"}')).toBe(4);
-      expect(sample(text, 'iexec_core_tasks_count{period="current",status="INITIALIZING"}')).toBe(1);
+      expect(sample(text, 'iexec_core_tasks_count{period="current",status="INITIALIZING"}')).toBe(
+        1,
+      );
       for (const status of TASK_STATUSES) {
-        expect(sample(text, `iexec_core_tasks_count{period="current",status="${status}"}`)).toBeDefined();
+        expect(
+          sample(text, `iexec_core_tasks_count{period="current",status="${status}"}`),
+        ).toBeDefined();
       }
     });
 
     it('refreshes the worker figures on schedule (CRON_METRICS_REFRESH_PERIOD)', async () => {
-      workerFigures.figures = { aliveWorkers: 1, aliveTotalCpu: 2, aliveAvailableCpu: -1, aliveTotalGpu: 0, aliveAvailableGpu: 0 };
-      const body = await until(async () => jsonOf(await fetch(`${base}/metrics`)), (b) => b.aliveWorkers === 1);
+      workerFigures.figures = {
+        aliveWorkers: 1,
+        aliveTotalCpu: 2,
+        aliveAvailableCpu: -1,
+        aliveTotalGpu: 0,
+        aliveAvailableGpu: 0,
+      };
+      const body = await until(
+        async () => jsonOf(await fetch(`${base}/metrics`)),
+        (b) => b.aliveWorkers === 1,
+      );
       expect(body).toMatchObject({ aliveWorkers: 1, aliveTotalCpu: 2, aliveAvailableCpu: -1 });
       const text = await (await fetch(`${base}/actuator/prometheus`)).text();
       expect(sample(text, 'iexec_core_workers')).toBe(1);
@@ -144,7 +207,12 @@ describe('metrics', () => {
       deals.latestChainBlock = 1_000_010n;
       deals.scannedUpTo = 1_000_004n;
       const body = await jsonOf(await fetch(`${base}/metrics`));
-      expect(body).toMatchObject({ dealEventsCount: 2, dealsCount: 2, replayDealsCount: 1, latestBlockNumberWithDeal: 1_000_000 });
+      expect(body).toMatchObject({
+        dealEventsCount: 2,
+        dealsCount: 2,
+        replayDealsCount: 1,
+        latestBlockNumberWithDeal: 1_000_000,
+      });
       const text = await (await fetch(`${base}/actuator/prometheus`)).text();
       expect(sample(text, 'iexec_core_deals_events_total')).toBe(2);
       expect(sample(text, 'iexec_core_deals_total')).toBe(2);
@@ -154,14 +222,33 @@ describe('metrics', () => {
     });
 
     it('exposes the version info, the update queue depth, transition latencies and Node.js metrics', async () => {
-      running.app.get(MetricsService).observeTransition(TaskStatus.INITIALIZING, TaskStatus.INITIALIZED, 7.5);
+      running.app
+        .get(MetricsService)
+        .observeTransition(TaskStatus.INITIALIZING, TaskStatus.INITIALIZED, 7.5);
       const text = await (await fetch(`${base}/actuator/prometheus`)).text();
       const version = text.split('\n').find((l) => l.startsWith('iexec_version_info{'));
-      expect(version).toMatch(/^iexec_version_info\{iexecAppName="iexec-core-ts",iexecAppVersion="\d+\.\d+\.\d+[^"]*"\} 1$/);
+      expect(version).toMatch(
+        /^iexec_version_info\{iexecAppName="iexec-core-ts",iexecAppVersion="\d+\.\d+\.\d+[^"]*"\} 1$/,
+      );
       expect(sample(text, 'iexec_core_task_update_queue_depth')).toBeGreaterThanOrEqual(0);
-      expect(sample(text, 'iexec_core_task_transition_seconds_count{from="INITIALIZING",to="INITIALIZED"}')).toBe(1);
-      expect(sample(text, 'iexec_core_task_transition_seconds_bucket{le="5",from="INITIALIZING",to="INITIALIZED"}')).toBe(0);
-      expect(sample(text, 'iexec_core_task_transition_seconds_bucket{le="15",from="INITIALIZING",to="INITIALIZED"}')).toBe(1);
+      expect(
+        sample(
+          text,
+          'iexec_core_task_transition_seconds_count{from="INITIALIZING",to="INITIALIZED"}',
+        ),
+      ).toBe(1);
+      expect(
+        sample(
+          text,
+          'iexec_core_task_transition_seconds_bucket{le="5",from="INITIALIZING",to="INITIALIZED"}',
+        ),
+      ).toBe(0);
+      expect(
+        sample(
+          text,
+          'iexec_core_task_transition_seconds_bucket{le="15",from="INITIALIZING",to="INITIALIZED"}',
+        ),
+      ).toBe(1);
       expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
       expect(text).toContain('nodejs_eventloop_lag_seconds');
     });
@@ -173,21 +260,32 @@ describe('metrics', () => {
       ['health', 404],
       ['prometheus', 200],
       ['*', 200],
-    ])('IEXEC_CORE_MANAGEMENT_ACTUATORS=%s → /actuator/prometheus %i, /metrics always 200', async (actuators, expected) => {
-      const url = isolatedMongoUrl('promexposure');
-      const running = await startTestApp({ MONGO_URL: url, IEXEC_CORE_MANAGEMENT_ACTUATORS: actuators, ...(await chainlessEnv()) });
-      try {
-        const res = await fetch(`${running.baseUrl}/actuator/prometheus`);
-        expect(res.status).toBe(expected);
-        if (expected === 404) expect(await res.text()).toBe('');
-        const metrics = await fetch(`${running.baseUrl}/metrics`);
-        expect(metrics.status).toBe(200);
-        // Without a worker figures source (the WorkerModule does not provide one yet) the figures are 0.
-        expect(await jsonOf(metrics)).toMatchObject({ aliveWorkers: 0, aliveTotalCpu: 0, aliveAvailableCpu: 0 });
-      } finally {
-        await running.close();
-        await dropDatabase(url);
-      }
-    });
+    ])(
+      'IEXEC_CORE_MANAGEMENT_ACTUATORS=%s → /actuator/prometheus %i, /metrics always 200',
+      async (actuators, expected) => {
+        const url = isolatedMongoUrl('promexposure');
+        const running = await startTestApp({
+          MONGO_URL: url,
+          IEXEC_CORE_MANAGEMENT_ACTUATORS: actuators,
+          ...(await chainlessEnv()),
+        });
+        try {
+          const res = await fetch(`${running.baseUrl}/actuator/prometheus`);
+          expect(res.status).toBe(expected);
+          if (expected === 404) expect(await res.text()).toBe('');
+          const metrics = await fetch(`${running.baseUrl}/metrics`);
+          expect(metrics.status).toBe(200);
+          // Without a worker figures source (the WorkerModule does not provide one yet) the figures are 0.
+          expect(await jsonOf(metrics)).toMatchObject({
+            aliveWorkers: 0,
+            aliveTotalCpu: 0,
+            aliveAvailableCpu: 0,
+          });
+        } finally {
+          await running.close();
+          await dropDatabase(url);
+        }
+      },
+    );
   });
 });

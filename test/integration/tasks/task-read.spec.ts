@@ -32,22 +32,42 @@ describe('public task read endpoints', () => {
         contributionDeadline: new Date('2024-06-19T10:00:00.000Z'),
         dateStatusList: [
           { date: received, status: TaskStatus.RECEIVED },
-          { date: received, status: TaskStatus.INITIALIZED, chainReceipt: { blockNumber: 42, txHash: '0xabc' } },
+          {
+            date: received,
+            status: TaskStatus.INITIALIZED,
+            chainReceipt: { blockNumber: 42, txHash: '0xabc' },
+          },
           { date: received, status: TaskStatus.RUNNING },
         ],
       }),
     ]);
     await replicates.createEmpty(taskId(2));
-    await replicates.addReplicate(taskId(2), 0, newReplicate(taskId(2), WORKER_A, {
-      appComputeLogsPresent: true,
-      contributionHash: '0xfeed',
-      statusUpdateList: [
-        statusUpdate(ReplicateStatus.CREATED, undefined, received),
-        statusUpdate(ReplicateStatus.COMPUTE_FAILED, { cause: ReplicateStatusCause.APP_COMPUTE_FAILED, exitCode: 1 }, received),
-        statusUpdate(ReplicateStatus.COMPUTE_FAILED, { exitCode: 2, teeSessionGenerationError: 'first' }, received),
-        statusUpdate(ReplicateStatus.COMPUTE_FAILED, { teeSessionGenerationError: 'second' }, received),
-      ],
-    }));
+    await replicates.addReplicate(
+      taskId(2),
+      0,
+      newReplicate(taskId(2), WORKER_A, {
+        appComputeLogsPresent: true,
+        contributionHash: '0xfeed',
+        statusUpdateList: [
+          statusUpdate(ReplicateStatus.CREATED, undefined, received),
+          statusUpdate(
+            ReplicateStatus.COMPUTE_FAILED,
+            { cause: ReplicateStatusCause.APP_COMPUTE_FAILED, exitCode: 1 },
+            received,
+          ),
+          statusUpdate(
+            ReplicateStatus.COMPUTE_FAILED,
+            { exitCode: 2, teeSessionGenerationError: 'first' },
+            received,
+          ),
+          statusUpdate(
+            ReplicateStatus.COMPUTE_FAILED,
+            { teeSessionGenerationError: 'second' },
+            received,
+          ),
+        ],
+      }),
+    );
     await replicates.addReplicate(taskId(2), 1, newReplicate(taskId(2), WORKER_B));
   });
 
@@ -67,9 +87,24 @@ describe('public task read endpoints', () => {
     expect(res.status).toBe(200);
     const body = await jsonOf(res);
     expect(Object.keys(body)).toEqual([
-      'chainTaskId', 'replicates', 'maxExecutionTime', 'tag', 'dappType', 'dappName', 'commandLine',
-      'initializationBlockNumber', 'currentStatus', 'trust', 'uploadingWorkerWalletAddress', 'consensus',
-      'contributionDeadline', 'revealDeadline', 'finalDeadline', 'resultLink', 'chainCallbackData', 'dateStatusList',
+      'chainTaskId',
+      'replicates',
+      'maxExecutionTime',
+      'tag',
+      'dappType',
+      'dappName',
+      'commandLine',
+      'initializationBlockNumber',
+      'currentStatus',
+      'trust',
+      'uploadingWorkerWalletAddress',
+      'consensus',
+      'contributionDeadline',
+      'revealDeadline',
+      'finalDeadline',
+      'resultLink',
+      'chainCallbackData',
+      'dateStatusList',
     ]);
     expect(body).toMatchObject({
       chainTaskId: taskId(1),
@@ -99,7 +134,10 @@ describe('public task read endpoints', () => {
       chainReceipt: { blockNumber: 42, txHash: '0xabc' },
     });
     expect(body.dateStatusList[2]).not.toHaveProperty('chainReceipt');
-    expect(body.replicates.map((r: { walletAddress: string }) => r.walletAddress)).toEqual([WORKER_A, WORKER_B]);
+    expect(body.replicates.map((r: { walletAddress: string }) => r.walletAddress)).toEqual([
+      WORKER_A,
+      WORKER_B,
+    ]);
     expect(body.replicates[1].self).toBe(`${base}/tasks/${taskId(2)}/replicates/${WORKER_B}`);
   });
 
@@ -114,7 +152,11 @@ describe('public task read endpoints', () => {
       currentStatus: 'COMPUTE_FAILED',
       statusUpdateList: [
         { status: 'CREATED', date: '2024-06-19T08:15:30.123+00:00' },
-        { status: 'COMPUTE_FAILED', date: '2024-06-19T08:15:30.123+00:00', cause: 'APP_COMPUTE_FAILED' },
+        {
+          status: 'COMPUTE_FAILED',
+          date: '2024-06-19T08:15:30.123+00:00',
+          cause: 'APP_COMPUTE_FAILED',
+        },
         { status: 'COMPUTE_FAILED', date: '2024-06-19T08:15:30.123+00:00' },
         { status: 'COMPUTE_FAILED', date: '2024-06-19T08:15:30.123+00:00' },
       ],
@@ -137,20 +179,34 @@ describe('public task read endpoints', () => {
   it('builds the URLs from the Host header of the request', async () => {
     // fetch() does not let a caller set Host; node:http does.
     const body = await new Promise<string>((resolve, reject) => {
-      const req = request(`${base}/tasks/${taskId(2)}/replicates/${WORKER_B}`, { headers: { host: 'core.example:13000' } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve(text));
-      });
+      const req = request(
+        `${base}/tasks/${taskId(2)}/replicates/${WORKER_B}`,
+        { headers: { host: 'core.example:13000' } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
-    expect(JSON.parse(body).self).toBe(`http://core.example:13000/tasks/${taskId(2)}/replicates/${WORKER_B}`);
+    expect(JSON.parse(body).self).toBe(
+      `http://core.example:13000/tasks/${taskId(2)}/replicates/${WORKER_B}`,
+    );
   });
 
   it('matches the wallet exactly and answers 404 for an unknown replicate or task', async () => {
-    expect((await fetch(`${base}/tasks/${taskId(2)}/replicates/${WORKER_B.toLowerCase()}`)).status).toBe(404);
-    expect((await fetch(`${base}/tasks/${taskId(2)}/replicates/0x0000000000000000000000000000000000000bad`)).status).toBe(404);
+    expect(
+      (await fetch(`${base}/tasks/${taskId(2)}/replicates/${WORKER_B.toLowerCase()}`)).status,
+    ).toBe(404);
+    expect(
+      (
+        await fetch(
+          `${base}/tasks/${taskId(2)}/replicates/0x0000000000000000000000000000000000000bad`,
+        )
+      ).status,
+    ).toBe(404);
     const unknown = await fetch(`${base}/tasks/${taskId(1)}/replicates/${WORKER_A}`);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toBe('');

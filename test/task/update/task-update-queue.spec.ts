@@ -66,9 +66,20 @@ describe('TaskUpdateQueue', () => {
     queue.publish('initialized', { status: TaskStatus.INITIALIZED, contributionDeadline: d(1) });
     queue.publish('completed', { status: TaskStatus.COMPLETED, contributionDeadline: d(5) });
     queue.publish('running-early', { status: TaskStatus.RUNNING, contributionDeadline: d(2) });
-    queue.publish('consensus', { status: TaskStatus.CONSENSUS_REACHED, contributionDeadline: d(3) });
+    queue.publish('consensus', {
+      status: TaskStatus.CONSENSUS_REACHED,
+      contributionDeadline: d(3),
+    });
     await queue.idle();
-    expect(order).toEqual(['blocker', 'completed', 'consensus', 'running-early', 'running-late', 'initialized', 'initializing']);
+    expect(order).toEqual([
+      'blocker',
+      'completed',
+      'consensus',
+      'running-early',
+      'running-late',
+      'initialized',
+      'initializing',
+    ]);
   });
 
   it('keeps going after a failing update', async () => {
