@@ -1,0 +1,88 @@
+// A whole workerpool in-process for lifecycle tests: the service stand-ins, the scheduler and a
+// simulated worker fleet, all on this Jest worker's dev chain.
+import type { LocalAccount } from 'viem';
+import { workerAccount } from '../../devstack/chain/accounts.js';
+import { startServiceStandIns, type ServiceStandIns } from '../../devstack/services/index.js';
+import { LocalEnclaveSigner } from '../../devstack/worker/enclave-signer.js';
+import { WorkerFleet, type WorkerFleetOptions } from '../../devstack/worker/fleet.js';
+import { RawEnvironment } from '../../src/config/load-config.js';
+import { TaskStatus } from '../../src/task/task-status.js';
+import { TaskRepository } from '../../src/task/task.repository.js';
+import { TestChain } from './chain.js';
+import { eventually, RunningScheduler, startScheduler } from './scheduler.js';
+
+export interface Stack {
+  services: ServiceStandIns;
+  scheduler: RunningScheduler;
+  workerpool: `0x${string}`;
+  fleet?: WorkerFleet;
+  startWorkers(count: number, options?: Partial<WorkerFleetOptions>): Promise<WorkerFleet>;
+  workers(count: number): LocalAccount[];
+  /** Waits until every task of the deal is in a final status; returns them. */
+  waitForDeal(dealId: string, timeoutMs?: number): Promise<Awaited<ReturnType<TaskRepository['findByDeal']>>>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(
+  chain: TestChain,
+  options: { writer?: 'embedded' | 'adapter'; env?: RawEnvironment; mongoUrl?: string } = {},
+): Promise<Stack> {
+  const services = await startServiceStandIns({ deployment: chain.deployment, freePorts: true, blockTime: 1 });
+  const workerpool = (await chain.fixtures.createWorkerpool()) as `0x${string}`;
+  const scheduler = await startScheduler(chain, workerpool, {
+    mongoUrl: options.mongoUrl,
+    env: {
+      IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
+      IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
+      IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+      IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
+      SMS_SCONE: services.smsScone.url,
+      SMS_GRAMINE: services.smsGramine.url,
+      IEXEC_CHAIN_WRITER: options.writer ?? 'embedded',
+      ...options.env,
+    },
+  });
+  const enclaveSigner = new LocalEnclaveSigner(
+    (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
+  );
+  const stack: Stack = {
+    services,
+    scheduler,
+    workerpool,
+    workers: (count) => Array.from({ length: count }, (_, i) => workerAccount(i)),
+    async startWorkers(count, fleetOptions = {}) {
+      const fleet = new WorkerFleet({
+        schedulerUrl: scheduler.baseUrl,
+        deployment: chain.deployment,
+        resultProxyUrl: services.resultProxy.url,
+        enclaveSigner,
+        stake: 100_000_000_000n,
+        staggerMs: 10,
+        worker: { pingIntervalMs: 1000 },
+        ...fleetOptions,
+      });
+      await fleet.start(count);
+      stack.fleet = fleet;
+      return fleet;
+    },
+    async waitForDeal(dealId, timeoutMs = 60000) {
+      const tasks = scheduler.get(TaskRepository);
+      return eventually(
+        async () => {
+          const found = await tasks.findByDeal(dealId);
+          return found.length > 0 && found.every((t) => t.currentStatus === TaskStatus.COMPLETED || t.currentStatus === TaskStatus.FAILED)
+            ? found
+            : undefined;
+        },
+        timeoutMs,
+        `every task of deal ${dealId} final`,
+      );
+    },
+    async stop() {
+      await stack.fleet?.stop();
+      await scheduler.close();
+      await services.stop();
+    },
+  };
+  return stack;
+}
