@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { HealthContributors } from '../health/health-contributors.js';
 import { ComponentHealth } from '../health/health-status.js';
+import { ChainClock } from './chain-clock.js';
 import { ChainContext, verifyWalletOnChain } from './chain-context.js';
 import {
   applyChainCheck,
@@ -41,6 +42,7 @@ export class ChainHealthService implements OnModuleInit {
     private readonly jobs: JobScheduler,
     private readonly health: HealthContributors,
     @Inject(WALLET_VERIFIED) walletVerified: boolean,
+    private readonly clock: ChainClock,
   ) {
     this.walletVerified = walletVerified;
     this.pollingIntervalMs = Math.max(
@@ -69,6 +71,7 @@ export class ChainHealthService implements OnModuleInit {
 
   async check(): Promise<void> {
     const block = await this.reader.latestBlock();
+    if (block) this.clock.observeBlock(Number(block.timestamp) * 1000);
     const check: ChainCheck = block
       ? {
           ok: true,

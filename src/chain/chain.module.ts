@@ -2,6 +2,7 @@ import { HttpModule, HttpService } from '@nestjs/axios';
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
+import { ChainClock } from './chain-clock.js';
 import { ChainContext, createChainContext, verifyWalletOnChain } from './chain-context.js';
 import { ChainHealthService } from './chain-health.service.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
@@ -34,6 +35,7 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
         return verified;
       },
     },
+    ChainClock,
     PocoReader,
     TaskDescriptionService,
     ChainHealthService,
@@ -53,6 +55,6 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
       },
     },
   ],
-  exports: [ChainContext, PocoReader, TaskDescriptionService, ChainHealthService, ChainWriter],
+  exports: [ChainContext, ChainClock, PocoReader, TaskDescriptionService, ChainHealthService, ChainWriter],
 })
 export class ChainModule {}

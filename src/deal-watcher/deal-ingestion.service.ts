@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Hex } from 'viem';
+import { ChainClock } from '../chain/chain-clock.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
 import { TaskStatusCounts } from '../metrics/task-status-counts.js';
@@ -20,6 +21,7 @@ export class DealIngestionService {
     private readonly tasks: TaskRepository,
     private readonly updates: TaskUpdateRequests,
     private readonly counts: TaskStatusCounts,
+    private readonly clock: ChainClock,
   ) {}
 
   async ingest(chainDealId: Hex, dealBlockNumber: bigint): Promise<DealOutcome> {
@@ -34,7 +36,7 @@ export class DealIngestionService {
     const result = tasksFromDeal(deal, {
       dealBlockNumber: Number(dealBlockNumber),
       contributionDeadlineRatio: ratio,
-      now: new Date(),
+      now: this.clock.date(),
     });
     if ('skipped' in result) {
       this.logger.error(`Deal ${chainDealId} skipped: ${result.skipped}`);

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
+import { ChainClock } from '../chain/chain-clock.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
 import { isEligibleToContributeAndFinalize } from '../task/rules/task-description-facts.js';
@@ -49,6 +50,7 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
     private readonly workers: WorkerService,
     private readonly requests: TaskUpdateRequests,
     private readonly scans: UnnotifiedScanTrigger,
+    private readonly clock: ChainClock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,7 +95,7 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
 
   /** §13.1 */
   async workerLost(): Promise<void> {
-    const now = new Date();
+    const now = this.clock.now();
     for (const worker of await this.workers.lostWorkers()) {
       const wallet = worker.walletAddress;
       for (const task of await this.tasks.findByChainTaskIds(worker.participatingChainTaskIds)) {
@@ -192,7 +194,7 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
   async revealTimeout(): Promise<void> {
     for (const task of await this.tasks.findPastRevealDeadline(
       WAITING_REVEAL_STATUSES,
-      new Date(),
+      this.clock.date(),
     )) {
       const list = await this.replicates.findByChainTaskId(task.chainTaskId);
       for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { ChainClock } from '../chain/chain-clock.js';
 import { ChainContext } from '../chain/chain-context.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import {
@@ -46,6 +47,7 @@ export class ReplicateSupplyService {
     private readonly workers: WorkerService,
     private readonly locks: ReplicateLocks,
     private readonly gas: GasCheckCache,
+    private readonly clock: ChainClock,
   ) {}
 
   /** Forgets the cached candidates (a task became available or went away). */
@@ -63,7 +65,7 @@ export class ReplicateSupplyService {
     if (!worker || worker.computingChainTaskIds.length >= worker.maxNbTasks) return undefined;
     for (const task of await this.candidateTasks()) {
       if (!isTagOfferableToWorker(task.tag, worker.teeEnabled)) continue;
-      if (task.contributionDeadline.getTime() <= Date.now()) continue;
+      if (task.contributionDeadline.getTime() <= this.clock.now()) continue;
       if (!hasEnclaveChallenge(task)) continue;
       const accepted = await this.locks.trySupply(task.chainTaskId, () =>
         this.tryAccept(task, walletAddress),
@@ -77,7 +79,7 @@ export class ReplicateSupplyService {
   private candidateTasks(): Promise<TaskRecord[]> {
     const now = Date.now();
     if (!this.candidates || now - this.candidates.at > CANDIDATES_TTL_MS) {
-      this.candidates = { at: now, tasks: this.tasks.findSupplyCandidates(new Date(now)) };
+      this.candidates = { at: now, tasks: this.tasks.findSupplyCandidates(this.clock.date()) };
     }
     return this.candidates.tasks;
   }

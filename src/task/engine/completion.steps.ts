@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { ChainClock } from '../../chain/chain-clock.js';
 import { ChainContext } from '../../chain/chain-context.js';
 import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
@@ -37,6 +38,7 @@ export class CompletionSteps {
     private readonly replicateStatus: ReplicateStatusService,
     private readonly state: TaskStateWriter,
     private readonly events: TaskEvents,
+    private readonly clock: ChainClock,
   ) {}
 
   private async replicatesOf(task: TaskRecord): Promise<Replicate[]> {
@@ -68,7 +70,7 @@ export class CompletionSteps {
   }
 
   async resultUploading(task: TaskRecord): Promise<boolean> {
-    const decision = resultUploadingDecision(task, await this.replicatesOf(task), new Date());
+    const decision = resultUploadingDecision(task, await this.replicatesOf(task), this.clock.now());
     switch (decision.kind) {
       case 'RESULT_UPLOADED':
         return this.state.transition(task, [TaskStatus.RESULT_UPLOADED], {
@@ -92,7 +94,7 @@ export class CompletionSteps {
   async resultUploaded(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
     if (chainTask.status === ChainTaskStatus.COMPLETED)
       return this.state.transition(task, [TaskStatus.FINALIZING]);
-    const precondition = finalizePrecondition(chainTask, await this.replicatesOf(task), new Date());
+    const precondition = finalizePrecondition(chainTask, await this.replicatesOf(task), this.clock.now());
     if (precondition.kind === 'WAIT') {
       this.logger.debug(`Task ${task.chainTaskId}: not finalizable yet (${precondition.reason})`);
       return false;
@@ -126,7 +128,7 @@ export class CompletionSteps {
     const status = await this.writer.status(task.chainTaskId, 'finalize');
     if (status === 'FAILURE')
       return this.fail(task, TaskStatus.FINALIZE_FAILED, 'finalize transaction failed');
-    if (status === 'UNKNOWN' && canFinalize(chainTask, new Date())) {
+    if (status === 'UNKNOWN' && canFinalize(chainTask, this.clock.now())) {
       // Restart in embedded mode with the transaction lost: send it again.
       const request = await this.writer.requestFinalize(
         task.chainTaskId,

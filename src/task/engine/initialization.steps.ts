@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { ChainClock } from '../../chain/chain-clock.js';
 import { ChainContext } from '../../chain/chain-context.js';
 import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
@@ -31,6 +32,7 @@ export class InitializationSteps {
     private readonly replicates: ReplicatesListRepository,
     private readonly state: TaskStateWriter,
     private readonly events: TaskEvents,
+    private readonly clock: ChainClock,
   ) {}
 
   /** Returns true when the update should run again right away. */
@@ -120,7 +122,7 @@ export class InitializationSteps {
       deal.category.maxExecutionTime,
       ratio,
     );
-    if (contributionDeadline > Date.now()) return true;
+    if (contributionDeadline > this.clock.now()) return true;
     this.logger.warn(
       `Task ${task.chainTaskId}: deal contribution deadline passed, not initializing`,
     );

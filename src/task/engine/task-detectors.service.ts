@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
+import { ChainClock } from '../../chain/chain-clock.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
@@ -30,6 +31,7 @@ export class TaskDetectors implements OnApplicationBootstrap {
     private readonly reader: PocoReader,
     private readonly descriptions: TaskDescriptionService,
     private readonly requests: TaskUpdateRequests,
+    private readonly clock: ChainClock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -76,12 +78,12 @@ export class TaskDetectors implements OnApplicationBootstrap {
   /** §13.2: retry finalize of RESULT_UPLOADED tasks and initialize of initializable ones. */
   async unstartedTx(): Promise<void> {
     this.publish(await this.tasks.findRefsByStatus([TaskStatus.RESULT_UPLOADED]));
-    this.publish(await this.tasks.findInitializable(new Date()));
+    this.publish(await this.tasks.findInitializable(this.clock.date()));
   }
 
   /** §13.3: initializable tasks already initialized on chain. */
   async initialized(): Promise<void> {
-    for (const ref of await this.tasks.findInitializable(new Date())) {
+    for (const ref of await this.tasks.findInitializable(this.clock.date())) {
       if (initializedDetectorMatches(await this.reader.getChainTask(ref.chainTaskId)))
         this.publish([ref]);
     }
@@ -89,7 +91,7 @@ export class TaskDetectors implements OnApplicationBootstrap {
 
   /** §13.5: the engine checks the chain before timing a task out (the Java detector does not). */
   async contributionTimeout(): Promise<void> {
-    this.publish(await this.tasks.findContributionTimeoutCandidates(new Date()));
+    this.publish(await this.tasks.findContributionTimeoutCandidates(this.clock.date()));
   }
 
   /** §13.4 */
@@ -102,7 +104,7 @@ export class TaskDetectors implements OnApplicationBootstrap {
 
   /** §13.7: the engine's final-deadline override writes FINAL_DEADLINE_REACHED + FAILED. */
   async finalDeadline(): Promise<void> {
-    this.publish(await this.tasks.findFinalDeadlineReached(new Date()));
+    this.publish(await this.tasks.findFinalDeadlineReached(this.clock.date()));
   }
 
   /** §13.8 (a) FINALIZING tasks completed on chain, (b) contribute-and-finalize tasks completed on chain. */
@@ -144,7 +146,7 @@ export class TaskDetectors implements OnApplicationBootstrap {
 
   /** §13.14 */
   async resultUploadTimeout(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     const uploading = await this.tasks.findByStatus([TaskStatus.RESULT_UPLOADING]);
     this.publish(uploading.filter((t) => new Date(t.finalDeadline).getTime() < now));
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ChainClock } from '../../chain/chain-clock.js';
 import { ChainHealthService } from '../../chain/chain-health.service.js';
 import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
@@ -64,6 +65,7 @@ export class TaskUpdateService implements OnModuleInit {
     private readonly events: TaskEvents,
     private readonly initialization: InitializationSteps,
     private readonly completion: CompletionSteps,
+    private readonly clock: ChainClock,
   ) {}
 
   onModuleInit(): void {
@@ -79,7 +81,7 @@ export class TaskUpdateService implements OnModuleInit {
         this.logger.warn(`Update of unknown task ${chainTaskId}`);
         return;
       }
-      const handler = taskHandlerFor(effectiveStatus(task, new Date()));
+      const handler = taskHandlerFor(effectiveStatus(task, this.clock.now()));
       if (handler === 'NONE') return;
       if (NEEDS_CHAIN.has(handler) && this.health.isOutOfService()) return;
       const chainTask =
@@ -154,7 +156,7 @@ export class TaskUpdateService implements OnModuleInit {
       task,
       chainTask,
       replicates: list?.replicates ?? [],
-      now: new Date(),
+      now: this.clock.now(),
     });
     if (decision.kind === 'CONTRIBUTION_TIMEOUT') return this.contributionTimeout(task);
     if (decision.kind === 'RUNNING') return this.state.transition(task, [TaskStatus.RUNNING]);
@@ -170,7 +172,7 @@ export class TaskUpdateService implements OnModuleInit {
       replicates: list?.replicates,
       description,
       aliveWorkers: (await this.workers.aliveWorkers()).map((w) => w.walletAddress),
-      now: new Date(),
+      now: this.clock.now(),
     });
     switch (decision.kind) {
       case 'CONTRIBUTION_TIMEOUT':
