@@ -45,7 +45,9 @@ export interface ChainClients {
 
 export function createChainClients(endpoint: ChainEndpoint): ChainClients {
   const chain = localChain(endpoint);
-  const transport = http(endpoint.rpcUrl, { retryCount: 0 });
+  // A couple of quick retries: under load the node may close an idle keep-alive socket just as a
+  // request is written on it ("other side closed"); nothing was processed, so a retry is safe.
+  const transport = http(endpoint.rpcUrl, { retryCount: 2, retryDelay: 50 });
   const common = { chain, transport, pollingInterval: LOCAL_POLLING_INTERVAL_MS, cacheTime: 0 };
   const wallets = new Map<string, LocalWalletClient>();
   return {

@@ -17,6 +17,8 @@ export interface UploadContext {
   resultRepositoryUrl: string | null;
   /** The result digest (the ResultModel's `deterministHash`). */
   resultDigest: Hex;
+  /** TEE tasks: the enclave's signature of (resultHash, resultSeal), as the post-compute sends it. */
+  enclaveSignature?: Hex;
   signal?: AbortSignal;
 }
 
@@ -121,7 +123,7 @@ export class HttpResultUploader implements ResultUploader {
         cmd: null,
         zip: Buffer.from(bytes).toString('base64'),
         deterministHash: context.resultDigest,
-        enclaveSignature: null,
+        enclaveSignature: context.enclaveSignature ?? null,
       },
       signal,
     });

@@ -146,7 +146,11 @@ async function contribute(ctx: ActionContext, andFinalize: boolean): Promise<Out
       task.receipts.contribute = receipt;
       return { ok: true, details: { chainReceipt: receipt } };
     }
-    const resultLink = await resultLinkFor(ctx, result);
+    const resultLink = await resultLinkFor(
+      ctx,
+      result,
+      enclaveSign === '0x' ? undefined : enclaveSign,
+    );
     const receipt = await chain.contributeAndFinalize(account, {
       ...common,
       resultDigest: result.digest,
@@ -197,7 +201,11 @@ async function upload(ctx: ActionContext): Promise<Outcome> {
 }
 
 /** Callback deals upload nothing (web3 link); the others go to the result repository. */
-async function resultLinkFor({ task, host, session }: ActionContext, result: SealedResult) {
+async function resultLinkFor(
+  { task, host, session }: ActionContext,
+  result: SealedResult,
+  enclaveSignature?: Hex,
+) {
   const callback = task.facts?.callback;
   if (callback) {
     task.resultLink = web3ResultLink(callback);
@@ -209,7 +217,14 @@ async function resultLinkFor({ task, host, session }: ActionContext, result: Sea
     task.chainTaskId,
     task.authorization,
     resultArchive(task.chainTaskId as Hex, wallet, result),
-    { account, wallet, resultRepositoryUrl, resultDigest: result.digest, signal: session.signal },
+    {
+      account,
+      wallet,
+      resultRepositoryUrl,
+      resultDigest: result.digest,
+      enclaveSignature,
+      signal: session.signal,
+    },
   );
   return task.resultLink;
 }

@@ -55,6 +55,13 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
       },
     },
   ],
-  exports: [ChainContext, ChainClock, PocoReader, TaskDescriptionService, ChainHealthService, ChainWriter],
+  exports: [
+    ChainContext,
+    ChainClock,
+    PocoReader,
+    TaskDescriptionService,
+    ChainHealthService,
+    ChainWriter,
+  ],
 })
 export class ChainModule {}

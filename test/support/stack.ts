@@ -19,7 +19,10 @@ export interface Stack {
   startWorkers(count: number, options?: Partial<WorkerFleetOptions>): Promise<WorkerFleet>;
   workers(count: number): LocalAccount[];
   /** Waits until every task of the deal is in a final status; returns them. */
-  waitForDeal(dealId: string, timeoutMs?: number): Promise<Awaited<ReturnType<TaskRepository['findByDeal']>>>;
+  waitForDeal(
+    dealId: string,
+    timeoutMs?: number,
+  ): Promise<Awaited<ReturnType<TaskRepository['findByDeal']>>>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +30,11 @@ export async function startStack(
   chain: TestChain,
   options: { writer?: 'embedded' | 'adapter'; env?: RawEnvironment; mongoUrl?: string } = {},
 ): Promise<Stack> {
-  const services = await startServiceStandIns({ deployment: chain.deployment, freePorts: true, blockTime: 1 });
+  const services = await startServiceStandIns({
+    deployment: chain.deployment,
+    freePorts: true,
+    blockTime: 1,
+  });
   const workerpool = (await chain.fixtures.createWorkerpool()) as `0x${string}`;
   const scheduler = await startScheduler(chain, workerpool, {
     mongoUrl: options.mongoUrl,
@@ -70,7 +77,11 @@ export async function startStack(
       return eventually(
         async () => {
           const found = await tasks.findByDeal(dealId);
-          return found.length > 0 && found.every((t) => t.currentStatus === TaskStatus.COMPLETED || t.currentStatus === TaskStatus.FAILED)
+          return found.length > 0 &&
+            found.every(
+              (t) =>
+                t.currentStatus === TaskStatus.COMPLETED || t.currentStatus === TaskStatus.FAILED,
+            )
             ? found
             : undefined;
         },
