@@ -1,20 +1,36 @@
-// Boot-to-healthy time and idle RSS of the built scheduler (`node dist/main.js`), against the
-// Mongo-wire server (MONGO_URL, or a FerretDB started here). Prints a baseline measured in the
-// same run: a bare `node -e` process reaching a listening HTTP server.
-//   npm run build && npx tsx bench/boot.ts [runs=5]
+// Boot-to-healthy time and idle RSS of the built scheduler (`node dist/main.js`). The scheduler
+// needs a chain to be healthy: a local chain with PoCo is started here, with a workerpool owned
+// by the dev scheduler role and its keystore (writeSchedulerWallet); Mongo is MONGO_URL or a
+// FerretDB started here. Baseline measured in the same run: a bare `node -e` process reaching a
+// listening HTTP server (boot), and its RSS once idle.
+//   npm run build && npx tsx bench/boot.ts [--runs 5]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { startFerretDb, freePort } from '../test/setup/mongo-server.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSchedulerWallet } from '../devstack/wallet.js';
+import { freePort } from '../test/setup/mongo-server.js';
 import { spawnScheduler, waitForStatus } from '../test/support/process.js';
+import { schedulerEnv } from '../test/support/scheduler.js';
+import {
+  list,
+  machineLine,
+  median,
+  ms,
+  option,
+  startBenchChain,
+  startBenchMongo,
+} from './support/env.js';
 
-const runs = Number(process.argv[2] ?? 5);
+const RUNS = option('runs', 5);
+const IDLE_MS = 3000;
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function baselineMs(): Promise<number> {
+async function baseline(): Promise<{ bootMs: number; rss: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [
@@ -22,38 +38,72 @@ async function baselineMs(): Promise<number> {
     `require('http').createServer((q,s)=>s.end('ok')).listen(${port})`,
   ]);
   await waitForStatus(`http://127.0.0.1:${port}/`, 200, 10000);
-  const elapsed = performance.now() - started;
+  const bootMs = performance.now() - started;
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const rss = rssMb(child.pid!);
   child.kill();
-  return elapsed;
+  return { bootMs, rss };
 }
 
-const mongo = process.env.MONGO_URL ? undefined : await startFerretDb();
-const mongoUrl = process.env.MONGO_URL ?? mongo!.url;
+const mongoServer = await startBenchMongo();
+const chain = await startBenchChain();
+const workerpool = await chain.fixtures.createWorkerpool();
+const walletDir = mkdtempSync(join(tmpdir(), 'iexec-bench-wallet-'));
+const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
 const boots: number[] = [];
 const rss: number[] = [];
-const base: number[] = [];
-for (let i = 0; i < runs; i++) {
-  base.push(await baselineMs());
-  const port = await freePort();
-  const started = performance.now();
-  const scheduler = spawnScheduler({
-    MONGO_URL: mongoUrl,
-    IEXEC_CORE_PORT: String(port),
-    IEXEC_LOG_LEVEL: 'WARN',
-  });
-  await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 20000);
-  boots.push(performance.now() - started);
-  await new Promise((r) => setTimeout(r, 3000)); // idle
-  rss.push(rssMb(scheduler.child.pid!));
-  scheduler.child.kill('SIGTERM');
-  await scheduler.exited;
+const baseBoots: number[] = [];
+const baseRss: number[] = [];
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const base = await baseline();
+    baseBoots.push(base.bootMs);
+    baseRss.push(base.rss);
+    const port = await freePort();
+    const mongoUrl = new URL(mongoServer.url);
+    mongoUrl.pathname = `/bench_boot_${run}`;
+    const env = schedulerEnv(chain, workerpool, wallet.path, mongoUrl.toString());
+    const started = performance.now();
+    const scheduler = spawnScheduler({
+      ...(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >),
+      IEXEC_CORE_PORT: String(port),
+      IEXEC_LOG_LEVEL: 'WARN',
+    });
+    try {
+      await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 30000);
+    } catch (error) {
+      console.error(scheduler.output());
+      throw error;
+    }
+    boots.push(performance.now() - started);
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    rss.push(rssMb(scheduler.child.pid!));
+    scheduler.child.kill('SIGTERM');
+    await scheduler.exited;
+  }
+} finally {
+  rmSync(walletDir, { recursive: true, force: true });
+  await chain.stop();
+  await mongoServer.stop();
 }
-await mongo?.stop();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+console.log(`\n${await machineLine()} | mongo: ${mongoServer.kind}`);
+console.log(`${RUNS} runs; RSS read ${IDLE_MS / 1000} s after healthy / listening`);
+console.log('| measurement | median | runs |');
+console.log('| --- | --- | --- |');
 console.log(
-  `boot-to-healthy median ${median(boots).toFixed(0)} ms (runs: ${boots.map((b) => b.toFixed(0)).join(', ')})`,
+  `| scheduler boot to healthy (200 on /actuator/health) | ${ms(median(boots))} | ${list(boots)} |`,
 );
 console.log(
-  `bare node http server median ${median(base).toFixed(0)} ms; ratio ${(median(boots) / median(base)).toFixed(1)}x`,
+  `| bare node http server boot to listening | ${ms(median(baseBoots))} | ${list(baseBoots)} |`,
 );
-console.log(`idle RSS median ${median(rss).toFixed(0)} MB`);
+console.log(`| scheduler idle RSS | ${median(rss).toFixed(0)} MB | ${list(rss)} |`);
+console.log(
+  `| bare node http server idle RSS | ${median(baseRss).toFixed(0)} MB | ${list(baseRss)} |`,
+);
+console.log(
+  `ratios: boot ${(median(boots) / median(baseBoots)).toFixed(1)}x, RSS ${(median(rss) / median(baseRss)).toFixed(1)}x the bare node server`,
+);

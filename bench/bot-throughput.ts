@@ -1,0 +1,134 @@
+// A bag of tasks through the whole protocol (issue "Task lifecycle"): the scheduler, the service
+// stand-ins and a simulated fleet (full mode) on a local chain, against, in the same run and on
+// the same chain, the same transactions sent directly with no scheduler (bench/support/direct-bot).
+//   node --import ./bench/support/ts-register.mjs bench/bot-throughput.ts [--tasks 50]
+//     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1]
+// Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
+// per task (target ≤ 1 s), from the task and replicate histories (see `latencyOf`).
+import 'reflect-metadata';
+import { environmentVariables } from '../src/config/load-config.js';
+import { ReplicatesListRepository } from '../src/replicate/replicates-list.repository.js';
+import { TaskStatus } from '../src/task/task-status.js';
+import { startStack } from '../test/support/stack.js';
+import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
+import { runDirectBot } from './support/direct-bot.js';
+import { latencyOf, type TaskLatency } from './support/task-latency.js';
+import {
+  list,
+  machineLine,
+  median,
+  ms,
+  option,
+  percentile,
+  startBenchChain,
+  startBenchMongo,
+} from './support/env.js';
+
+const TASKS = option('tasks', 50);
+const WORKERS = option('workers', 10);
+const WRITER = option<string>('writer', 'embedded') as 'embedded' | 'adapter';
+const ASK_MS = option('ask-ms', 1000);
+const RUNS = option('runs', 1);
+
+const mongoServer = await startBenchMongo();
+const chain = await startBenchChain(Math.max(50, WORKERS));
+// Production detector periods: progress must come from events (reports, receipts), not from
+// detectors running every second as in the tests.
+const defaults = new Map(environmentVariables().map((d) => [d.name, d.default ?? '']));
+const production = Object.fromEntries(
+  Object.keys(FAST_SCHEDULER_ENV)
+    .filter((k) => k.startsWith('CRON_') || k === 'REVEAL_TIMEOUT_PERIOD')
+    .map((k) => [k, defaults.get(k)!]),
+);
+const stack = await startStack(chain, {
+  writer: WRITER,
+  env: { ...production, IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS), IEXEC_LOG_LEVEL: 'ERROR' },
+});
+const workers = stack.workers(WORKERS);
+const directPool = await chain.fixtures.createWorkerpool();
+const dealOptions = { volume: TASKS, trust: 1, category: 1, workers };
+
+const scheduled: number[] = [];
+const direct: number[] = [];
+const latencies: TaskLatency[] = [];
+try {
+  await stack.startWorkers(WORKERS, { worker: { pingIntervalMs: 10_000 } });
+  const replicates = stack.scheduler.get(ReplicatesListRepository);
+  for (let run = 0; run < RUNS; run++) {
+    // Direct first on odd runs, so neither side always runs on a fresher chain.
+    const sides = [
+      async () => {
+        const deal = await chain.fixtures.createDeal({ ...dealOptions, workerpool: directPool });
+        direct.push(await runDirectBot(chain.fixtures, deal, workers));
+      },
+      async () => {
+        const deal = await chain.fixtures.createDeal({
+          ...dealOptions,
+          workerpool: stack.workerpool,
+        });
+        const matchedAt = Date.now();
+        const tasks = await stack.waitForDeal(deal.dealId, 30 * 60_000);
+        const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
+        if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
+        const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));
+        scheduled.push(completedAt - matchedAt);
+        for (const task of tasks) {
+          const list = await replicates.findByChainTaskId(task.chainTaskId);
+          latencies.push(latencyOf(task, list?.replicates ?? [], matchedAt));
+        }
+      },
+    ];
+    for (const side of run % 2 ? sides.reverse() : sides) await side();
+  }
+} finally {
+  await stack.stop();
+  await chain.stop();
+  await mongoServer.stop();
+}
+
+const perMinute = (elapsed: number) => (TASKS / elapsed) * 60_000;
+const sched = median(scheduled);
+const base = median(direct);
+console.log(`\n${await machineLine()} | mongo: ${mongoServer.kind}`);
+console.log(
+  `${TASKS} tasks (trust 1, category S), ${WORKERS} workers (cpuNb 1), ${WRITER} writer, ` +
+    `ask period ${ASK_MS} ms, ping 10 s, production detector periods; ${RUNS} run(s)`,
+);
+console.log('| measurement | median | runs | tasks/min |');
+console.log('| --- | --- | --- | --- |');
+console.log(
+  `| scheduler + fleet: deal matched → last task COMPLETED | ${ms(sched)} | ${list(scheduled)} | ${perMinute(sched).toFixed(1)} |`,
+);
+console.log(
+  `| direct transactions, same chain, ${WORKERS} worker wallets | ${ms(base)} | ${list(direct)} | ${perMinute(base).toFixed(1)} |`,
+);
+console.log(
+  `ratio (scheduler tasks/min ÷ direct tasks/min): ${(base / sched).toFixed(2)} (target ≥ 0.7)`,
+);
+
+const column = (pick: (l: TaskLatency) => number) => {
+  const xs = latencies.map(pick);
+  return `${ms(median(xs))} | ${ms(percentile(xs, 0.9))} | ${ms(Math.max(...xs))}`;
+};
+console.log('\nPer task (from the task and replicate histories):');
+console.log('| part | median | p90 | max |');
+console.log('| --- | --- | --- | --- |');
+console.log(`| deal matched → task RECEIVED (deal watcher) | ${column((l) => l.detection)} |`);
+console.log(`| RECEIVED → COMPLETED (lifetime in the scheduler) | ${column((l) => l.lifetime)} |`);
+console.log(
+  `| worker steps (…ING → …ED, contribute/reveal tx included) | ${column((l) => l.workerSteps)} |`,
+);
+console.log(
+  `| scheduler transactions (INITIALIZING → INITIALIZED, FINALIZING → FINALIZED) | ${column((l) => l.schedulerTx)} |`,
+);
+console.log(
+  `| waiting for a free worker to ask (INITIALIZED → replicate CREATED) | ${column((l) => l.askWait)} |`,
+);
+console.log(
+  `| **scheduler-added** (lifetime − the three above) | ${column((l) => l.schedulerAdded)} |`,
+);
+console.log(
+  `scheduler-added latency per task: median ${ms(median(latencies.map((l) => l.schedulerAdded)))} ` +
+    `(target ≤ 1 s)`,
+);
+process.exit(0);
