@@ -264,7 +264,14 @@ export function replicateUpdateReactions(
 // R3 answer (§7.1)
 
 export type StatusUpdateOutcome =
-  | { readonly error: ReplicateStatusUpdateError }
+  | {
+      readonly error: ReplicateStatusUpdateError;
+      /**
+       * ALREADY_REPORTED for the replicate's current status (a worker re-posting because it never
+       * got the first answer): the next action of that status, answered again.
+       */
+      readonly replayedAction?: TaskNotificationType;
+    }
   | { readonly accepted: true; readonly nextAction: TaskNotificationType | undefined };
 
 export interface StatusUpdateAnswer {
@@ -277,7 +284,9 @@ export function statusUpdateAnswer(outcome: StatusUpdateOutcome): StatusUpdateAn
   if ('accepted' in outcome) return { httpStatus: 200, body: outcome.nextAction };
   switch (outcome.error) {
     case ReplicateStatusUpdateError.ALREADY_REPORTED:
-      return { httpStatus: 208, body: TaskNotificationType.PLEASE_WAIT };
+      // Deviation: the reference always answers PLEASE_WAIT, which strands a worker whose first
+      // answer was lost (it re-posts, hears "wait", and nothing ever wakes it up).
+      return { httpStatus: 208, body: outcome.replayedAction ?? TaskNotificationType.PLEASE_WAIT };
     case ReplicateStatusUpdateError.NO_ERROR:
       return { httpStatus: 500, body: undefined };
     default:
