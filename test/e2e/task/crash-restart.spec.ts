@@ -1,15 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFunctionData, type Hex } from 'viem';
 import { workerAccount } from '../../../devstack/chain/accounts.js';
-import { hubAbi } from '../../../devstack/poco/abi.js';
 import { startServiceStandIns, type ServiceStandIns } from '../../../devstack/services/index.js';
 import { WorkerFleet } from '../../../devstack/worker/fleet.js';
 import { writeSchedulerWallet } from '../../../devstack/wallet.js';
 import { mongo } from 'mongoose';
 import { freePort } from '../../setup/mongo-server.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import { hubCallsFrom } from '../../support/chain-txs.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { SchedulerProcess, spawnScheduler, waitForStatus } from '../../support/process.js';
 import { eventually, FAST_SCHEDULER_ENV } from '../../support/scheduler.js';
@@ -171,27 +170,11 @@ describe('a scheduler killed and restarted mid-run', () => {
     }
 
     // Every transaction the scheduler wallet sent since the start of the run.
-    const sent: { fn: string; taskOrDeal: string; index?: bigint }[] = [];
-    const latest = await chain.clients.publicClient.getBlockNumber();
-    const me = chain.roles.scheduler.address.toLowerCase();
-    for (let n = fromBlock + 1n; n <= latest; n++) {
-      const block = await chain.clients.publicClient.getBlock({
-        blockNumber: n,
-        includeTransactions: true,
-      });
-      for (const tx of block.transactions) {
-        if (tx.from.toLowerCase() !== me || tx.to?.toLowerCase() !== chain.deployment.hub) continue;
-        const call = decodeFunctionData({ abi: hubAbi, data: tx.input as Hex });
-        if (call.functionName === 'initialize')
-          sent.push({
-            fn: 'initialize',
-            taskOrDeal: String(call.args[0]),
-            index: call.args[1] as bigint,
-          });
-        if (call.functionName === 'finalize')
-          sent.push({ fn: 'finalize', taskOrDeal: String(call.args[0]) });
-      }
-    }
+    const sent = (await hubCallsFrom(chain, chain.roles.scheduler.address, fromBlock)).map((c) => ({
+      fn: c.functionName,
+      taskOrDeal: String(c.args[0]),
+      index: c.functionName === 'initialize' ? (c.args[1] as bigint) : undefined,
+    }));
     const initializes = sent.filter((s) => s.fn === 'initialize');
     const finalizes = sent.filter((s) => s.fn === 'finalize');
     expect(initializes).toHaveLength(VOLUME);
