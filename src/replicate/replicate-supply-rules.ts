@@ -1,6 +1,6 @@
 import { Instant } from '../common/instant.js';
 import { ConsensusReplicate, needsMoreContributions } from '../task/rules/consensus.js';
-import { isTeeTag } from '../task/rules/task-description-facts.js';
+import { isTeeTag } from '../chain/tee-tag.js';
 import type { Replicate } from './replicates-list.schema.js';
 
 // Chain-free part of accepting a candidate task for a worker (worker-api.md §5.3, §5.4 step 3).

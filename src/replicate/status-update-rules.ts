@@ -7,7 +7,7 @@ import {
   ReplicateStatusModifier,
 } from './replicate-status.js';
 import type {
-  Replicate,
+  ReplicateFieldUpdate,
   ReplicateStatusDetails,
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
@@ -167,16 +167,7 @@ export function normalizeWorkerUpdate(
   return normalized;
 }
 
-export type ReplicateFieldUpdate = Partial<
-  Pick<
-    Replicate,
-    | 'contributionHash'
-    | 'workerWeight'
-    | 'resultLink'
-    | 'chainCallbackData'
-    | 'appComputeLogsPresent'
-  >
->;
+export type { ReplicateFieldUpdate };
 
 export interface StatusUpdateEffects {
   /** Replicate fields to set together with the append (compute logs: see ComputeLogsService). */

@@ -1,4 +1,5 @@
-import { taskStatusOrdinal, TaskStatus } from '../task-status.js';
+import { compareTaskUpdatePriority } from '../rules/task-transitions.js';
+import { TaskStatus } from '../task-status.js';
 
 export interface UpdatePriority {
   status?: TaskStatus;
@@ -120,13 +121,7 @@ export class TaskUpdateQueue {
   }
 }
 
-/** Negative when `a` must run before `b`. */
-export function compareEntries(a: Entry, b: Entry): number {
-  const sa = a.priority.status ? taskStatusOrdinal(a.priority.status) : -1;
-  const sb = b.priority.status ? taskStatusOrdinal(b.priority.status) : -1;
-  if (sa !== sb) return sb - sa;
-  const da = a.priority.contributionDeadline?.getTime() ?? Number.MAX_SAFE_INTEGER;
-  const db = b.priority.contributionDeadline?.getTime() ?? Number.MAX_SAFE_INTEGER;
-  if (da !== db) return da - db;
-  return a.seq - b.seq;
+/** Negative when `a` must run before `b`: the engine's priority, then arrival. */
+function compareEntries(a: Entry, b: Entry): number {
+  return compareTaskUpdatePriority(a.priority, b.priority) || a.seq - b.seq;
 }
