@@ -1,0 +1,242 @@
+// R1 `GET /replicates/available` (worker-api.md §5, §14 items 11–17) against a real scheduler on
+// the dev chain, with raw HTTP: registered workers logged in through the real W1 + W2.
+import { zeroAddress, type Hex } from 'viem';
+import { workerAccount } from '../../../devstack/chain/accounts.js';
+import { startSms, type SmsStandIn } from '../../../devstack/services/index.js';
+import { isWorkerpoolAuthorizationSignedBy } from '../../../src/chain/workerpool-authorization.js';
+import { ChainContributionStatus } from '../../../src/chain/chain-status.js';
+import { ReplicateStatus as S } from '../../../src/replicate/replicate-status.js';
+import { ReplicatesListRepository } from '../../../src/replicate/replicates-list.repository.js';
+import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import {
+  digestOf,
+  latestBlock,
+  ProtocolWorker,
+  shapeOf,
+  sleep,
+  UP_TO_COMPUTED,
+  waitForTaskStatus,
+} from '../../support/protocol-worker.js';
+import { RunningScheduler, startScheduler } from '../../support/scheduler.js';
+import { sharedDealSetup } from '../../support/services.js';
+
+const chain = testChain();
+isolateChainPerFile(chain);
+const deals = sharedDealSetup(
+  chain,
+  Array.from({ length: 9 }, (_, i) => workerAccount(i)),
+);
+
+/** Throttle window: a demand is refused when (now − last) + 500 ms ≤ 1000 ms. */
+const ASK_PERIOD_MS = 1000;
+const AFTER_THROTTLE_MS = 520;
+/** The supply reads its candidate tasks at most every 500 ms. */
+const CANDIDATES_TTL_MS = 550;
+const UNFUNDED_WORKER = 60;
+
+describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => {
+  let scheduler: RunningScheduler;
+  let sms: SmsStandIn;
+  let replicates: ReplicatesListRepository;
+
+  beforeAll(async () => {
+    sms = await startSms({ framework: 'SCONE', deployment: chain.deployment, port: 0 });
+    scheduler = await startScheduler(chain, deals().workerpool!, {
+      env: { IEXEC_ASK_REPLICATE_PERIOD: String(ASK_PERIOD_MS), SMS_SCONE: sms.url },
+    });
+    replicates = scheduler.get(ReplicatesListRepository);
+  });
+  afterAll(async () => {
+    await scheduler?.close();
+    await sms?.stop();
+  });
+
+  /** A new deal of this workerpool, its first task INITIALIZED and in the supply's candidates. */
+  async function offeredTask(options: Parameters<typeof chain.fixtures.createDeal>[0] = {}) {
+    const deal = await chain.fixtures.createDeal({ ...deals(), fund: false, ...options });
+    await waitForTaskStatus(scheduler, deal.taskIds[0]);
+    await sleep(CANDIDATES_TTL_MS);
+    return deal;
+  }
+
+  const replicatesOf = async (taskId: string) =>
+    (await replicates.findByChainTaskId(taskId))?.replicates ?? [];
+
+  it('answers 401 with an empty body without a token or with a bad one', async () => {
+    const worker = await ProtocolWorker.start(scheduler, 0);
+    for (const token of [null, 'not-a-jwt', `${worker.token}x`]) {
+      const res = await worker.available(1, token);
+      expect(res.status).toBe(401);
+      expect(res.text).toBe('');
+    }
+    const notBearer = await fetch(`${scheduler.baseUrl}/replicates/available?blockNumber=1`, {
+      headers: { authorization: `Token ${worker.token}` },
+    });
+    expect(notBearer.status).toBe(401);
+  });
+
+  it('answers 204 with an empty body when there is nothing to do', async () => {
+    const worker = await ProtocolWorker.start(scheduler, 1);
+    const res = await worker.available(await latestBlock(chain));
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+  });
+
+  it('answers 200 with exactly a ReplicateTaskSummary whose authorization PoCo accepts', async () => {
+    // The wallet string is echoed verbatim: present it in upper case (a valid address for the
+    // chain, whatever its casing) to make that visible.
+    const account = workerAccount(2);
+    const wallet = `0x${account.address.slice(2).toUpperCase()}`;
+    const worker = await ProtocolWorker.start(scheduler, 2, { wallet });
+    const deal = await offeredTask();
+    const taskId = deal.taskIds[0];
+
+    const res = await worker.available(await latestBlock(chain));
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/^application\/json/);
+    const body = JSON.parse(res.text);
+    expect(shapeOf(body)).toEqual({
+      workerpoolAuthorization: {
+        chainTaskId: 'string',
+        workerWallet: 'string',
+        enclaveChallenge: 'string',
+        signature: { value: 'string' },
+      },
+      smsUrl: 'null',
+    });
+    const auth = body.workerpoolAuthorization;
+    expect(auth).toEqual({
+      chainTaskId: taskId,
+      workerWallet: wallet,
+      enclaveChallenge: zeroAddress,
+      signature: { value: expect.stringMatching(/^0x[0-9a-f]{130}$/) },
+    });
+    expect(isWorkerpoolAuthorizationSignedBy(auth, chain.roles.scheduler.address)).toBe(true);
+
+    // PoCo takes it: a real contribution with this signature.
+    await chain.fixtures.contribute(account, taskId, digestOf(taskId), auth.signature.value as Hex);
+    const contribution = await chain.fixtures.viewContribution(taskId, account.address);
+    expect(contribution.status).toBe(ChainContributionStatus.CONTRIBUTED);
+
+    const [replicate] = await replicatesOf(taskId);
+    expect(replicate.walletAddress).toBe(wallet);
+    expect(replicate.workerWeight).toBeGreaterThan(0); // its on-chain score was read
+    expect(replicate.statusUpdateList[0]).toMatchObject({
+      status: S.CREATED,
+      modifier: 'POOL_MANAGER',
+    });
+  });
+
+  it('throttles: a demand within askForReplicatePeriod gets 204 and changes nothing', async () => {
+    const worker = await ProtocolWorker.start(scheduler, 3);
+    const deal = await offeredTask();
+    const taskId = deal.taskIds[0];
+    const started = Date.now();
+    // Accepted demand (recorded) that gets nothing: blockNumber 0.
+    expect((await worker.available(0)).status).toBe(204);
+    // Throttled while the task is on offer: no replicate, and the demand time is not moved.
+    await sleep(250);
+    expect((await worker.available(await latestBlock(chain))).status).toBe(204);
+    expect(await replicatesOf(taskId)).toHaveLength(0);
+    // 520 ms after the first demand (but < 500 ms after the throttled one): accepted.
+    await sleep(Math.max(0, started + AFTER_THROTTLE_MS - Date.now()));
+    const res = await worker.available(await latestBlock(chain));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
+  });
+
+  it('gives nothing for blockNumber 0, to an unregistered worker, nor to a worker without gas', async () => {
+    const deal = await offeredTask();
+    const taskId = deal.taskIds[0];
+    const worker = await ProtocolWorker.start(scheduler, 4);
+    const unregistered = await ProtocolWorker.start(scheduler, 5, { register: false });
+    // Beyond the funded dev accounts: no native currency to pay a contribution.
+    const broke = await ProtocolWorker.start(scheduler, UNFUNDED_WORKER);
+    expect(await chain.clients.publicClient.getBalance({ address: broke.account.address })).toBe(
+      0n,
+    );
+
+    expect((await worker.available(0)).status).toBe(204);
+    for (const w of [unregistered, broke]) {
+      const res = await w.available(await latestBlock(chain));
+      expect([res.status, res.text]).toEqual([204, '']);
+    }
+    expect(await replicatesOf(taskId)).toHaveLength(0);
+
+    // The task was on offer all along.
+    await sleep(AFTER_THROTTLE_MS);
+    const taken = await worker.available(await latestBlock(chain));
+    expect(taken.status).toBe(200);
+    expect(JSON.parse(taken.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
+  });
+
+  it('never gives a worker the same task twice', async () => {
+    // Trust 3: one replicate of weight 2 is not enough, the task stays on offer.
+    const deal = await offeredTask({ trust: 3 });
+    const taskId = deal.taskIds[0];
+    const a = await ProtocolWorker.start(scheduler, 6);
+    const b = await ProtocolWorker.start(scheduler, 7);
+    const first = await a.available(await latestBlock(chain));
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
+
+    await sleep(Math.max(AFTER_THROTTLE_MS, CANDIDATES_TTL_MS));
+    expect((await a.available(await latestBlock(chain))).status).toBe(204);
+    const second = await b.available(await latestBlock(chain));
+    expect(second.status).toBe(200);
+    expect(JSON.parse(second.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
+    expect((await replicatesOf(taskId)).map((r) => r.walletAddress)).toEqual([a.wallet, b.wallet]);
+  });
+
+  it('respects capacity: a 1-CPU worker gets a second task only once COMPUTED frees its slot', async () => {
+    const worker = await ProtocolWorker.start(scheduler, 8, { register: { cpuNb: 1 } });
+    const deal = await offeredTask({ volume: 2 });
+    const first = await worker.available(await latestBlock(chain));
+    expect(first.status).toBe(200);
+    const firstTask = JSON.parse(first.text).workerpoolAuthorization.chainTaskId as string;
+    expect(deal.taskIds).toContain(firstTask);
+    const secondTask = deal.taskIds.find((id) => id !== firstTask)!;
+    await waitForTaskStatus(scheduler, secondTask);
+    await sleep(CANDIDATES_TTL_MS);
+
+    // Full: nothing, although the other task is on offer.
+    expect((await worker.available(await latestBlock(chain))).status).toBe(204);
+    expect(await replicatesOf(secondTask)).toHaveLength(0);
+    expect(await (await worker.client.computing(worker.token)).json()).toEqual([firstTask]);
+
+    await worker.reportAll(firstTask, UP_TO_COMPUTED);
+    expect(await (await worker.client.computing(worker.token)).json()).toEqual([]);
+    await sleep(AFTER_THROTTLE_MS);
+    const second = await worker.available(await latestBlock(chain));
+    expect(second.status).toBe(200);
+    expect(JSON.parse(second.text).workerpoolAuthorization.chainTaskId).toBe(secondTask);
+  });
+
+  it('does not offer a TEE task to a non-TEE worker; a TEE worker gets it with its SMS', async () => {
+    const deal = await offeredTask({ tag: 3 });
+    const taskId = deal.taskIds[0];
+    // Workers 0 and 1 hold no task: one registers without TEE, the other with.
+    const plain = await ProtocolWorker.start(scheduler, 0);
+    const tee = await ProtocolWorker.start(scheduler, 1, { register: { teeEnabled: true } });
+    await sleep(AFTER_THROTTLE_MS);
+
+    expect((await plain.available(await latestBlock(chain))).status).toBe(204);
+    expect(await replicatesOf(taskId)).toHaveLength(0);
+    const res = await tee.available(await latestBlock(chain));
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.text);
+    expect(body.smsUrl).toBe(sms.url);
+    const enclave = sms.enclaveAccount(taskId)!.address.toLowerCase();
+    expect(body.workerpoolAuthorization).toMatchObject({
+      chainTaskId: taskId,
+      workerWallet: tee.wallet,
+      enclaveChallenge: enclave,
+    });
+    expect(
+      isWorkerpoolAuthorizationSignedBy(
+        body.workerpoolAuthorization,
+        chain.roles.scheduler.address,
+      ),
+    ).toBe(true);
+  });
+});
