@@ -17,7 +17,7 @@ import {
   UP_TO_COMPUTED,
   waitForTaskStatus,
 } from '../../support/protocol-worker.js';
-import { RunningScheduler, startScheduler } from '../../support/scheduler.js';
+import { eventually, RunningScheduler, startScheduler } from '../../support/scheduler.js';
 import { sharedDealSetup } from '../../support/services.js';
 
 const chain = testChain();
@@ -114,7 +114,13 @@ describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => 
     expect(isWorkerpoolAuthorizationSignedBy(auth, chain.roles.scheduler.address)).toBe(true);
 
     // PoCo takes it: a real contribution with this signature.
-    await chain.fixtures.contribute(account, taskId, digestOf(taskId), auth.signature.value as Hex);
+    await worker.reportAll(taskId, [...UP_TO_COMPUTED, S.CONTRIBUTING]);
+    const tx = await chain.fixtures.contribute(
+      account,
+      taskId,
+      digestOf(taskId),
+      auth.signature.value as Hex,
+    );
     const contribution = await chain.fixtures.viewContribution(taskId, account.address);
     expect(contribution.status).toBe(ChainContributionStatus.CONTRIBUTED);
 
@@ -125,6 +131,13 @@ describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => 
       status: S.CREATED,
       modifier: 'POOL_MANAGER',
     });
+    // The worker never reports it: the scheduler finds this wallet's contribution on chain.
+    const found = await eventually(async () => {
+      const [r] = await replicatesOf(taskId);
+      return r.statusUpdateList.find((u) => u.status === S.CONTRIBUTED);
+    }, 5000);
+    expect(found.modifier).toBe('POOL_MANAGER');
+    expect(found.details?.chainReceipt?.blockNumber).toBe(Number(tx.receipt.blockNumber));
   });
 
   it('throttles: a demand within askForReplicatePeriod gets 204 and changes nothing', async () => {
