@@ -18,7 +18,8 @@ import {
   waitForTaskStatus,
 } from '../../support/protocol-worker.js';
 import { eventually, RunningScheduler, startScheduler } from '../../support/scheduler.js';
-import { sharedDealSetup } from '../../support/services.js';
+import { exchange, sharedDealSetup } from '../../support/services.js';
+import { workerHeaders } from '../../support/worker-client.js';
 
 const chain = testChain();
 isolateChainPerFile(chain);
@@ -73,6 +74,26 @@ describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => 
       headers: { authorization: `Token ${worker.token}` },
     });
     expect(notBearer.status).toBe(401);
+  });
+
+  it('answers 400 for a missing or non-numeric blockNumber (R1 and R2)', async () => {
+    const worker = await ProtocolWorker.start(scheduler, 0);
+    for (const query of [
+      '',
+      '?blockNumber=',
+      '?blockNumber=abc',
+      '?blockNumber=1.5',
+      '?blockNumber=1.0',
+      '?blockNumber=1e3',
+    ]) {
+      for (const path of ['available', 'interrupted']) {
+        const res = await exchange('GET', `${scheduler.baseUrl}/replicates/${path}${query}`, {
+          headers: workerHeaders(worker.token),
+        });
+        expect([path, query, res.status]).toEqual([path, query, 400]);
+        expect(JSON.parse(res.text)).toMatchObject({ status: 400, error: 'Bad Request' });
+      }
+    }
   });
 
   it('answers 204 with an empty body when there is nothing to do', async () => {
@@ -183,22 +204,32 @@ describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => 
     expect(JSON.parse(taken.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
   });
 
-  it('never gives a worker the same task twice', async () => {
+  it('never gives a worker the same task twice, even after its replicate failed', async () => {
     // Trust 3: one replicate of weight 2 is not enough, the task stays on offer.
     const deal = await offeredTask({ trust: 3 });
     const taskId = deal.taskIds[0];
     const a = await ProtocolWorker.start(scheduler, 6);
     const b = await ProtocolWorker.start(scheduler, 7);
-    const first = await a.available(await latestBlock(chain));
-    expect(first.status).toBe(200);
-    expect(JSON.parse(first.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
-
-    await sleep(Math.max(AFTER_THROTTLE_MS, CANDIDATES_TTL_MS));
+    const c = await ProtocolWorker.start(scheduler, 5);
+    const taken = async (w: ProtocolWorker) => {
+      const res = await w.available(await latestBlock(chain));
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
+    };
+    await taken(a);
+    await sleep(AFTER_THROTTLE_MS);
     expect((await a.available(await latestBlock(chain))).status).toBe(204);
-    const second = await b.available(await latestBlock(chain));
-    expect(second.status).toBe(200);
-    expect(JSON.parse(second.text).workerpoolAuthorization.chainTaskId).toBe(taskId);
-    expect((await replicatesOf(taskId)).map((r) => r.walletAddress)).toEqual([a.wallet, b.wallet]);
+    await taken(b);
+    // A's replicate fails: it no longer counts, the task is on offer again, but not to A.
+    expect((await a.report(taskId, S.FAILED)).status).toBe(200);
+    await sleep(AFTER_THROTTLE_MS);
+    expect((await a.available(await latestBlock(chain))).status).toBe(204);
+    await taken(c);
+    expect((await replicatesOf(taskId)).map((r) => r.walletAddress)).toEqual([
+      a.wallet,
+      b.wallet,
+      c.wallet,
+    ]);
   });
 
   it('respects capacity: a 1-CPU worker gets a second task only once COMPUTED frees its slot', async () => {

@@ -91,7 +91,7 @@ describe('scheduler restart and lost workers', () => {
     const [task] = await stack.waitForDeal(deal.dealId, 40000);
     expect(task.currentStatus).toBe(TaskStatus.COMPLETED);
     await worker.waitForStatus(taskId, S.COMPLETED, 15000);
-    await sleep(1500); // more lost-worker scans
+    await sleep(1200); // more lost-worker scans
     const [replicate] = await replicatesOf(taskId);
     const statuses = replicate.statusUpdateList.map((u) => u.status);
     expect(statuses).not.toContain(S.WORKER_LOST);
@@ -112,7 +112,7 @@ describe('scheduler restart and lost workers', () => {
     await waitForTaskStatus(stack.scheduler, taskId);
     await eventually(async () => (await lost.available(await latestBlock(chain))).status === 200);
     expect((await lost.report(taskId, S.STARTING)).status).toBe(200);
-    await sleep(1500); // still alive: no WORKER_LOST
+    await sleep(1200); // still alive: no WORKER_LOST
     expect((await replicatesOf(taskId))[0].statusUpdateList.map((u) => u.status)).toEqual([
       S.CREATED,
       S.STARTING,
@@ -136,7 +136,7 @@ describe('scheduler restart and lost workers', () => {
       return replicate.statusUpdateList.at(-1)?.status === S.WORKER_LOST ? replicate : undefined;
     }, 10000);
     expect(marked.statusUpdateList.at(-1)!.modifier).toBe('POOL_MANAGER');
-    await sleep(1500); // more scans: never twice
+    await sleep(1200); // more scans: never twice
     const after = (await replicatesOf(taskId))[0].statusUpdateList.map((u) => u.status);
     expect(after).toEqual([S.CREATED, S.STARTING, S.WORKER_LOST]);
     // The alive worker was not touched; the lost one simply carries on.
