@@ -143,7 +143,7 @@ describe('push notifications in a real run', () => {
     ]);
     // The honest workers acted on them: every one of them COMPLETED.
     for (const w of fleet.workers) await w.waitForStatus(taskId, S.COMPLETED, 15000);
-  });
+  }, 90000);
 
   it('contribution timeout: PLEASE_ABORT CONTRIBUTION_TIMEOUT to the replicate holders (chain time travel)', async () => {
     const { worker, taskId, received, deal } = await holder(4, {}, [S.STARTING, S.STARTED]);
@@ -173,5 +173,5 @@ describe('push notifications in a real run', () => {
     // The worker aborts as told.
     const aborted = await worker.report(taskId, S.ABORTED, { cause: 'CONTRIBUTION_TIMEOUT' });
     expect([aborted.status, aborted.text]).toEqual([200, '']);
-  });
+  }, 60000);
 });

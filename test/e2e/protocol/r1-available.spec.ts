@@ -284,3 +284,35 @@ describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => 
     ).toBe(true);
   });
 });
+
+// The blockchain health gate (§5.1, §7.1, §10.4): a scheduler whose chain node cannot be reached
+// is OUT_OF_SERVICE; R1 and R3 then answer 503 after authentication, R2 has no gate. (The
+// transition from a node that stops is in test/e2e/health/actuator.spec.ts.)
+describe('R1 and R3 while out of service', () => {
+  it('answer 401 first without a valid token, then 503; R2 and the rest still answer', async () => {
+    const scheduler = await startScheduler(chain, `0x${'11'.repeat(20)}`, {
+      env: { IEXEC_PRIVATE_CHAIN_ADDRESS: 'http://127.0.0.1:9' },
+    });
+    try {
+      await eventually(
+        async () => (await fetch(`${scheduler.baseUrl}/actuator/health`)).status === 503,
+        10000,
+        'OUT_OF_SERVICE',
+      );
+      const worker = await ProtocolWorker.start(scheduler, 0);
+      for (const token of [null, 'bad']) {
+        expect((await worker.available(1, token)).status).toBe(401);
+        expect((await worker.updateStatus('0x01', { status: S.STARTING }, token)).status).toBe(401);
+      }
+      const available = await worker.available(1);
+      expect([available.status, available.text]).toEqual([503, '']);
+      const update = await worker.report(`0x${'ab'.repeat(32)}`, S.STARTING);
+      expect([update.status, update.text]).toEqual([503, '']);
+      const interrupted = await worker.interrupted(1);
+      expect([interrupted.status, interrupted.text]).toEqual([200, '[]']);
+      expect((await worker.client.ping(worker.token)).status).toBe(200);
+    } finally {
+      await scheduler.close();
+    }
+  });
+});

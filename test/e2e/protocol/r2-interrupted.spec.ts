@@ -126,7 +126,7 @@ describe('R2 /replicates/interrupted after a worker crash (real scheduler and ch
       S.COMPLETING,
       S.COMPLETED,
     ]);
-  });
+  }, 90000);
 
   it.each([
     [1, 'PLEASE_REVEAL'],

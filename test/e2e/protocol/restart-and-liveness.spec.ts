@@ -99,7 +99,7 @@ describe('scheduler restart and lost workers', () => {
     expect(statuses.at(-1)).toBe(S.COMPLETED);
     expect(fleet.snapshot().endpoints['W2 login'].calls).toBe(1);
     expect(restarted).toBe(false);
-  });
+  }, 90000);
 
   it('a worker silent for more than a minute gets WORKER_LOST on its active replicate, once, and may come back', async () => {
     const lost = await ProtocolWorker.start(stack.scheduler, 2);
@@ -143,5 +143,5 @@ describe('scheduler restart and lost workers', () => {
     expect((await lost.client.ping(lost.token)).status).toBe(200);
     const back = await lost.report(taskId, S.STARTED);
     expect([back.status, back.text]).toEqual([200, '"PLEASE_DOWNLOAD_APP"']);
-  });
+  }, 60000);
 });

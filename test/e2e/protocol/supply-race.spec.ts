@@ -96,7 +96,7 @@ describe('the last replicate slot of a task, raced by two workers', () => {
       .replicates;
     expect(list.map((r) => r.walletAddress)).toEqual(winners);
     expect(list.filter((r) => currentStatus(r) !== S.FAILED)).toEqual([list[RACES - 1]]);
-  }, 60000);
+  }, 120000);
 });
 
 function pickTwo<T>(items: T[]): [T, T] {
