@@ -141,7 +141,9 @@ describe('push notifications in a real run', () => {
       'PLEASE_UPLOAD',
       'PLEASE_COMPLETE',
     ]);
-    // The honest workers acted on them: every one of them COMPLETED.
+    // The loser aborts as told; the honest workers acted on theirs: every one COMPLETED.
+    const aborted = await loser.worker.report(taskId, S.ABORTED, { cause: 'CONSENSUS_REACHED' });
+    expect([aborted.status, aborted.text]).toEqual([200, '']);
     for (const w of fleet.workers) await w.waitForStatus(taskId, S.COMPLETED, 15000);
   }, 90000);
 

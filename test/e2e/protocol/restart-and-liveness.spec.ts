@@ -65,8 +65,8 @@ describe('scheduler restart and lost workers', () => {
   it('a restart (even after 70 s down) logs nobody out, loses nobody, and the task in flight completes', async () => {
     const raw = await ProtocolWorker.start(stack.scheduler, 1);
     const fingerprint = await (await raw.client.ping(raw.token)).text();
-    // Each step of the simulated worker takes 300 ms: the restart falls between two of its calls.
-    const fleet = await stack.startWorkers(1, { behaviour: () => slow(300) });
+    // Each step of the simulated worker takes 150 ms: the restart falls between two of its calls.
+    const fleet = await stack.startWorkers(1, { behaviour: () => slow(150) });
     const worker = fleet.worker(0);
     let restarted = false;
     worker.on('restarting', () => (restarted = true));
