@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { duplicateIndexes } from '../common/mongo-errors.js';
-import { TaskStatus } from './task-status.js';
+import { SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
 
 export type TaskRecord = Task & { _id: Types.ObjectId };
@@ -180,7 +180,7 @@ export class TaskRepository implements OnModuleInit {
   findSupplyCandidates(now: Date): Promise<TaskRecord[]> {
     return this.model
       .find({
-        currentStatus: { $in: [TaskStatus.INITIALIZED, TaskStatus.RUNNING] },
+        currentStatus: { $in: SUPPLY_STATUSES },
         contributionDeadline: { $gt: now },
       })
       .sort({ currentStatus: -1, contributionDeadline: 1 })
