@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { duplicateIndexes } from '../common/mongo-errors.js';
-import { SUPPLY_STATUSES, TaskStatus } from './task-status.js';
+import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
 
 export type TaskRecord = Task & { _id: Types.ObjectId };
@@ -110,6 +110,14 @@ export class TaskRepository implements OnModuleInit {
       .updateOne({ chainTaskId, currentStatus: expected }, { $set: fields, $inc: { version: 1 } })
       .exec();
     return result.modifiedCount === 1;
+  }
+
+  /** Every task not yet COMPLETED or FAILED. */
+  findUnfinishedRefs(): Promise<TaskRef[]> {
+    return this.model
+      .find({ currentStatus: { $nin: [...FINAL_TASK_STATUSES] } }, REF_PROJECTION)
+      .lean<TaskRef[]>()
+      .exec();
   }
 
   /** Detector selections (task-lifecycle.md §13): light references only. */
