@@ -86,27 +86,8 @@ export const workerpoolRegistryAbi = parseAbi([
   'function createWorkerpool(address _workerpoolOwner, string _workerpoolDescription) returns (address)',
 ]);
 
-/** Reads of the asset contracts themselves (what the scheduler reads about a deal). */
-export const appAbi = parseAbi([
-  'function owner() view returns (address)',
-  'function m_appName() view returns (string)',
-  'function m_appType() view returns (string)',
-  'function m_appMultiaddr() view returns (bytes)',
-  'function m_appChecksum() view returns (bytes32)',
-  'function m_appMREnclave() view returns (bytes)',
-]);
-
-export const datasetAbi = parseAbi([
-  'function owner() view returns (address)',
-  'function m_datasetName() view returns (string)',
-  'function m_datasetMultiaddr() view returns (bytes)',
-  'function m_datasetChecksum() view returns (bytes32)',
-]);
-
-export const workerpoolAbi = parseAbi([
-  'function owner() view returns (address)',
-  'function m_workerpoolDescription() view returns (string)',
-]);
+/** Reads of the asset contracts themselves: the scheduler's own ABIs. */
+export { appAbi, datasetAbi, workerpoolAbi } from '../../src/chain/poco-abi.js';
 
 export const rlcAbi = parseAbi([
   'function balanceOf(address _owner) view returns (uint256 balance)',

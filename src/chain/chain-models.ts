@@ -60,6 +60,15 @@ export interface ChainDeal {
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 export const ZERO_BYTES32: Hex = `0x${'0'.repeat(64)}`;
 
+/**
+ * An address as given to the chain client. Wallet strings are kept verbatim everywhere else
+ * (worker-api.md §0.3), in any letter case; the chain ignores case but viem rejects a mixed-case
+ * string that is not a valid checksum, so chain calls get the lowercase form.
+ */
+export function chainAddress(address: string): Hex {
+  return address.toLowerCase() as Hex;
+}
+
 export function isNonZeroAddress(address: string | undefined | null): boolean {
   return !!address && address !== '' && address.toLowerCase() !== ZERO_ADDRESS;
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { hexToString, type Hex } from 'viem';
 import { ChainContext, GAS_LIMIT_CAP } from './chain-context.js';
 import {
+  chainAddress,
   ChainApp,
   ChainCategory,
   ChainContribution,
@@ -112,7 +113,7 @@ export class PocoReader {
         address: this.hub,
         abi: hubAbi,
         functionName: 'viewContributionABILegacy',
-        args: [chainTaskId as Hex, worker as Hex],
+        args: [chainTaskId as Hex, chainAddress(worker)],
       });
       return {
         status: status as ChainContributionStatus,
@@ -266,7 +267,7 @@ export class PocoReader {
         address: this.hub,
         abi: hubAbi,
         functionName: 'viewScore',
-        args: [worker as Hex],
+        args: [chainAddress(worker)],
       });
     } catch {
       return undefined;
@@ -303,7 +304,7 @@ export class PocoReader {
 
   async getBalance(address: string): Promise<bigint | undefined> {
     try {
-      return await this.client.getBalance({ address: address as Hex });
+      return await this.client.getBalance({ address: chainAddress(address) });
     } catch {
       return undefined;
     }
@@ -344,7 +345,8 @@ export class PocoReader {
       if (fromBlock > latest) return undefined;
       const eventAbi = hubAbi.find((x) => x.type === 'event' && x.name === event)!;
       const args: Record<string, unknown> = { taskid: chainTaskId as Hex };
-      if (worker && (event === 'TaskContribute' || event === 'TaskReveal')) args.worker = worker;
+      if (worker && (event === 'TaskContribute' || event === 'TaskReveal'))
+        args.worker = chainAddress(worker);
       const logs = await this.client.getLogs({
         address: this.hub,
         event: eventAbi,

@@ -21,7 +21,7 @@ export interface WorkerpoolAuthorization {
 /** What signing needs from the scheduler wallet: a viem `LocalAccount` (privateKeyToAccount) fits. */
 export type MessageSigner = Pick<LocalAccount, 'signMessage'>;
 
-export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+export { ZERO_ADDRESS } from './chain-models.js';
 
 /**
  * keccak256(bytes(workerWallet) ‖ bytes(chainTaskId) ‖ bytes(enclaveChallenge)): plain

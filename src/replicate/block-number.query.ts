@@ -1,9 +1,10 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt } from 'class-validator';
+import { parseLongParameter } from '../common/http/long-parameter.js';
 
-/** `?blockNumber=` (required, integer): the worker's latest block. */
+/** `?blockNumber=` (required, a Java `long`): the worker's latest block. */
 export class BlockNumberQuery {
-  @Type(() => Number)
+  @Transform(({ value }) => parseLongParameter(value) ?? Number.NaN)
   @IsInt({ message: 'blockNumber must be an integer' })
   blockNumber!: number;
 }

@@ -13,7 +13,7 @@ import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { ReplicateListeners } from './replicate-listeners.js';
 import { ReplicateLocks } from './replicate-locks.js';
 import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
-import { nextAction } from './replicate-workflow.js';
+import { currentStatus, nextAction } from './replicate-workflow.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { ReplicateStatusDetails, ReplicateStatusUpdate } from './replicates-list.schema.js';
 import {
@@ -97,15 +97,21 @@ export class ReplicateStatusService {
 
     const outcome = await this.locks.writes.run(
       chainTaskId,
-      async (): Promise<{ error: ReplicateStatusUpdateError } | { accepted: true }> => {
+      async (): Promise<
+        | { error: ReplicateStatusUpdateError; replayedAction?: TaskNotificationType }
+        | { accepted: true }
+      > => {
         for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
           const list = await this.replicates.findByChainTaskId(chainTaskId);
           const index = list?.replicates.findIndex((r) => r.walletAddress === walletAddress) ?? -1;
-          const error = validateStatusUpdate(
-            index >= 0 ? list!.replicates[index] : undefined,
-            update,
-            facts,
-          );
+          const replicate = index >= 0 ? list!.replicates[index] : undefined;
+          const error = validateStatusUpdate(replicate, update, facts);
+          if (
+            error === ReplicateStatusUpdateError.ALREADY_REPORTED &&
+            currentStatus(replicate!) === update.status
+          ) {
+            return { error, replayedAction: this.nextActionFor(update, description) };
+          }
           if (error !== ReplicateStatusUpdateError.NO_ERROR) return { error };
           const effects = statusUpdateEffects(update, facts);
           const logsPresent = await this.computeLogs.storeFromStatusUpdate(

@@ -1,6 +1,7 @@
-import { Instant } from '../common/instant.js';
+import { Instant, toMillis } from '../common/instant.js';
 import { ConsensusReplicate, needsMoreContributions } from '../task/rules/consensus.js';
-import { isTeeTag } from '../task/rules/task-description-facts.js';
+import { isTeeTag } from '../chain/tee-tag.js';
+import { SUPPLY_STATUSES, TaskStatus } from '../task/task-status.js';
 import type { Replicate } from './replicates-list.schema.js';
 
 // Chain-free part of accepting a candidate task for a worker (worker-api.md §5.3, §5.4 step 3).
@@ -47,4 +48,19 @@ export function supplyPrecheck(input: {
 /** §5.4 step 1: a task without an enclave challenge is never offered (nothing is locked). */
 export function hasEnclaveChallenge(task: { readonly enclaveChallenge?: string | null }): boolean {
   return !!task.enclaveChallenge;
+}
+
+/**
+ * Whether a task read afresh under the supply lock can still be offered: the candidates list is
+ * cached for a moment, and a task may have reached consensus, timed out or failed since.
+ */
+export function isStillOfferable(
+  task: { readonly currentStatus: TaskStatus; readonly contributionDeadline: Date } | null,
+  now: Instant,
+): boolean {
+  return (
+    !!task &&
+    SUPPLY_STATUSES.includes(task.currentStatus) &&
+    task.contributionDeadline.getTime() > toMillis(now)
+  );
 }

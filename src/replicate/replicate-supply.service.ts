@@ -15,6 +15,7 @@ import { ReplicateLocks } from './replicate-locks.js';
 import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
 import {
   hasEnclaveChallenge,
+  isStillOfferable,
   isTagOfferableToWorker,
   supplyPrecheck,
 } from './replicate-supply-rules.js';
@@ -98,6 +99,10 @@ export class ReplicateSupplyService {
       now: new Date(),
     });
     if (precheck !== 'OK') return undefined;
+    if (!isStillOfferable(await this.tasks.findByChainTaskId(task.chainTaskId), this.clock.now())) {
+      this.invalidateCandidates();
+      return undefined;
+    }
     // Consensus can only be on chain once someone was authorized to contribute.
     if (
       list!.replicates.length > 0 &&

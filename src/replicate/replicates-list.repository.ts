@@ -4,24 +4,13 @@ import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../common/mongo-errors.js';
 import {
   Replicate,
+  type ReplicateFieldUpdate,
   REPLICATES_LIST_JAVA_CLASS,
   ReplicatesList,
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
 
 export type ReplicatesListRecord = ReplicatesList & { _id: Types.ObjectId };
-
-/** Fields of one replicate that a status update may set. */
-export type ReplicateFieldUpdate = Partial<
-  Pick<
-    Replicate,
-    | 'contributionHash'
-    | 'workerWeight'
-    | 'resultLink'
-    | 'chainCallbackData'
-    | 'appComputeLogsPresent'
-  >
->;
 
 /**
  * The only place that queries `replicatesList`. Writes use the document `version` as an

@@ -110,3 +110,15 @@ export class ReplicatesList {
 }
 export const ReplicatesListSchema = SchemaFactory.createForClass(ReplicatesList);
 ReplicatesListSchema.index({ chainTaskId: 1 }, { unique: true });
+
+/** Fields of one replicate that a status update may set. */
+export type ReplicateFieldUpdate = Partial<
+  Pick<
+    Replicate,
+    | 'contributionHash'
+    | 'workerWeight'
+    | 'resultLink'
+    | 'chainCallbackData'
+    | 'appComputeLogsPresent'
+  >
+>;

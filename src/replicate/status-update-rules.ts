@@ -7,7 +7,7 @@ import {
   ReplicateStatusModifier,
 } from './replicate-status.js';
 import type {
-  Replicate,
+  ReplicateFieldUpdate,
   ReplicateStatusDetails,
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
@@ -167,16 +167,7 @@ export function normalizeWorkerUpdate(
   return normalized;
 }
 
-export type ReplicateFieldUpdate = Partial<
-  Pick<
-    Replicate,
-    | 'contributionHash'
-    | 'workerWeight'
-    | 'resultLink'
-    | 'chainCallbackData'
-    | 'appComputeLogsPresent'
-  >
->;
+export type { ReplicateFieldUpdate };
 
 export interface StatusUpdateEffects {
   /** Replicate fields to set together with the append (compute logs: see ComputeLogsService). */
@@ -264,7 +255,14 @@ export function replicateUpdateReactions(
 // R3 answer (§7.1)
 
 export type StatusUpdateOutcome =
-  | { readonly error: ReplicateStatusUpdateError }
+  | {
+      readonly error: ReplicateStatusUpdateError;
+      /**
+       * ALREADY_REPORTED for the replicate's current status (a worker re-posting because it never
+       * got the first answer): the next action of that status, answered again.
+       */
+      readonly replayedAction?: TaskNotificationType;
+    }
   | { readonly accepted: true; readonly nextAction: TaskNotificationType | undefined };
 
 export interface StatusUpdateAnswer {
@@ -277,7 +275,9 @@ export function statusUpdateAnswer(outcome: StatusUpdateOutcome): StatusUpdateAn
   if ('accepted' in outcome) return { httpStatus: 200, body: outcome.nextAction };
   switch (outcome.error) {
     case ReplicateStatusUpdateError.ALREADY_REPORTED:
-      return { httpStatus: 208, body: TaskNotificationType.PLEASE_WAIT };
+      // Deviation: the reference always answers PLEASE_WAIT, which strands a worker whose first
+      // answer was lost (it re-posts, hears "wait", and nothing ever wakes it up).
+      return { httpStatus: 208, body: outcome.replayedAction ?? TaskNotificationType.PLEASE_WAIT };
     case ReplicateStatusUpdateError.NO_ERROR:
       return { httpStatus: 500, body: undefined };
     default:

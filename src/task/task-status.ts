@@ -59,3 +59,6 @@ export const FINAL_DEADLINE_IRRELEVANT_STATUSES: readonly TaskStatus[] = [
 export function isFinalTaskStatus(status: TaskStatus): boolean {
   return FINAL_TASK_STATUSES.includes(status);
 }
+
+/** Statuses in which a task takes new contributions (worker-api.md §5.3). */
+export const SUPPLY_STATUSES: readonly TaskStatus[] = [TaskStatus.INITIALIZED, TaskStatus.RUNNING];

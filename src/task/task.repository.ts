@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { duplicateIndexes } from '../common/mongo-errors.js';
-import { TaskStatus } from './task-status.js';
+import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
 
 export type TaskRecord = Task & { _id: Types.ObjectId };
@@ -112,6 +112,14 @@ export class TaskRepository implements OnModuleInit {
     return result.modifiedCount === 1;
   }
 
+  /** Every task not yet COMPLETED or FAILED. */
+  findUnfinishedRefs(): Promise<TaskRef[]> {
+    return this.model
+      .find({ currentStatus: { $nin: [...FINAL_TASK_STATUSES] } }, REF_PROJECTION)
+      .lean<TaskRef[]>()
+      .exec();
+  }
+
   /** Detector selections (task-lifecycle.md §13): light references only. */
   findRefsByStatus(statuses: readonly TaskStatus[]): Promise<TaskRef[]> {
     return this.model
@@ -180,7 +188,7 @@ export class TaskRepository implements OnModuleInit {
   findSupplyCandidates(now: Date): Promise<TaskRecord[]> {
     return this.model
       .find({
-        currentStatus: { $in: [TaskStatus.INITIALIZED, TaskStatus.RUNNING] },
+        currentStatus: { $in: SUPPLY_STATUSES },
         contributionDeadline: { $gt: now },
       })
       .sort({ currentStatus: -1, contributionDeadline: 1 })

@@ -1,9 +1,11 @@
 import { ReplicateStatus as S } from '../../src/replicate/replicate-status.js';
 import {
   hasEnclaveChallenge,
+  isStillOfferable,
   isTagOfferableToWorker,
   supplyPrecheck,
 } from '../../src/replicate/replicate-supply-rules.js';
+import { TaskStatus } from '../../src/task/task-status.js';
 import { contributed, MINUTE, replicate, T0 } from '../support/replicates.js';
 
 const tag = (lastByte: string) => `0x${'0'.repeat(62)}${lastByte}`;
@@ -58,5 +60,31 @@ describe('supply precheck (§5.4 steps 3.1–3.3, edge 13)', () => {
     const rs = [contributed({ wallet: '0xother', hash: '0xaa', weight: 4 })];
     expect(supplyPrecheck({ ...base, replicates: rs })).toBe('OK');
     expect(supplyPrecheck({ ...base, replicates: [] })).toBe('OK');
+  });
+});
+
+describe('recheck under the supply lock (cached candidates may be stale)', () => {
+  const deadline = new Date(NOW + MINUTE);
+
+  it('an INITIALIZED or RUNNING task before its contribution deadline is still offered', () => {
+    for (const currentStatus of [TaskStatus.INITIALIZED, TaskStatus.RUNNING])
+      expect(isStillOfferable({ currentStatus, contributionDeadline: deadline }, NOW)).toBe(true);
+  });
+
+  it('a task that moved on, timed out, or is gone is not', () => {
+    for (const currentStatus of [
+      TaskStatus.CONSENSUS_REACHED,
+      TaskStatus.CONTRIBUTION_TIMEOUT,
+      TaskStatus.FAILED,
+      TaskStatus.COMPLETED,
+    ])
+      expect(isStillOfferable({ currentStatus, contributionDeadline: deadline }, NOW)).toBe(false);
+    expect(
+      isStillOfferable(
+        { currentStatus: TaskStatus.RUNNING, contributionDeadline: deadline },
+        deadline,
+      ),
+    ).toBe(false);
+    expect(isStillOfferable(null, NOW)).toBe(false);
   });
 });

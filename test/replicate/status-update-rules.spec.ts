@@ -286,6 +286,15 @@ describe('R3 answer (§7.1, edge 27)', () => {
     expect(statusUpdateAnswer({ error: E.NO_ERROR })).toEqual({ httpStatus: 500, body: undefined });
   });
 
+  it('a replay of the current status → 208 with its next action again', () => {
+    expect(
+      statusUpdateAnswer({ error: E.ALREADY_REPORTED, replayedAction: N.PLEASE_CONTRIBUTE }),
+    ).toEqual({
+      httpStatus: 208,
+      body: N.PLEASE_CONTRIBUTE,
+    });
+  });
+
   it('accepted → 200 with the next action, or an empty body', () => {
     expect(statusUpdateAnswer({ accepted: true, nextAction: N.PLEASE_CONTINUE })).toEqual({
       httpStatus: 200,

@@ -72,12 +72,12 @@ export function schedulerEnv(
 
 /**
  * Starts the scheduler for `workerpool` (owned by the dev scheduler role). Pass `mongoUrl` to
- * take over the database of a previous instance (restart tests).
+ * take over the database of a previous instance, and its `port` (restart tests).
  */
 export async function startScheduler(
   chain: TestChain,
   workerpool: string,
-  options: { env?: RawEnvironment; mongoUrl?: string; walletDir?: string } = {},
+  options: { env?: RawEnvironment; mongoUrl?: string; walletDir?: string; port?: number } = {},
 ): Promise<RunningScheduler> {
   const walletDir = options.walletDir ?? mkdtempSync(join(tmpdir(), 'iexec-wallet-'));
   const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
@@ -87,7 +87,7 @@ export async function startScheduler(
     ...options.env,
   });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   let stopped = false;
   const stop = async () => {

@@ -18,6 +18,11 @@ export interface Stack {
   fleet?: WorkerFleet;
   startWorkers(count: number, options?: Partial<WorkerFleetOptions>): Promise<WorkerFleet>;
   workers(count: number): LocalAccount[];
+  /**
+   * Stops the scheduler (its database stays) and starts a new one with the same environment, on
+   * the same port. `whileDown` runs in between.
+   */
+  restartScheduler(whileDown?: () => Promise<void>): Promise<RunningScheduler>;
   /** Waits until every task of the deal is in a final status; returns them. */
   waitForDeal(
     dealId: string,
@@ -36,19 +41,17 @@ export async function startStack(
     blockTime: 1,
   });
   const workerpool = (await chain.fixtures.createWorkerpool()) as `0x${string}`;
-  const scheduler = await startScheduler(chain, workerpool, {
-    mongoUrl: options.mongoUrl,
-    env: {
-      IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
-      IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
-      IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
-      IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
-      SMS_SCONE: services.smsScone.url,
-      SMS_GRAMINE: services.smsGramine.url,
-      IEXEC_CHAIN_WRITER: options.writer ?? 'embedded',
-      ...options.env,
-    },
-  });
+  const env: RawEnvironment = {
+    IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
+    IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
+    IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+    IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
+    SMS_SCONE: services.smsScone.url,
+    SMS_GRAMINE: services.smsGramine.url,
+    IEXEC_CHAIN_WRITER: options.writer ?? 'embedded',
+    ...options.env,
+  };
+  const scheduler = await startScheduler(chain, workerpool, { mongoUrl: options.mongoUrl, env });
   const enclaveSigner = new LocalEnclaveSigner(
     (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
   );
@@ -72,11 +75,21 @@ export async function startStack(
       stack.fleet = fleet;
       return fleet;
     },
+    async restartScheduler(whileDown) {
+      const { mongoUrl, baseUrl } = stack.scheduler;
+      await stack.scheduler.stop();
+      await whileDown?.();
+      stack.scheduler = await startScheduler(chain, workerpool, {
+        mongoUrl,
+        env,
+        port: Number(new URL(baseUrl).port),
+      });
+      return stack.scheduler;
+    },
     async waitForDeal(dealId, timeoutMs = 60000) {
-      const tasks = scheduler.get(TaskRepository);
       return eventually(
         async () => {
-          const found = await tasks.findByDeal(dealId);
+          const found = await stack.scheduler.get(TaskRepository).findByDeal(dealId);
           return found.length > 0 &&
             found.every(
               (t) =>
@@ -91,7 +104,7 @@ export async function startStack(
     },
     async stop() {
       await stack.fleet?.stop();
-      await scheduler.close();
+      await stack.scheduler.close();
       await services.stop();
     },
   };

@@ -8,8 +8,12 @@ import { HttpExceptionFilter } from './http-exception.filter.js';
  * assemble a subset of the modules (test/support/worker-app.ts). No module imports here.
  */
 
-/** Largest request body accepted (compute logs are the biggest payload: 2 x 100,000 characters). */
-export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+/**
+ * Largest request body accepted. Compute logs are the biggest payload and the worker sends them
+ * whole (the scheduler keeps the last 100,000 characters): a refused report would be re-posted
+ * until the final deadline, so the bound is generous (the Java scheduler sets none).
+ */
+export const BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   TRACE: ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'],

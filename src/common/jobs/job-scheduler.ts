@@ -43,6 +43,14 @@ export class JobScheduler implements BeforeApplicationShutdown {
     if (options.runAtStart) void this.tick(job, false);
   }
 
+  /** A job run once, now (a start-up sweep); shutdown still waits for it. */
+  runOnce(name: string, run: () => Promise<void>): void {
+    if (this.jobs.has(name)) throw new Error(`job ${name} already registered`);
+    const job: Job = { name, run, rerun: false, stopped: false };
+    this.jobs.set(name, job);
+    void this.tick(job, false);
+  }
+
   /** Runs the job now, or right after the current run if one is in flight. */
   trigger(name: string): void {
     const job = this.jobs.get(name);
@@ -82,11 +90,7 @@ export class JobScheduler implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     for (const job of this.jobs.values()) {
       job.stopped = true;
-      try {
-        this.registry.deleteInterval(job.name);
-      } catch {
-        // already removed
-      }
+      if (this.registry.getIntervals().includes(job.name)) this.registry.deleteInterval(job.name);
     }
     await Promise.all([...this.jobs.values()].map((j) => j.running));
   }

@@ -37,6 +37,7 @@ export class TaskDetectors implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const c = this.config.cron;
     const at = { runAtStart: true };
+    this.jobs.runOnce('unfinished-task-resumer', () => this.resumeUnfinished());
     this.jobs.register('unstarted-tx-detector', c.unstartedTxMs, () => this.unstartedTx(), at);
     this.jobs.register('initialized-task-detector', c.initializeMs, () => this.initialized(), at);
     this.jobs.register(
@@ -73,6 +74,15 @@ export class TaskDetectors implements OnApplicationBootstrap {
         status: t.currentStatus,
         contributionDeadline: t.contributionDeadline,
       });
+  }
+
+  /**
+   * Update requests live in memory, so a restart loses those that were waiting, and some steps
+   * (AT_LEAST_ONE_REVEALED → upload request, FINALIZED → COMPLETED…) have no detector behind
+   * them: every unfinished task gets one update at start-up.
+   */
+  async resumeUnfinished(): Promise<void> {
+    this.publish(await this.tasks.findUnfinishedRefs());
   }
 
   /** §13.2: retry finalize of RESULT_UPLOADED tasks and initialize of initializable ones. */

@@ -6,6 +6,7 @@ import { WorkerModule } from '../../worker/worker.module.js';
 import { TaskModule } from '../task.module.js';
 import { CompletionSteps } from './completion.steps.js';
 import { InitializationSteps } from './initialization.steps.js';
+import { NotificationReplayService } from './notification-replay.service.js';
 import { TaskDetectors } from './task-detectors.service.js';
 import { TaskEvents } from './task-events.service.js';
 import { TaskStateWriter } from './task-state-writer.js';
@@ -24,6 +25,7 @@ import { TaskUpdateService } from './task-update.service.js';
     CompletionSteps,
     TaskUpdateService,
     TaskDetectors,
+    NotificationReplayService,
   ],
   exports: [TaskStateWriter, TaskEvents],
 })

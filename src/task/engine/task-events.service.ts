@@ -77,6 +77,20 @@ export class TaskEvents {
     }
   }
 
+  /** A notification the worker missed, sent again (NotificationReplayService). */
+  replay(
+    chainTaskId: string,
+    walletAddress: string,
+    type: TaskNotificationType,
+    consensusBlock: number,
+  ): void {
+    if (type === TaskNotificationType.PLEASE_REVEAL) {
+      this.notify(chainTaskId, [walletAddress], type, { blockNumber: consensusBlock });
+    } else {
+      this.notify(chainTaskId, [walletAddress], type);
+    }
+  }
+
   pleaseUpload(chainTaskId: string, walletAddress: string): void {
     this.notify(chainTaskId, [walletAddress], TaskNotificationType.PLEASE_UPLOAD);
   }

@@ -109,16 +109,19 @@ export function failureStatusesToAppend(
 // §6.2 update queue ordering
 
 export interface TaskUpdatePriorityKey {
-  readonly status: TaskStatus;
+  /** Unknown status (a request without a task snapshot) comes last. */
+  readonly status?: TaskStatus;
   readonly contributionDeadline?: Instant | null;
 }
+
+const ordinalOf = (status: TaskStatus | undefined) => (status ? taskStatusOrdinal(status) : -1);
 
 /** Comparator (negative = `a` runs first): higher status ordinal, then earlier deadline. */
 export function compareTaskUpdatePriority(
   a: TaskUpdatePriorityKey,
   b: TaskUpdatePriorityKey,
 ): number {
-  const byStatus = taskStatusOrdinal(b.status) - taskStatusOrdinal(a.status);
+  const byStatus = ordinalOf(b.status) - ordinalOf(a.status);
   if (byStatus !== 0) return byStatus;
   const da = a.contributionDeadline == null ? Infinity : toMillis(a.contributionDeadline);
   const db = b.contributionDeadline == null ? Infinity : toMillis(b.contributionDeadline);

@@ -1,4 +1,5 @@
-import { taskStatusOrdinal, TaskStatus } from '../task-status.js';
+import { compareTaskUpdatePriority } from '../rules/task-transitions.js';
+import { TaskStatus } from '../task-status.js';
 
 export interface UpdatePriority {
   status?: TaskStatus;
@@ -9,9 +10,6 @@ interface Entry {
   chainTaskId: string;
   priority: UpdatePriority;
   seq: number;
-  /** Sort keys computed once at publish (compareEntries runs O(log n) times per entry). */
-  ordinal?: number;
-  deadline?: number;
 }
 
 export type TaskUpdateHandler = (chainTaskId: string) => Promise<void>;
@@ -115,15 +113,9 @@ export class TaskUpdateQueue {
   }
 }
 
-/** Negative when `a` must run before `b`. */
-export function compareEntries(a: Entry, b: Entry): number {
-  const sa = (a.ordinal ??= a.priority.status ? taskStatusOrdinal(a.priority.status) : -1);
-  const sb = (b.ordinal ??= b.priority.status ? taskStatusOrdinal(b.priority.status) : -1);
-  if (sa !== sb) return sb - sa;
-  const da = (a.deadline ??= a.priority.contributionDeadline?.getTime() ?? Number.MAX_SAFE_INTEGER);
-  const db = (b.deadline ??= b.priority.contributionDeadline?.getTime() ?? Number.MAX_SAFE_INTEGER);
-  if (da !== db) return da - db;
-  return a.seq - b.seq;
+/** Negative when `a` must run before `b`: the engine's priority, then arrival. */
+function compareEntries(a: Entry, b: Entry): number {
+  return compareTaskUpdatePriority(a.priority, b.priority) || a.seq - b.seq;
 }
 
 /** Binary min-heap of entries by {@link compareEntries} (seq makes the order total). */

@@ -46,6 +46,20 @@ describe('JobScheduler', () => {
     expect(runs).toBe(2);
   });
 
+  it('runs a run-once job exactly once and waits for it at shutdown', async () => {
+    let runs = 0;
+    let finished = false;
+    scheduler.runOnce('sweep', async () => {
+      runs++;
+      await sleep(30);
+      finished = true;
+    });
+    await scheduler.beforeApplicationShutdown();
+    expect(finished).toBe(true);
+    await sleep(50);
+    expect(runs).toBe(1);
+  });
+
   it('keeps running after a failing run', async () => {
     let runs = 0;
     scheduler.register('flaky', 10, async () => {

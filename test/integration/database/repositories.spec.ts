@@ -178,6 +178,12 @@ describe('repositories against the Mongo-wire server', () => {
       expect(counts.get(TaskStatus.RECEIVED)).toBe(2);
       expect(counts.get(TaskStatus.FAILED)).toBe(1);
     });
+
+    it('lists the unfinished tasks (the start-up resumer), not the FAILED one', async () => {
+      const refs = await repo().findUnfinishedRefs();
+      expect(refs.map((r) => r.currentStatus)).toEqual([TaskStatus.RECEIVED, TaskStatus.RECEIVED]);
+      expect(refs.map((r) => r.chainTaskId)).not.toContain(taskId(2));
+    });
   });
 
   describe('replicatesList', () => {

@@ -1,8 +1,7 @@
+import { isTeeTag, teeFrameworkOfTag } from '../../../src/chain/tee-tag.js';
 import {
   containsCallback,
   isEligibleToContributeAndFinalize,
-  isTeeTag,
-  teeFrameworkOfTag,
   ZERO_ADDRESS,
 } from '../../../src/task/rules/task-description-facts.js';
 

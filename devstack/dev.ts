@@ -1,0 +1,180 @@
+// `npm run dev`: the whole workerpool on this machine. A local chain with PoCo v6, the Mongo-wire
+// server, stand-ins for the iExec services, the scheduler (the built dist/main.js, configured
+// mostly by its defaults), a demo deal and a few simulated workers; prints the deal's progress and
+// runs until Ctrl-C, then stops everything.
+//
+//   npm run dev [-- --workers 3 --volume 3 --trust 1 --free-ports]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { workerAccount } from './chain/accounts.js';
+import { startLocalChain, type LocalChain } from './chain/local-chain.js';
+import { freePort, startFerretDb, waitForPort } from './mongo-server.js';
+import { PocoFixtures } from './poco/fixtures.js';
+import { startServiceStandIns, type ServiceStandIns } from './services/index.js';
+import { writeSchedulerWallet } from './wallet.js';
+import { LocalEnclaveSigner } from './worker/enclave-signer.js';
+import { WorkerFleet } from './worker/fleet.js';
+import { watchDeal } from './dev-progress.js';
+
+const root = join(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '3' },
+    volume: { type: 'string', default: '3' },
+    trust: { type: 'string', default: '1' },
+    'free-ports': { type: 'boolean', default: false },
+  },
+});
+
+const say = (line: string) => process.stdout.write(`[dev] ${line}\n`);
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+async function port(fixed: number): Promise<number> {
+  return values['free-ports'] ? freePort() : fixed;
+}
+
+async function buildScheduler(): Promise<void> {
+  say('building the scheduler (npm run build)…');
+  await run('npm', ['run', 'build', '--silent']);
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+function startScheduler(env: Record<string, string>, schedulerPort: number): ChildProcess {
+  const child = spawn(process.execPath, [join(root, 'dist', 'main.js')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n'))
+      if (line.trim()) process.stdout.write(`[scheduler] ${line}\n`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      say(`the scheduler exited (${code ?? signal}); stopping the stack`);
+      void stop(1);
+    }
+  });
+  say(`scheduler starting on http://127.0.0.1:${schedulerPort}`);
+  return child;
+}
+
+let stopping = false;
+async function stop(code = 0): Promise<never> {
+  stopping = true;
+  say('stopping…');
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      say(`clean-up failed: ${(error as Error).message}`);
+    }
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  const cache = join(root, '.cache', 'devstack');
+  mkdirSync(cache, { recursive: true });
+  if (!existsSync(join(root, 'dist', 'main.js')) || process.env.IEXEC_DEV_REBUILD !== '0')
+    await buildScheduler();
+
+  const mongoPort = await port(13002);
+  const [mongo, chain] = await Promise.all([
+    startFerretDb({ port: mongoPort }),
+    startLocalChain({ port: await port(8545), workerCount: 20 }),
+  ]);
+  cleanups.push(
+    () => mongo.stop(),
+    () => (chain as LocalChain).stop(),
+  );
+  say(`MongoDB-wire server (FerretDB) on 127.0.0.1:${mongoPort}`);
+  say(`chain ${chain.chainId} on ${chain.rpcUrl}, PoCo hub ${chain.deployment.hub}`);
+
+  const services: ServiceStandIns = await startServiceStandIns({
+    deployment: chain.deployment,
+    freePorts: values['free-ports'],
+    blockTime: 1,
+  });
+  cleanups.push(() => services.stop());
+  for (const [name, url] of Object.entries(services.urls)) say(`${name} stand-in on ${url}`);
+
+  const fixtures = new PocoFixtures(chain.deployment);
+  const workerpool = await fixtures.createWorkerpool({
+    description: 'iexec-core-ts dev workerpool',
+  });
+  const wallet = writeSchedulerWallet(join(cache, 'scheduler-wallet.json'));
+  const schedulerPort = await port(13000);
+  const env: Record<string, string> = {
+    ...services.env,
+    IEXEC_CORE_PORT: String(schedulerPort),
+    MONGO_URL: mongo.url,
+    IEXEC_PRIVATE_CHAIN_ADDRESS: chain.rpcUrl,
+    POOL_ADDRESS: workerpool,
+    IEXEC_CORE_WALLET_PATH: wallet.path,
+    IEXEC_CORE_WALLET_PASSWORD: wallet.password,
+    // An automining chain has no block while idle: no staleness check.
+    IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE: '0',
+    IEXEC_CORE_MANAGEMENT_ACTUATORS: '*',
+    IEXEC_LOG_LEVEL: process.env.IEXEC_LOG_LEVEL ?? 'INFO',
+  };
+  say('scheduler environment (point a scheduler of your own at the same stack with these):');
+  for (const [key, value] of Object.entries(env)) process.stdout.write(`    ${key}=${value}\n`);
+  const scheduler = startScheduler(env, schedulerPort);
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (scheduler.exitCode !== null) return resolve();
+        scheduler.once('exit', () => resolve());
+        scheduler.kill('SIGTERM');
+      }),
+  );
+  await waitForPort(schedulerPort, 30000);
+
+  const workerCount = Number(values.workers);
+  const fleet = new WorkerFleet({
+    schedulerUrl: `http://127.0.0.1:${schedulerPort}`,
+    deployment: chain.deployment,
+    resultProxyUrl: services.resultProxy.url,
+    enclaveSigner: new LocalEnclaveSigner(
+      (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
+    ),
+    stake: 100_000_000_000n,
+    worker: { pingIntervalMs: 5000 },
+  });
+  cleanups.push(() => fleet.stop());
+  await fleet.start(workerCount);
+  say(`${workerCount} simulated workers started`);
+
+  const deal = await fixtures.createDeal({
+    workerpool,
+    volume: Number(values.volume),
+    trust: Number(values.trust),
+    params: { iexec_args: 'hello from npm run dev' },
+    workers: Array.from({ length: workerCount }, (_, i) => workerAccount(i)),
+  });
+  say(
+    `demo deal ${deal.dealId} matched in block ${deal.blockNumber} (${deal.taskIds.length} tasks, trust ${values.trust})`,
+  );
+  await watchDeal(`http://127.0.0.1:${schedulerPort}`, deal.taskIds, say);
+  say('demo deal done; the stack keeps running (Ctrl-C to stop)');
+}
+
+main().catch(async (error: unknown) => {
+  say(`failed: ${(error as Error).stack ?? String(error)}`);
+  await stop(1);
+});
