@@ -14,6 +14,13 @@ import { isDemandAccepted, livenessOf, resumeLastPings, type Liveness } from './
 /** How often the in-memory liveness is written to the `worker` documents. */
 export const LIVENESS_FLUSH_PERIOD_MS = 5_000;
 export const LIVENESS_FLUSH_JOB = 'worker-liveness-flush';
+/**
+ * The periodic flush writes a wallet's time only once it moved this far past the stored one:
+ * thousands of workers pinging every 10 s and asking every second would otherwise mean a write
+ * per worker per flush. A restart after a crash so sees pings up to this much older (of the
+ * 60 s lost threshold); a graceful shutdown writes everything.
+ */
+export const LIVENESS_PERSIST_STEP_MS = 30_000;
 
 /**
  * Worker liveness and R1 demand times (worker-api.md §3.3, §5.1), authoritative in memory: a ping
@@ -40,7 +47,7 @@ export class WorkerLivenessService implements OnModuleInit, BeforeApplicationShu
 
   onModuleInit(): void {
     this.jobs.register(LIVENESS_FLUSH_JOB, LIVENESS_FLUSH_PERIOD_MS, () =>
-      this.stopped ? Promise.resolve() : this.flush(),
+      this.stopped ? Promise.resolve() : this.flush(LIVENESS_PERSIST_STEP_MS),
     );
   }
 
@@ -103,16 +110,19 @@ export class WorkerLivenessService implements OnModuleInit, BeforeApplicationShu
     return this.lastDemand.get(walletAddress);
   }
 
-  /** Writes the changed times now (serialized with the periodic job). */
-  flush(): Promise<void> {
-    const run = this.flushing.then(() => this.writeChanges());
+  /**
+   * Writes the changed times now (serialized with the periodic job); with `stepMs`, only those
+   * at least that much newer than the stored ones (or never stored).
+   */
+  flush(stepMs = 0): Promise<void> {
+    const run = this.flushing.then(() => this.writeChanges(stepMs));
     this.flushing = run.catch(() => undefined);
     return run;
   }
 
-  private async writeChanges(): Promise<void> {
-    const pings = changes(this.lastPing, this.persistedPing);
-    const demands = changes(this.lastDemand, this.persistedDemand);
+  private async writeChanges(stepMs: number): Promise<void> {
+    const pings = changes(this.lastPing, this.persistedPing, stepMs);
+    const demands = changes(this.lastDemand, this.persistedDemand, stepMs);
     if (pings.size === 0 && demands.size === 0) return;
     await this.repository.saveDates(toDates(pings), toDates(demands));
     for (const [wallet, time] of pings) this.persistedPing.set(wallet, time);
@@ -120,10 +130,16 @@ export class WorkerLivenessService implements OnModuleInit, BeforeApplicationShu
   }
 }
 
-function changes(current: ReadonlyMap<string, number>, persisted: ReadonlyMap<string, number>) {
+function changes(
+  current: ReadonlyMap<string, number>,
+  persisted: ReadonlyMap<string, number>,
+  stepMs: number,
+) {
   const changed = new Map<string, number>();
   for (const [wallet, time] of current) {
-    if (persisted.get(wallet) !== time) changed.set(wallet, time);
+    const stored = persisted.get(wallet);
+    if (stored === undefined || (time !== stored && time - stored >= stepMs))
+      changed.set(wallet, time);
   }
   return changed;
 }

@@ -5,7 +5,10 @@ import type {
   WorkerRegistration,
   WorkerRepository,
 } from '../../src/worker/worker.repository.js';
-import { WorkerLivenessService } from '../../src/worker/worker-liveness.service.js';
+import {
+  LIVENESS_PERSIST_STEP_MS,
+  WorkerLivenessService,
+} from '../../src/worker/worker-liveness.service.js';
 import { WorkerService } from '../../src/worker/worker.service.js';
 import { testConfig } from '../support/config.js';
 
@@ -96,6 +99,26 @@ describe('WorkerLivenessService', () => {
     liveness.markUnpersisted('a');
     await liveness.flush();
     expect([...repository.savedDates[1].alive.keys()]).toEqual(['a', 'b']);
+  });
+
+  it('writes a time again only once it moved the persist step past the stored one, on the periodic flush', async () => {
+    const { repository, liveness, advance } = setup();
+    liveness.recordPing('a');
+    await liveness.flush(LIVENESS_PERSIST_STEP_MS);
+    expect([...repository.savedDates[0].alive.keys()]).toEqual(['a']);
+    advance(LIVENESS_PERSIST_STEP_MS - 1);
+    liveness.recordPing('a');
+    liveness.recordPing('b');
+    await liveness.flush(LIVENESS_PERSIST_STEP_MS);
+    expect([...repository.savedDates[1].alive.keys()]).toEqual(['b']);
+    advance(1);
+    liveness.recordPing('a');
+    await liveness.flush(LIVENESS_PERSIST_STEP_MS);
+    expect([...repository.savedDates[2].alive.keys()]).toEqual(['a']);
+    advance(1000);
+    liveness.recordPing('a');
+    await liveness.flush();
+    expect([...repository.savedDates[3].alive.keys()]).toEqual(['a']);
   });
 
   it('keeps unsaved times for the next flush when a write fails', async () => {

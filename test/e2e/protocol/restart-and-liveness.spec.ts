@@ -2,7 +2,7 @@
 // lost-worker detector (§3.3, §14 item 10), against a real scheduler on the dev chain.
 //
 // Liveness is in memory (last ping < 60 s: alive, > 60 s: lost; the window is fixed) and is
-// written to `worker.lastAliveDate` every 5 s and at shutdown. At boot it is reloaded with the
+// written to `worker.lastAliveDate` in batches and in full at shutdown. At boot it is reloaded with the
 // downtime taken out: every persisted time moves forward by (boot − most recent persisted ping).
 // So the state "worker L stopped pinging 70 s before worker K's last ping" is written for real,
 // while the scheduler is down, and the next scheduler takes it from there: no clock is faked,
