@@ -15,7 +15,8 @@ import { isDemandAccepted, livenessOf, resumeLastPings, type Liveness } from './
 export const LIVENESS_FLUSH_PERIOD_MS = 5_000;
 export const LIVENESS_FLUSH_JOB = 'worker-liveness-flush';
 /**
- * The periodic flush writes a wallet's time only once it moved this far past the stored one:
+ * The periodic flush writes a wallet's ping time only once it moved this far past the stored one
+ * (its last demand time goes along):
  * thousands of workers pinging every 10 s and asking every second would otherwise mean a write
  * per worker per flush. A restart after a crash so sees pings up to this much older (of the
  * 60 s lost threshold); a graceful shutdown writes everything.
@@ -122,7 +123,10 @@ export class WorkerLivenessService implements OnModuleInit, BeforeApplicationShu
 
   private async writeChanges(stepMs: number): Promise<void> {
     const pings = changes(this.lastPing, this.persistedPing, stepMs);
-    const demands = changes(this.lastDemand, this.persistedDemand, stepMs);
+    let demands = changes(this.lastDemand, this.persistedDemand, 0);
+    // The stored demand date is informational (the R1 throttle is in memory): on the periodic
+    // flush it rides along with a ping write and never costs a write of its own.
+    if (stepMs > 0) demands = new Map([...demands].filter(([wallet]) => pings.has(wallet)));
     if (pings.size === 0 && demands.size === 0) return;
     await this.repository.saveDates(toDates(pings), toDates(demands));
     for (const [wallet, time] of pings) this.persistedPing.set(wallet, time);

@@ -121,6 +121,22 @@ describe('WorkerLivenessService', () => {
     expect([...repository.savedDates[3].alive.keys()]).toEqual(['a']);
   });
 
+  it('writes demand times along with ping writes on the periodic flush, all of them on a full one', async () => {
+    const { repository, liveness, advance, now } = setup();
+    liveness.recordPing('a');
+    liveness.tryAcceptReplicateDemand('a', now(), 1000);
+    liveness.tryAcceptReplicateDemand('b', now(), 1000);
+    await liveness.flush(LIVENESS_PERSIST_STEP_MS);
+    expect([...repository.savedDates[0].alive.keys()]).toEqual(['a']);
+    expect([...repository.savedDates[0].demand.keys()]).toEqual(['a']);
+    advance(2000);
+    liveness.tryAcceptReplicateDemand('a', now(), 1000);
+    await liveness.flush(LIVENESS_PERSIST_STEP_MS);
+    expect(repository.savedDates).toHaveLength(1);
+    await liveness.flush();
+    expect([...repository.savedDates[1].demand.keys()].sort()).toEqual(['a', 'b']);
+  });
+
   it('keeps unsaved times for the next flush when a write fails', async () => {
     const { repository, liveness } = setup();
     liveness.recordPing('a');
