@@ -3,7 +3,7 @@
 // by the dev scheduler role and its keystore (writeSchedulerWallet); Mongo is MONGO_URL or a
 // FerretDB started here. Baseline measured in the same run: a bare `node -e` process reaching a
 // listening HTTP server (boot), and its RSS once idle.
-//   npm run build && npx tsx bench/boot.ts [--runs 5]
+//   npm run bench:boot [-- --runs 5]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -29,6 +29,7 @@ const WORKERS = option('workers', 10);
 const WRITER = option<string>('writer', 'embedded') as 'embedded' | 'adapter';
 const ASK_MS = option('ask-ms', 1000);
 const RUNS = option('runs', 1);
+const TIMELINE = option<string>('timeline', 'off') === 'on';
 
 const mongoServer = await startBenchMongo();
 const chain = await startBenchChain(Math.max(50, WORKERS));
@@ -75,6 +76,23 @@ try {
         for (const task of tasks) {
           const list = await replicates.findByChainTaskId(task.chainTaskId);
           latencies.push(latencyOf(task, list?.replicates ?? [], matchedAt));
+          if (TIMELINE && task === tasks[tasks.length - 1]) {
+            // Where one task's time went, event by event (ms after the deal was matched).
+            const events = [
+              ...task.dateStatusList.map((s) => ({
+                at: s.date.getTime(),
+                what: `task ${s.status}`,
+              })),
+              ...(list?.replicates ?? []).flatMap((r) =>
+                r.statusUpdateList.map((u) => ({
+                  at: u.date!.getTime(),
+                  what: `  replicate ${u.status} (${u.modifier})`,
+                })),
+              ),
+            ].sort((a, b) => a.at - b.at);
+            for (const e of events)
+              console.error(`${String(e.at - matchedAt).padStart(7)} ${e.what}`);
+          }
         }
       },
     ];

@@ -24,8 +24,9 @@ const PING_MS = option('ping-ms', 10_000);
 const WINDOW_S = option('window-s', 30);
 const WARMUP_S = option('warmup-s', 10);
 const OPEN_TASKS = option('open-tasks', 20);
-const STAGGER_MS = option('stagger-ms', 20);
-const ONLY = option<string>('only', 'hello,scheduler,scheduler-push,open-tasks').split(',');
+// Worker start pace: registration is a database write, and FerretDB takes ~100 writes/s.
+const STAGGER_MS = option('stagger-ms', 50);
+const ONLY = option<string>('only', 'hello,scheduler,open-tasks').split(',');
 
 type Window = WorkerStatsSnapshot & {
   windowMs: number;
@@ -77,7 +78,8 @@ async function measure(
   try {
     const started = JSON.parse(await nextLine(fleet.lines, scenario));
     console.error(`[${scenario}] ${JSON.stringify(started)}`);
-    if (started.failures > 0) console.error(`[${scenario}] ${started.failures} worker(s) failed to start`);
+    if (started.failures > 0)
+      console.error(`[${scenario}] ${started.failures} worker(s) failed to start`);
     await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
@@ -88,6 +90,8 @@ async function measure(
     const serverCpuPercent = ((cpuMs(serverPid) - cpuBefore) / (performance.now() - from)) * 100;
     loop.disable();
     fleet.proc.stdin!.write('stop\n');
+    // Each row as soon as it is measured (a full run takes a while).
+    console.error(`[${scenario}] measured: ${JSON.stringify(window.endpoints)}`);
     return {
       scenario,
       window,
