@@ -5,6 +5,7 @@ import { currentStatus } from '../../../src/replicate/replicate-workflow.js';
 import { ReplicatesListRepository } from '../../../src/replicate/replicates-list.repository.js';
 import { TaskStatus } from '../../../src/task/task-status.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import { eventually } from '../../support/scheduler.js';
 import { startStack, Stack } from '../../support/stack.js';
 
 const chain = testChain();
@@ -53,10 +54,19 @@ describe('a standard deal, end to end (volume 5, trust 1, 3 honest workers)', ()
         const uploaded = stack.services.resultProxy.uploaded(task.chainTaskId);
         expect(uploaded?.link).toBeTruthy();
         expect(task.resultLink).toContain(uploaded!.link);
-        const list = await replicates.findByChainTaskId(task.chainTaskId);
-        expect(list?.replicates.length).toBeGreaterThanOrEqual(1);
-        for (const replicate of list!.replicates)
-          expect(currentStatus(replicate)).toBe(ReplicateStatus.COMPLETED);
+        // The worker reports COMPLETING / COMPLETED once told the task is completed: just after.
+        const list = await eventually(
+          async () => {
+            const found = await replicates.findByChainTaskId(task.chainTaskId);
+            const done = found?.replicates.every(
+              (r) => currentStatus(r) === ReplicateStatus.COMPLETED,
+            );
+            return done && found ? found : undefined;
+          },
+          10000,
+          `every replicate of ${task.chainTaskId} COMPLETED`,
+        );
+        expect(list.replicates.length).toBeGreaterThanOrEqual(1);
         expect(
           (await logs.findByChainTaskId(task.chainTaskId))?.computeLogsList.length,
         ).toBeGreaterThanOrEqual(1);
