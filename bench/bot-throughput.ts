@@ -2,7 +2,8 @@
 // stand-ins and a simulated fleet (full mode) on a local chain, against, in the same run and on
 // the same chain, the same transactions sent directly with no scheduler (bench/support/direct-bot).
 //   node --import ./bench/support/ts-register.mjs bench/bot-throughput.ts [--tasks 50]
-//     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1]
+//     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1] [--timeline on]
+// (`npm run bench:bot -- …`; `--timeline on` prints the events of one task to stderr).
 // Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
 // per task (target ≤ 1 s), from the task and replicate histories (see `latencyOf`).
 import 'reflect-metadata';
