@@ -7,10 +7,8 @@ import type { PocoDeployment } from '../poco/deployment.js';
 import { viewContribution } from '../poco/reads.js';
 import { resultHashOf, resultSealOf } from '../poco/signatures.js';
 import { ChainContributionStatus, ChainTaskStatus } from '../../src/chain/chain-status.js';
-import {
-  ZERO_ADDRESS,
-  type WorkerpoolAuthorization,
-} from '../../src/chain/workerpool-authorization.js';
+import { ZERO_ADDRESS } from '../../src/chain/chain-models.js';
+import { type WorkerpoolAuthorization } from '../../src/chain/workerpool-authorization.js';
 import {
   bytes32Param,
   chainView,

@@ -21,8 +21,6 @@ export interface WorkerpoolAuthorization {
 /** What signing needs from the scheduler wallet: a viem `LocalAccount` (privateKeyToAccount) fits. */
 export type MessageSigner = Pick<LocalAccount, 'signMessage'>;
 
-export { ZERO_ADDRESS } from './chain-models.js';
-
 /**
  * keccak256(bytes(workerWallet) ‖ bytes(chainTaskId) ‖ bytes(enclaveChallenge)): plain
  * concatenation of the decoded hex, i.e. abi.encodePacked(address, bytes32, address). Decoding

@@ -5,11 +5,7 @@ import { ChainClock } from '../chain/chain-clock.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
 import { isEligibleToContributeAndFinalize } from '../task/rules/task-description-facts.js';
-import {
-  resultUploadTimeoutDecision,
-  revealTimeoutTargets,
-  shouldMarkWorkerLost,
-} from '../task/rules/task-detectors.js';
+import { resultUploadTimeoutDecision, shouldMarkWorkerLost } from '../task/rules/task-detectors.js';
 import {
   isFullScanRun,
   isUnnotifiedCandidate,
@@ -23,7 +19,7 @@ import { TaskStatus, WAITING_REVEAL_STATUSES } from '../task/task-status.js';
 import { TaskRecord, TaskRepository } from '../task/task.repository.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { WorkerService } from '../worker/worker.service.js';
-import { ReplicateStatus, ReplicateStatusCause } from './replicate-status.js';
+import { ReplicateStatus } from './replicate-status.js';
 import { ReplicateStatusService } from './replicate-status.service.js';
 import { lastRelevantStatus } from './replicate-workflow.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
@@ -196,17 +192,7 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
       WAITING_REVEAL_STATUSES,
       this.clock.date(),
     )) {
-      const list = await this.replicates.findByChainTaskId(task.chainTaskId);
-      for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {
-        await this.status.updateFromPoolManager(
-          task.chainTaskId,
-          replicate.walletAddress,
-          ReplicateStatus.FAILED,
-          {
-            cause: ReplicateStatusCause.REVEAL_TIMEOUT,
-          },
-        );
-      }
+      await this.status.failSilentWinners(task.chainTaskId);
       this.requests.publish(task.chainTaskId, {
         status: task.currentStatus,
         contributionDeadline: task.contributionDeadline,

@@ -8,11 +8,16 @@ import { ComputeLogsService } from '../logs/compute-logs.service.js';
 import { TaskNotificationType } from '../notification/task-notification-type.js';
 import { ResultService } from '../result/result.service.js';
 import { workerWeightFromScore } from '../task/rules/consensus.js';
+import { revealTimeoutTargets } from '../task/rules/task-detectors.js';
 import { TaskRecord, TaskRepository } from '../task/task.repository.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { ReplicateListeners } from './replicate-listeners.js';
 import { ReplicateLocks } from './replicate-locks.js';
-import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
+import {
+  ReplicateStatus,
+  ReplicateStatusCause,
+  ReplicateStatusModifier,
+} from './replicate-status.js';
 import { currentStatus, nextAction } from './replicate-workflow.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { ReplicateStatusDetails, ReplicateStatusUpdate } from './replicates-list.schema.js';
@@ -70,6 +75,21 @@ export class ReplicateStatusService {
   }
 
   /** A scheduler-originated status (POOL_MANAGER), through the same validation as a worker's. */
+  /** Winners of the consensus that never revealed: FAILED with cause REVEAL_TIMEOUT. */
+  async failSilentWinners(chainTaskId: string): Promise<void> {
+    const list = await this.replicates.findByChainTaskId(chainTaskId);
+    for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {
+      await this.updateFromPoolManager(
+        chainTaskId,
+        replicate.walletAddress,
+        ReplicateStatus.FAILED,
+        {
+          cause: ReplicateStatusCause.REVEAL_TIMEOUT,
+        },
+      );
+    }
+  }
+
   async updateFromPoolManager(
     chainTaskId: string,
     walletAddress: string,

@@ -167,8 +167,6 @@ export function normalizeWorkerUpdate(
   return normalized;
 }
 
-export type { ReplicateFieldUpdate };
-
 export interface StatusUpdateEffects {
   /** Replicate fields to set together with the append (compute logs: see ComputeLogsService). */
   readonly fields: ReplicateFieldUpdate;

@@ -46,7 +46,10 @@ export class TaskUpdateRequests implements BeforeApplicationShutdown {
     return this.queue?.idle() ?? Promise.resolve();
   }
 
-  /** Before MongoDB closes: running updates finish, waiting ones are dropped (the start-up resumer and the detectors redo them). */
+  /**
+   * Before MongoDB closes: running updates finish, waiting ones are dropped (the start-up
+   * resumer and the detectors redo them).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     await this.queue?.stop();
   }

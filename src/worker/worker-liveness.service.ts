@@ -15,11 +15,10 @@ import { isDemandAccepted, livenessOf, resumeLastPings, type Liveness } from './
 export const LIVENESS_FLUSH_PERIOD_MS = 5_000;
 export const LIVENESS_FLUSH_JOB = 'worker-liveness-flush';
 /**
- * The periodic flush writes a wallet's ping time only once it moved this far past the stored one
- * (its last demand time goes along):
- * thousands of workers pinging every 10 s and asking every second would otherwise mean a write
- * per worker per flush. A restart after a crash so sees pings up to this much older (of the
- * 60 s lost threshold); a graceful shutdown writes everything.
+ * The periodic flush writes a wallet's ping time only once it moved this far from the stored one
+ * (its last demand time goes along): thousands of workers pinging every 10 s and asking every
+ * second would otherwise mean a write per worker per flush. A restart after a crash so sees pings
+ * up to this much older (of the 60 s lost threshold); a graceful shutdown writes everything.
  */
 export const LIVENESS_PERSIST_STEP_MS = 30_000;
 
@@ -142,7 +141,7 @@ function changes(
   const changed = new Map<string, number>();
   for (const [wallet, time] of current) {
     const stored = persisted.get(wallet);
-    if (stored === undefined || (time !== stored && time - stored >= stepMs))
+    if (stored === undefined || (time !== stored && Math.abs(time - stored) >= stepMs))
       changed.set(wallet, time);
   }
   return changed;

@@ -1,5 +1,6 @@
 import { keccak256, recoverMessageAddress, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { ZERO_ADDRESS } from '../../src/chain/chain-models.js';
 import {
   isWorkerpoolAuthorizationSignedBy,
   recoverWorkerpoolAuthorizationSigner,
@@ -7,7 +8,6 @@ import {
   signWorkerpoolAuthorization,
   smsChallengeAuthorizationSignature,
   workerpoolAuthorizationHash,
-  ZERO_ADDRESS,
   type MessageSigner,
   type WorkerpoolAuthorization,
 } from '../../src/chain/workerpool-authorization.js';

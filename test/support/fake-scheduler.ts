@@ -6,10 +6,8 @@ import type { ReplicateTaskSummary } from '../../devstack/worker/decoders.js';
 import type { ReplicateStatusUpdateBody } from '../../devstack/worker/protocol.js';
 import type { ApiResult, SchedulerApi, WorkerModel } from '../../devstack/worker/scheduler-api.js';
 import type { PushChannel, PushFactory } from '../../devstack/worker/worker-push.js';
-import {
-  signWorkerpoolAuthorization,
-  ZERO_ADDRESS,
-} from '../../src/chain/workerpool-authorization.js';
+import { ZERO_ADDRESS } from '../../src/chain/chain-models.js';
+import { signWorkerpoolAuthorization } from '../../src/chain/workerpool-authorization.js';
 import { TaskNotificationType } from '../../src/notification/task-notification-type.js';
 import type { TaskNotification } from '../../src/notification/task-notification.js';
 import { ReplicateStatus } from '../../src/replicate/replicate-status.js';

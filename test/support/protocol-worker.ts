@@ -4,6 +4,7 @@
 // PoCo fixtures.
 import { keccak256, stringToHex, type Hex, type PrivateKeyAccount } from 'viem';
 import { devPrivateKey, FIRST_WORKER_INDEX, workerAccount } from '../../devstack/chain/accounts.js';
+import { emptyStatusDetails } from '../../devstack/worker/protocol.js';
 import { ReplicateStatus as S } from '../../src/replicate/replicate-status.js';
 import { TaskRepository } from '../../src/task/task.repository.js';
 import { TaskStatus } from '../../src/task/task-status.js';
@@ -126,20 +127,7 @@ export class ProtocolWorker {
 
 /** The R3 body of iexec-worker 8.5, unknown properties included. */
 export function statusUpdateBody(status: S, details: Record<string, unknown> | null = null) {
-  const full =
-    details === null
-      ? null
-      : {
-          chainReceipt: null,
-          resultLink: null,
-          chainCallbackData: null,
-          errorMessage: null,
-          cause: null,
-          computeLogs: null,
-          exitCode: null,
-          teeSessionGenerationError: null,
-          ...details,
-        };
+  const full = details === null ? null : { ...emptyStatusDetails(), ...details };
   return { status, modifier: null, date: null, details: full, success: true };
 }
 

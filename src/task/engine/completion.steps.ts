@@ -6,12 +6,11 @@ import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { ChainWriter } from '../../chain/writer/chain-writer.js';
-import { ReplicateStatus, ReplicateStatusCause } from '../../replicate/replicate-status.js';
+import { ReplicateStatus } from '../../replicate/replicate-status.js';
 import { ReplicateStatusService } from '../../replicate/replicate-status.service.js';
 import { Replicate } from '../../replicate/replicates-list.schema.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { canFinalize, finalizePrecondition } from '../rules/finalize.js';
-import { revealTimeoutTargets } from '../rules/task-detectors.js';
 import {
   chooseUploader,
   hasRevealedReplicate,
@@ -108,7 +107,10 @@ export class CompletionSteps {
       !(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))
     )
       return false;
-    if (chainTask.revealDeadline <= this.clock.now()) await this.failSilentWinners(task);
+    // Finalizing past the reveal deadline: silent winners fail first, as the reveal-timeout
+    // detector would have them, so no replicate of a finished task is left waiting to reveal.
+    if (chainTask.revealDeadline <= this.clock.now())
+      await this.replicateStatus.failSilentWinners(task.chainTaskId);
     const request = await this.writer.requestFinalize(
       task.chainTaskId,
       task.resultLink,
@@ -125,24 +127,6 @@ export class CompletionSteps {
     if (now?.status === ChainTaskStatus.COMPLETED)
       return this.state.transition(task, [TaskStatus.FINALIZING]);
     return this.fail(task, TaskStatus.FINALIZE_FAILED, request.reason);
-  }
-
-  /**
-   * Finalizing after the reveal deadline with some winners silent: they are marked FAILED
-   * (REVEAL_TIMEOUT) first, as the reveal-timeout detector would, so no replicate of a finished
-   * task is left waiting to reveal.
-   */
-  private async failSilentWinners(task: TaskRecord): Promise<void> {
-    for (const replicate of revealTimeoutTargets(await this.replicatesOf(task))) {
-      await this.replicateStatus.updateFromPoolManager(
-        task.chainTaskId,
-        replicate.walletAddress,
-        ReplicateStatus.FAILED,
-        {
-          cause: ReplicateStatusCause.REVEAL_TIMEOUT,
-        },
-      );
-    }
   }
 
   /** §7.9, with the chain as source of truth: COMPLETED on chain means finalized. */

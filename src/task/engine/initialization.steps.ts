@@ -7,7 +7,7 @@ import type { ChainTask } from '../../chain/chain-task.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
 import { isTeeTag } from '../../chain/tee-tag.js';
-import { ZERO_ADDRESS } from '../../chain/workerpool-authorization.js';
+import { ZERO_ADDRESS } from '../../chain/chain-models.js';
 import { ChainWriter } from '../../chain/writer/chain-writer.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { SmsService } from '../../sms/sms.service.js';

@@ -37,19 +37,18 @@ export class NotificationReplayService implements OnApplicationBootstrap {
 
   async replay(): Promise<void> {
     const now = Date.now();
+    const chainNow = this.clock.now();
     for (const task of await this.tasks.findByStatus(WAITING_REVEAL_STATUSES)) {
       const list = await this.replicates.findByChainTaskId(task.chainTaskId);
-      const replays = notificationsToReplay(task, list?.replicates ?? [], now, this.graceMs);
-      for (const { walletAddress, type } of replays) {
-        // Reveal windows are chain time (idleness above is wall time).
-        if (
-          type === 'PLEASE_REVEAL' &&
-          task.revealDeadline &&
-          task.revealDeadline.getTime() <= this.clock.now()
-        )
-          continue;
+      const replicates = list?.replicates ?? [];
+      for (const { walletAddress, type } of notificationsToReplay(
+        task,
+        replicates,
+        now,
+        this.graceMs,
+        chainNow,
+      ))
         this.events.replay(task.chainTaskId, walletAddress, type, task.consensusReachedBlockNumber);
-      }
     }
   }
 }

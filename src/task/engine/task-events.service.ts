@@ -84,11 +84,9 @@ export class TaskEvents {
     type: TaskNotificationType,
     consensusBlock: number,
   ): void {
-    if (type === TaskNotificationType.PLEASE_REVEAL) {
-      this.notify(chainTaskId, [walletAddress], type, { blockNumber: consensusBlock });
-    } else {
-      this.notify(chainTaskId, [walletAddress], type);
-    }
+    const extra =
+      type === TaskNotificationType.PLEASE_REVEAL ? { blockNumber: consensusBlock } : undefined;
+    this.notify(chainTaskId, [walletAddress], type, extra);
   }
 
   pleaseUpload(chainTaskId: string, walletAddress: string): void {

@@ -6,11 +6,9 @@ import type { ChainTask } from '../../chain/chain-task.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
 import { ChainWriter } from '../../chain/writer/chain-writer.js';
-import { ReplicateStatus, ReplicateStatusCause } from '../../replicate/replicate-status.js';
 import { ReplicateStatusService } from '../../replicate/replicate-status.service.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { WorkerService } from '../../worker/worker.service.js';
-import { revealTimeoutTargets } from '../rules/task-detectors.js';
 import {
   effectiveStatus,
   fromRunning,
@@ -216,17 +214,7 @@ export class TaskUpdateService implements OnModuleInit {
   /** Dormant in Java 8.5 (nothing enters REOPENING), kept for data written by other versions. */
   private async reopening(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
     if (chainTask.status !== ChainTaskStatus.ACTIVE) return false;
-    const list = await this.replicates.findByChainTaskId(task.chainTaskId);
-    for (const replicate of revealTimeoutTargets(list?.replicates ?? [])) {
-      await this.replicateStatus.updateFromPoolManager(
-        task.chainTaskId,
-        replicate.walletAddress,
-        ReplicateStatus.FAILED,
-        {
-          cause: ReplicateStatusCause.REVEAL_TIMEOUT,
-        },
-      );
-    }
+    await this.replicateStatus.failSilentWinners(task.chainTaskId);
     await this.state.transition(task, [TaskStatus.REOPENED], {
       consensus: undefined,
       revealDeadline: new Date(0),

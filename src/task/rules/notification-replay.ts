@@ -3,19 +3,12 @@ import type { Replicate } from '../../replicate/replicates-list.schema.js';
 import { currentStatus } from '../../replicate/replicate-workflow.js';
 import { TaskNotificationType as N } from '../../notification/task-notification-type.js';
 import type { Task } from '../task.schema.js';
-import { TaskStatus } from '../task-status.js';
+import { TaskStatus, WAITING_REVEAL_STATUSES } from '../task-status.js';
 
 export interface ReplayedNotification {
   walletAddress: string;
   type: N.PLEASE_REVEAL | N.PLEASE_UPLOAD;
 }
-
-const REVEAL_PHASE: readonly TaskStatus[] = [
-  TaskStatus.CONSENSUS_REACHED,
-  TaskStatus.AT_LEAST_ONE_REVEALED,
-  TaskStatus.RESULT_UPLOADING,
-  TaskStatus.RESULT_UPLOADED,
-];
 
 function lastChange(replicate: Pick<Replicate, 'statusUpdateList'>): number {
   const last = replicate.statusUpdateList[replicate.statusUpdateList.length - 1];
@@ -28,6 +21,8 @@ function lastChange(replicate: Pick<Replicate, 'statusUpdateList'>): number {
  * task waits for its final deadline. A winner still CONTRIBUTED, or a chosen uploader still
  * RESULT_UPLOAD_REQUESTED, `graceMs` after its last update is told again. Replicates that moved
  * on (REVEALING, RESULT_UPLOADING…) are never re-notified, so a slow worker is not disturbed.
+ * Idleness is wall time (`now`); the reveal window is chain time (`chainNow`, which time travel
+ * moves in tests).
  */
 export function notificationsToReplay(
   task: Pick<
@@ -37,10 +32,11 @@ export function notificationsToReplay(
   replicates: readonly Pick<Replicate, 'walletAddress' | 'contributionHash' | 'statusUpdateList'>[],
   now: number,
   graceMs: number,
+  chainNow: number = now,
 ): ReplayedNotification[] {
-  if (!REVEAL_PHASE.includes(task.currentStatus)) return [];
+  if (!WAITING_REVEAL_STATUSES.includes(task.currentStatus)) return [];
   const replay: ReplayedNotification[] = [];
-  const revealOpen = !task.revealDeadline || new Date(task.revealDeadline).getTime() > now;
+  const revealOpen = !task.revealDeadline || new Date(task.revealDeadline).getTime() > chainNow;
   for (const r of replicates) {
     const idle = now - lastChange(r) > graceMs;
     if (!idle) continue;

@@ -1,8 +1,6 @@
 // What the rules need from a task description (chain.md §7). TEE tags: src/chain/tee-tag.ts.
 
-import { ZERO_ADDRESS } from '../../chain/chain-models.js';
-
-export { ZERO_ADDRESS };
+import { isNonZeroAddress } from '../../chain/chain-models.js';
 
 /** The TaskDescription fields the rules read (the cached TaskDescription fits structurally). */
 export interface TaskDescriptionFacts {
@@ -15,7 +13,7 @@ export interface TaskDescriptionFacts {
 }
 
 export function containsCallback(callback: string | null | undefined): boolean {
-  return !!callback && callback.toLowerCase() !== ZERO_ADDRESS;
+  return isNonZeroAddress(callback);
 }
 
 /** TEE ∧ trust = 1 (exactly) ∧ no callback: the one-phase contribute-and-finalize path. */

@@ -24,6 +24,13 @@ describe('deadlines', () => {
     (await stack.scheduler.get(TaskRepository).findByChainTaskId(chainTaskId))!.dateStatusList.map(
       (s) => s.status,
     );
+  const reached = (chainTaskId: string, status: TaskStatus, timeoutMs = 15000) =>
+    eventually(async () => (await history(chainTaskId)).includes(status), timeoutMs, status);
+  /** Hub functions the scheduler wallet called since block `from` (matchOrders is the test's). */
+  const schedulerCalls = async (from: bigint) =>
+    (await hubCallsFrom(chain, chain.roles.scheduler.address, from))
+      .map((c) => c.functionName)
+      .filter((f) => f !== 'matchOrders');
 
   it('no contribution before the contribution deadline: CONTRIBUTION_TIMEOUT, FAILED, one initialize only', async () => {
     stack = await startStack(chain);
@@ -34,17 +41,9 @@ describe('deadlines', () => {
       trust: 1,
     });
     const [taskId] = deal.taskIds;
-    await eventually(
-      async () => (await history(taskId)).includes(TaskStatus.INITIALIZED),
-      15000,
-      'INITIALIZED',
-    );
+    await reached(taskId, TaskStatus.INITIALIZED);
     await chain.control.increaseTime(7 * XS + 5);
-    await eventually(
-      async () => (await history(taskId)).includes(TaskStatus.FAILED),
-      15000,
-      'FAILED',
-    );
+    await reached(taskId, TaskStatus.FAILED);
     expect(await history(taskId)).toEqual([
       TaskStatus.RECEIVED,
       TaskStatus.INITIALIZING,
@@ -52,10 +51,7 @@ describe('deadlines', () => {
       TaskStatus.CONTRIBUTION_TIMEOUT,
       TaskStatus.FAILED,
     ]);
-    const calls = await hubCallsFrom(chain, chain.roles.scheduler.address, from);
-    expect(calls.map((c) => c.functionName).filter((f) => f !== 'matchOrders')).toEqual([
-      'initialize',
-    ]);
+    expect(await schedulerCalls(from)).toEqual(['initialize']);
   });
 
   it('a lone winner that never reveals: its replicate fails at the reveal deadline, the task at its final deadline, nothing finalized', async () => {
@@ -69,11 +65,7 @@ describe('deadlines', () => {
       workers: stack.workers(1),
     });
     const [taskId] = deal.taskIds;
-    await eventually(
-      async () => (await history(taskId)).includes(TaskStatus.CONSENSUS_REACHED),
-      20000,
-      'CONSENSUS_REACHED',
-    );
+    await reached(taskId, TaskStatus.CONSENSUS_REACHED, 20000);
     await chain.control.increaseTime(2 * XS + 5);
     const replicates = stack.scheduler.get(ReplicatesListRepository);
     const silent = await eventually(
@@ -88,19 +80,12 @@ describe('deadlines', () => {
     expect((await history(taskId)).at(-1)).toBe(TaskStatus.CONSENSUS_REACHED);
 
     await chain.control.increaseTime(10 * XS);
-    await eventually(
-      async () => (await history(taskId)).includes(TaskStatus.FAILED),
-      15000,
-      'FAILED',
-    );
+    await reached(taskId, TaskStatus.FAILED);
     expect((await history(taskId)).slice(-2)).toEqual([
       TaskStatus.FINAL_DEADLINE_REACHED,
       TaskStatus.FAILED,
     ]);
-    const calls = await hubCallsFrom(chain, chain.roles.scheduler.address, from);
-    expect(calls.map((c) => c.functionName).filter((f) => f !== 'matchOrders')).toEqual([
-      'initialize',
-    ]);
+    expect(await schedulerCalls(from)).toEqual(['initialize']);
   });
 
   it('a task that could never be initialized (adapter down) fails at its final deadline without any transaction', async () => {
@@ -119,18 +104,12 @@ describe('deadlines', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await history(taskId)).toEqual([TaskStatus.RECEIVED]);
     await chain.control.increaseTime(10 * XS + 5);
-    await eventually(
-      async () => (await history(taskId)).includes(TaskStatus.FAILED),
-      15000,
-      'FAILED',
-    );
+    await reached(taskId, TaskStatus.FAILED);
     expect(await history(taskId)).toEqual([
       TaskStatus.RECEIVED,
       TaskStatus.FINAL_DEADLINE_REACHED,
       TaskStatus.FAILED,
     ]);
-    expect(await hubCallsFrom(chain, chain.roles.scheduler.address, from)).toEqual(
-      expect.not.arrayContaining([expect.objectContaining({ functionName: 'initialize' })]),
-    );
+    expect(await schedulerCalls(from)).toEqual([]);
   });
 });

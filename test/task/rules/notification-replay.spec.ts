@@ -62,6 +62,13 @@ describe('notifications to replay', () => {
     expect(notificationsToReplay(task(TaskStatus.RUNNING), [idle], NOW, GRACE)).toEqual([]);
   });
 
+  it('closes the reveal window on the chain clock, not the wall clock', () => {
+    const idle = replicate('0xa', [R.CONTRIBUTED], NOW - GRACE - 1);
+    const t = task(TaskStatus.CONSENSUS_REACHED); // reveal deadline NOW + 60 s
+    expect(notificationsToReplay(t, [idle], NOW, GRACE, NOW + 59_999)).toHaveLength(1);
+    expect(notificationsToReplay(t, [idle], NOW, GRACE, NOW + 60_000)).toEqual([]);
+  });
+
   it('tells the chosen uploader to upload again while it has not started', () => {
     const uploader = replicate('0xa', [R.REVEALED, R.RESULT_UPLOAD_REQUESTED], NOW - GRACE - 1);
     const other = replicate('0xb', [R.REVEALED, R.RESULT_UPLOAD_REQUESTED], NOW - GRACE - 1);

@@ -1,8 +1,8 @@
 import { isTeeTag, teeFrameworkOfTag } from '../../../src/chain/tee-tag.js';
+import { ZERO_ADDRESS } from '../../../src/chain/chain-models.js';
 import {
   containsCallback,
   isEligibleToContributeAndFinalize,
-  ZERO_ADDRESS,
 } from '../../../src/task/rules/task-description-facts.js';
 
 const tag = (lastByte: string) => `0x${'0'.repeat(62)}${lastByte}`;

@@ -6,11 +6,11 @@ import {
   startResultProxy,
   type ResultProxyStandIn,
 } from '../../../../devstack/services/result-proxy.js';
+import { ZERO_ADDRESS } from '../../../../src/chain/chain-models.js';
 import {
   signMessageHash,
   signWorkerpoolAuthorization,
   workerpoolAuthorizationHash,
-  ZERO_ADDRESS,
 } from '../../../../src/chain/workerpool-authorization.js';
 import { isolateChainPerFile, isolateChainPerTest, testChain } from '../../../support/chain.js';
 import {

@@ -13,11 +13,11 @@ import { fetchChainConfig } from '../../../../src/chain/chain-context.js';
 import { ChainTaskStatus } from '../../../../src/chain/chain-status.js';
 import { AdapterChainWriter } from '../../../../src/chain/writer/adapter-chain-writer.js';
 import type { ChainCommand } from '../../../../src/chain/writer/chain-writer.js';
+import { ZERO_ADDRESS } from '../../../../src/chain/chain-models.js';
 import {
   signMessageHash,
   signWorkerpoolAuthorization,
   workerpoolAuthorizationHash,
-  ZERO_ADDRESS,
 } from '../../../../src/chain/workerpool-authorization.js';
 import type { JobScheduler } from '../../../../src/common/jobs/job-scheduler.js';
 import type { AppConfig } from '../../../../src/config/app-config.js';
