@@ -69,7 +69,9 @@ try {
           workerpool: stack.workerpool,
         });
         const matchedAt = Date.now();
-        const tasks = await stack.waitForDeal(deal.dealId, 30 * 60_000);
+        // Completion times come from the task histories, not from this poll: a slow poll keeps
+        // the bench's own reads off the database the scheduler is measured on.
+        const tasks = await stack.waitForDeal(deal.dealId, 30 * 60_000, 2000);
         const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
         const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { copyDocument, DocumentCache } from '../common/document-cache.js';
 import { isDuplicateKeyError } from '../common/mongo-errors.js';
 import {
   Replicate,
@@ -12,13 +13,19 @@ import {
 
 export type ReplicatesListRecord = ReplicatesList & { _id: Types.ObjectId };
 
+/** Lists kept in memory by chainTaskId (one per task, a few KB each). */
+const CACHED_LISTS = 5000;
+
 /**
  * The only place that queries `replicatesList`. Writes use the document `version` as an
  * optimistic lock and address replicates by array index (no positional operator: the test
- * server does not support it; writes for a task are serialized in-process anyway).
+ * server does not support it; writes for a task are serialized in-process anyway). Reads by
+ * chainTaskId come from a write-through cache (see DocumentCache).
  */
 @Injectable()
 export class ReplicatesListRepository implements OnModuleInit {
+  private readonly cache = new DocumentCache<ReplicatesListRecord>(CACHED_LISTS);
+
   constructor(@InjectModel(ReplicatesList.name) private readonly model: Model<ReplicatesList>) {}
 
   /** Creates the collection and its indexes before the application serves anything. */
@@ -28,6 +35,8 @@ export class ReplicatesListRepository implements OnModuleInit {
 
   /** Creates the empty list of a task; returns false if it already exists. */
   async createEmpty(chainTaskId: string): Promise<boolean> {
+    // A read that raced the insert may have seen no list: it must not be taken as the truth.
+    this.cache.forget(chainTaskId);
     try {
       await this.model.collection.insertOne({
         _class: REPLICATES_LIST_JAVA_CLASS,
@@ -43,7 +52,9 @@ export class ReplicatesListRepository implements OnModuleInit {
   }
 
   findByChainTaskId(chainTaskId: string): Promise<ReplicatesListRecord | null> {
-    return this.model.findOne({ chainTaskId }).lean<ReplicatesListRecord>().exec();
+    return this.cache.get(chainTaskId, () =>
+      this.model.findOne({ chainTaskId }).lean<ReplicatesListRecord>().exec(),
+    );
   }
 
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<ReplicatesListRecord[]> {
@@ -59,13 +70,22 @@ export class ReplicatesListRepository implements OnModuleInit {
     expectedVersion: number,
     replicate: Replicate,
   ): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { chainTaskId, version: expectedVersion },
-        { $push: { replicates: replicate }, $inc: { version: 1 } },
-      )
-      .exec();
-    return result.modifiedCount === 1;
+    return this.cache.write(
+      chainTaskId,
+      async () => {
+        const result = await this.model
+          .updateOne(
+            { chainTaskId, version: expectedVersion },
+            { $push: { replicates: replicate }, $inc: { version: 1 } },
+          )
+          .exec();
+        return result.modifiedCount === 1;
+      },
+      (list) => {
+        list.replicates.push(copyDocument(replicate));
+        list.version = (list.version ?? 0) + 1;
+      },
+    );
   }
 
   /** Appends status updates to replicate `index` (and sets its fields) if the list is still at `expectedVersion`. */
@@ -78,16 +98,27 @@ export class ReplicatesListRepository implements OnModuleInit {
   ): Promise<boolean> {
     const set: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) set[`replicates.${index}.${key}`] = value;
-    const result = await this.model
-      .updateOne(
-        { chainTaskId, version: expectedVersion },
-        {
-          ...(Object.keys(set).length > 0 ? { $set: set } : {}),
-          $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },
-          $inc: { version: 1 },
-        },
-      )
-      .exec();
-    return result.modifiedCount === 1;
+    return this.cache.write(
+      chainTaskId,
+      async () => {
+        const result = await this.model
+          .updateOne(
+            { chainTaskId, version: expectedVersion },
+            {
+              ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+              $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },
+              $inc: { version: 1 },
+            },
+          )
+          .exec();
+        return result.modifiedCount === 1;
+      },
+      (list) => {
+        const replicate = list.replicates[index] as unknown as Record<string, unknown>;
+        Object.assign(replicate, copyDocument(fields));
+        list.replicates[index].statusUpdateList.push(...updates.map((u) => copyDocument(u)));
+        list.version = (list.version ?? 0) + 1;
+      },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { copyDocument, DocumentCache } from '../common/document-cache.js';
 import { duplicateIndexes } from '../common/mongo-errors.js';
 import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
@@ -11,6 +12,9 @@ export type TaskRecord = Task & { _id: Types.ObjectId };
 export type TaskRef = Pick<Task, 'chainTaskId' | 'currentStatus' | 'contributionDeadline'>;
 
 const REF_PROJECTION = { _id: 0, chainTaskId: 1, currentStatus: 1, contributionDeadline: 1 };
+
+/** Tasks kept in memory by chainTaskId (a few KB each). */
+const CACHED_TASKS = 5000;
 
 /** Fields a status transition may set besides the status itself. */
 export type TaskFieldUpdate = Partial<
@@ -28,9 +32,14 @@ export type TaskFieldUpdate = Partial<
   >
 >;
 
-/** The only place that queries the `task` collection. */
+/**
+ * The only place that queries the `task` collection. Reads by chainTaskId come from a
+ * write-through cache (see DocumentCache): every write of a task goes through here.
+ */
 @Injectable()
 export class TaskRepository implements OnModuleInit {
+  private readonly cache = new DocumentCache<TaskRecord>(CACHED_TASKS);
+
   constructor(@InjectModel(Task.name) private readonly model: Model<Task>) {}
 
   /** Creates the collection and its indexes before the application serves anything. */
@@ -55,7 +64,9 @@ export class TaskRepository implements OnModuleInit {
   }
 
   findByChainTaskId(chainTaskId: string): Promise<TaskRecord | null> {
-    return this.model.findOne({ chainTaskId }).lean<TaskRecord>().exec();
+    return this.cache.get(chainTaskId, () =>
+      this.model.findOne({ chainTaskId }).lean<TaskRecord>().exec(),
+    );
   }
 
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<TaskRecord[]> {
@@ -87,17 +98,29 @@ export class TaskRepository implements OnModuleInit {
     fields: TaskFieldUpdate = {},
   ): Promise<boolean> {
     if (changes.length === 0) throw new Error('updateStatus needs at least one status change');
-    const result = await this.model
-      .updateOne(
-        { chainTaskId, currentStatus: expected },
-        {
-          $set: { ...fields, currentStatus: changes[changes.length - 1].status },
-          $push: { dateStatusList: { $each: changes } },
-          $inc: { version: 1 },
-        },
-      )
-      .exec();
-    return result.modifiedCount === 1;
+    const currentStatus = changes[changes.length - 1].status;
+    return this.cache.write(
+      chainTaskId,
+      async () => {
+        const result = await this.model
+          .updateOne(
+            { chainTaskId, currentStatus: expected },
+            {
+              $set: { ...fields, currentStatus },
+              $push: { dateStatusList: { $each: changes } },
+              $inc: { version: 1 },
+            },
+          )
+          .exec();
+        return result.modifiedCount === 1;
+      },
+      (task) => {
+        Object.assign(task, copyDocument(fields));
+        task.currentStatus = currentStatus;
+        task.dateStatusList.push(...copyDocument(changes));
+        task.version = (task.version ?? 0) + 1;
+      },
+    );
   }
 
   /** Sets fields on a task still in `expected` status (no status change). */
@@ -106,10 +129,22 @@ export class TaskRepository implements OnModuleInit {
     expected: TaskStatus,
     fields: TaskFieldUpdate,
   ): Promise<boolean> {
-    const result = await this.model
-      .updateOne({ chainTaskId, currentStatus: expected }, { $set: fields, $inc: { version: 1 } })
-      .exec();
-    return result.modifiedCount === 1;
+    return this.cache.write(
+      chainTaskId,
+      async () => {
+        const result = await this.model
+          .updateOne(
+            { chainTaskId, currentStatus: expected },
+            { $set: fields, $inc: { version: 1 } },
+          )
+          .exec();
+        return result.modifiedCount === 1;
+      },
+      (task) => {
+        Object.assign(task, copyDocument(fields));
+        task.version = (task.version ?? 0) + 1;
+      },
+    );
   }
 
   /** Every task not yet COMPLETED or FAILED. */

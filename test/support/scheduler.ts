@@ -110,11 +110,12 @@ export async function startScheduler(
   };
 }
 
-/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+/** Polls `check` every `pollMs` until it returns a truthy value (or throws after `timeoutMs`). */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 15000,
   what = 'condition',
+  pollMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -125,7 +126,7 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   throw new Error(
     `${what} not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,

@@ -24,9 +24,11 @@ export interface Stack {
    */
   restartScheduler(whileDown?: () => Promise<void>): Promise<RunningScheduler>;
   /** Waits until every task of the deal is in a final status; returns them. */
+  /** Polls the deal's tasks (a full read of them: keep `pollMs` long where load matters). */
   waitForDeal(
     dealId: string,
     timeoutMs?: number,
+    pollMs?: number,
   ): Promise<Awaited<ReturnType<TaskRepository['findByDeal']>>>;
   stop(): Promise<void>;
 }
@@ -86,7 +88,7 @@ export async function startStack(
       });
       return stack.scheduler;
     },
-    async waitForDeal(dealId, timeoutMs = 60000) {
+    async waitForDeal(dealId, timeoutMs = 60000, pollMs = 250) {
       return eventually(
         async () => {
           const found = await stack.scheduler.get(TaskRepository).findByDeal(dealId);
@@ -100,6 +102,7 @@ export async function startStack(
         },
         timeoutMs,
         `every task of deal ${dealId} final`,
+        pollMs,
       );
     },
     async stop() {

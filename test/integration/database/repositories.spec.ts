@@ -1,8 +1,6 @@
-import { Test, TestingModule } from '@nestjs/testing';
-import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import { TestingModule } from '@nestjs/testing';
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { AppConfigModule } from '../../../src/config/config.module.js';
-import { DatabaseModule } from '../../../src/database/database.module.js';
 import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
 import { TaskLogsRepository } from '../../../src/logs/task-logs.repository.js';
 import {
@@ -12,49 +10,9 @@ import {
 import { ReplicatesListRepository } from '../../../src/replicate/replicates-list.repository.js';
 import { TaskStatus } from '../../../src/task/task-status.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
-import { Task, TaskSchema } from '../../../src/task/task.schema.js';
-import { Worker, WorkerSchema } from '../../../src/worker/worker.schema.js';
-import { TaskLogs, TaskLogsSchema } from '../../../src/logs/task-logs.schema.js';
-import {
-  ReplicatesList,
-  ReplicatesListSchema,
-} from '../../../src/replicate/replicates-list.schema.js';
-import {
-  Configuration,
-  ConfigurationSchema,
-  ReplayConfiguration,
-  ReplayConfigurationSchema,
-} from '../../../src/deal-watcher/configuration.schema.js';
 import { WorkerRepository } from '../../../src/worker/worker.repository.js';
-import { testConfig } from '../../support/config.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-
-const DEAL = '0xd82223e5feff6720792ffed1665e980da95e5d32b177332013eaba8edc07f31c';
-const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
-
-function newTask(i: number, deal = DEAL): Task {
-  const now = new Date();
-  return {
-    chainTaskId: taskId(i),
-    chainDealId: deal,
-    taskIndex: i,
-    dealBlockNumber: 10,
-    maxExecutionTime: 300000,
-    tag: `0x${'0'.repeat(64)}`,
-    dappType: 'DOCKER',
-    dappName: 'docker.io/iexechub/app:1.0',
-    commandLine: 'hello',
-    initializationBlockNumber: 0,
-    currentStatus: TaskStatus.RECEIVED,
-    trust: 1,
-    numWorkersNeeded: 0,
-    consensusReachedBlockNumber: 0,
-    contributionDeadline: new Date(now.getTime() + 60000),
-    finalDeadline: new Date(now.getTime() + 120000),
-    dateStatusList: [{ date: now, status: TaskStatus.RECEIVED }],
-    version: 0,
-  };
-}
+import { DEAL, newTask, repositoriesModule, taskId } from '../../support/repositories.js';
 
 describe('repositories against the Mongo-wire server', () => {
   const url = isolatedMongoUrl('repos');
@@ -62,28 +20,7 @@ describe('repositories against the Mongo-wire server', () => {
   let connection: Connection;
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({
-      // The schemas and their repositories only: the domain modules around them need the chain.
-      imports: [
-        AppConfigModule.forRoot(testConfig({ MONGO_URL: url })),
-        DatabaseModule,
-        MongooseModule.forFeature([
-          { name: Task.name, schema: TaskSchema },
-          { name: ReplicatesList.name, schema: ReplicatesListSchema },
-          { name: Worker.name, schema: WorkerSchema },
-          { name: TaskLogs.name, schema: TaskLogsSchema },
-          { name: Configuration.name, schema: ConfigurationSchema },
-          { name: ReplayConfiguration.name, schema: ReplayConfigurationSchema },
-        ]),
-      ],
-      providers: [
-        TaskRepository,
-        ReplicatesListRepository,
-        WorkerRepository,
-        TaskLogsRepository,
-        BlockCursorRepository,
-      ],
-    }).compile();
+    moduleRef = await repositoriesModule(url);
     await moduleRef.init();
     connection = moduleRef.get(getConnectionToken());
   });

@@ -1,0 +1,121 @@
+/**
+ * Write-through copies of documents that this process alone writes (a workerpool has one
+ * scheduler, and its writes for a task are serialized in-process), keyed by an identifier such as
+ * the chainTaskId. The database stays the truth: a write goes to it first and only then to the
+ * copy, a failed or uncertain write drops the copy, and a restart starts empty. What it saves is
+ * the read before each state change, the hot path of every worker report.
+ *
+ * A read that missed is only kept if no write to its key was in flight at any moment of the read,
+ * so a slow read can never put back a state older than the last write; two writes on one key at
+ * once drop the copy rather than guess their order. Copies go in and out by value:
+ * callers may change what they get. At most `limit` documents are kept, least recently used out.
+ */
+export class DocumentCache<T extends object> {
+  private readonly entries = new Map<string, T>();
+  private readonly reads = new Map<string, { value: Promise<T | null>; stale: boolean }>();
+  private readonly writing = new Map<string, number>();
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(private readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`cache limit must be ≥ 1: ${limit}`);
+  }
+
+  /** The cached document, or `load()`'s (kept unless a write to `key` happened meanwhile). */
+  async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const cached = this.entries.get(key);
+    if (cached) {
+      this.hitCount++;
+      this.touch(key, cached);
+      return copyDocument(cached);
+    }
+    this.missCount++;
+    let read = this.reads.get(key);
+    if (!read) {
+      const value = load();
+      const current = { value, stale: this.writing.has(key) };
+      read = current;
+      this.reads.set(key, current);
+      const settle = () => {
+        if (this.reads.get(key) === current) this.reads.delete(key);
+      };
+      value.then((doc) => {
+        if (!current.stale && doc) this.keep(key, doc);
+        settle();
+      }, settle);
+    }
+    const doc = await read.value;
+    return doc ? copyDocument(doc) : null;
+  }
+
+  /**
+   * Runs a database write on `key` and, once it reports success, applies `apply` to the cached copy.
+   * A write that fails or throws drops the copy: the next read goes to the database.
+   */
+  async write(
+    key: string,
+    persist: () => Promise<boolean>,
+    apply: (cached: T) => void,
+  ): Promise<boolean> {
+    const read = this.reads.get(key);
+    if (read) read.stale = true;
+    const concurrent = this.writing.get(key) ?? 0;
+    this.writing.set(key, concurrent + 1);
+    let written = false;
+    try {
+      written = await persist();
+      return written;
+    } finally {
+      const cached = this.entries.get(key);
+      const alone = this.writing.get(key) === 1 && concurrent === 0;
+      if (cached && written && alone) apply(cached);
+      else this.entries.delete(key);
+      const left = this.writing.get(key)! - 1;
+      if (left === 0) this.writing.delete(key);
+      else this.writing.set(key, left);
+    }
+  }
+
+  /** Forgets `key` (a write outside `write`, e.g. an insert that may have raced a read). */
+  forget(key: string): void {
+    this.entries.delete(key);
+    const read = this.reads.get(key);
+    if (read) read.stale = true;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get stats(): { hits: number; misses: number } {
+    return { hits: this.hitCount, misses: this.missCount };
+  }
+
+  private keep(key: string, doc: T): void {
+    this.touch(key, copyDocument(doc));
+    if (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Map order is insertion order: re-inserting marks the entry as the most recently used. */
+  private touch(key: string, doc: T): void {
+    this.entries.delete(key);
+    this.entries.set(key, doc);
+  }
+}
+
+/**
+ * Deep copy of a document in the shape the driver stores and returns it: plain objects (class
+ * instances such as DTOs become plain too) and arrays copied, undefined properties left out, dates
+ * cloned, BSON values (ObjectId, Decimal128…) shared, as they are immutable.
+ */
+export function copyDocument<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => copyDocument(v)) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (value === null || typeof value !== 'object' || '_bsontype' in value) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) copy[k] = copyDocument(v);
+  return copy as T;
+}
