@@ -5,7 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
-COPY scripts/write-build-info.mjs scripts/
+COPY scripts/write-build-info.mjs scripts/bundle.mjs scripts/
 COPY src ./src
 RUN npm run build
 

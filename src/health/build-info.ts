@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface BuildInfo {
   artifact: string;
@@ -13,12 +13,20 @@ function readJson(path: string): Record<string, unknown> | undefined {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
 }
 
+/** The nearest folder holding package.json: this file runs from src/, from dist/ or bundled in dist/main.js. */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
+
 let cached: BuildInfo | undefined;
 
 /** Name and version from package.json; build time from dist/build-info.json (written by `npm run build`). */
 export function buildInfo(): BuildInfo {
   if (cached) return cached;
-  const root = join(import.meta.dirname, '..', '..');
+  const root = projectRoot(import.meta.dirname);
   const pkg = readJson(join(root, 'package.json')) ?? {};
   const built = readJson(join(root, 'dist', 'build-info.json')) ?? {};
   cached = {

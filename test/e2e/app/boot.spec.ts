@@ -9,7 +9,8 @@ import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { spawnScheduler, waitForStatus } from '../../support/process.js';
 import { FAST_SCHEDULER_ENV } from '../../support/scheduler.js';
 
-// The built artifact (`npm run build` → dist/) as operators run it, against the dev chain.
+// The built artifact (`npm run build` → dist/main.js, one bundled file) as operators run it,
+// against the dev chain.
 const chain = testChain();
 isolateChainPerFile(chain);
 const dir = mkdtempSync(join(tmpdir(), 'iexec-boot-'));
@@ -44,6 +45,10 @@ describe('node dist/main.js', () => {
     const scheduler = spawnScheduler(env(pool, { MONGO_URL: url, IEXEC_CORE_PORT: String(port) }));
     try {
       await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 20000);
+      // dist/main.js is one bundled file: it still finds package.json and dist/build-info.json.
+      const info = await (await fetch(`http://127.0.0.1:${port}/actuator/info`)).json();
+      expect(info.build).toMatchObject({ name: 'iexec-core-ts', version: expect.any(String) });
+      expect(Date.parse(info.build.time)).toBeGreaterThan(0);
       scheduler.child.kill('SIGTERM');
       expect(await scheduler.exited).toBe(0);
     } finally {
