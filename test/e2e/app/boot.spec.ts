@@ -46,7 +46,9 @@ describe('node dist/main.js', () => {
     try {
       await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 20000);
       // dist/main.js is one bundled file: it still finds package.json and dist/build-info.json.
-      const info = await (await fetch(`http://127.0.0.1:${port}/actuator/info`)).json();
+      const info = (await (await fetch(`http://127.0.0.1:${port}/actuator/info`)).json()) as {
+        build: { name: string; version: string; time: string };
+      };
       expect(info.build).toMatchObject({ name: 'iexec-core-ts', version: expect.any(String) });
       expect(Date.parse(info.build.time)).toBeGreaterThan(0);
       scheduler.child.kill('SIGTERM');
