@@ -48,9 +48,18 @@ export async function startFerretDb(options = {}) {
   }).trim();
   const dir = mkdtempSync(join(tmpdir(), 'iexec-ferretdb-'));
   const port = options.port ?? (await freePort());
-  const child = spawn(binary, [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${dir}/`, '--log-level=error'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    binary,
+    [
+      `--listen-addr=127.0.0.1:${port}`,
+      // WAL without a disk sync per commit: see docs/mongo-compatibility.md.
+      `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
+      '--log-level=error',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await waitForPort(port, 15000);
   return {
     url: `mongodb://127.0.0.1:${port}/iexec?directConnection=true`,

@@ -30,7 +30,7 @@ start() {
   if [ -n "${MONGO_URL:-}" ]; then echo "$MONGO_URL"; return; fi
   build >/dev/null
   mkdir -p "$dir"
-  nohup "$bin" --listen-addr="127.0.0.1:$port" --sqlite-url="file:$dir/" --log-level=warn >"$dir/ferretdb.log" 2>&1 &
+  nohup "$bin" --listen-addr="127.0.0.1:$port" --sqlite-url="file:$dir/?_pragma=synchronous(normal)" --log-level=warn >"$dir/ferretdb.log" 2>&1 &
   echo $! >"$dir/ferretdb.pid"
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
