@@ -1,4 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { decodeEventLog, type Hex } from 'viem';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
@@ -12,6 +17,12 @@ import { nextWindow } from './block-windows.js';
 
 const POLL_JOB = 'deal-watcher';
 const REPLAY_JOB = 'deal-replay';
+/**
+ * Scan progress is written at most this often (and at shutdown): a restart reads again at most
+ * that much of the chain, and ingestion ignores deals it already has. Writing it at every block
+ * was one database write per block for nothing.
+ */
+export const CURSOR_PERSIST_INTERVAL_MS = 30_000;
 const schedulerNotice = hubAbi.find((x) => x.type === 'event' && x.name === 'SchedulerNotice')!;
 
 interface Notice {
@@ -27,13 +38,14 @@ interface Notice {
  * failed holds the cursor back until it succeeds.
  */
 @Injectable()
-export class DealWatcherService implements OnApplicationBootstrap {
+export class DealWatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DealWatcherService.name);
   /** Next block to read (in memory; runs ahead of the persisted cursor while deals fail). */
   private nextBlock?: bigint;
   /** Deals whose processing failed, retried on every poll. */
   private readonly failed = new Map<Hex, bigint>();
   private persistedCursor?: bigint;
+  private persistedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: AppConfig,
@@ -48,6 +60,7 @@ export class DealWatcherService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const start = this.config.chain.startBlockNumber;
     this.nextBlock = await this.cursors.getLastSeenBlockWithDeal(start);
+    this.persistedCursor = this.nextBlock;
     await this.cursors.getReplayFromBlock(start);
     this.logger.log(
       `Watching deals of workerpool ${this.chain.poolAddress} from block ${this.nextBlock}`,
@@ -58,12 +71,21 @@ export class DealWatcherService implements OnApplicationBootstrap {
     this.health.onConnectionChange((connected) => connected && this.jobs.trigger(POLL_JOB));
   }
 
+  async beforeApplicationShutdown(): Promise<void> {
+    try {
+      await this.persistCursor(true);
+    } catch (error) {
+      this.logger.warn(`Deal cursor not saved at shutdown: ${(error as Error).message}`);
+    }
+  }
+
   /** Operator command: read deals again from `fromBlock` (the cursor may move backwards). */
   async replayFrom(fromBlock: bigint): Promise<{ previous: bigint | undefined; next: bigint }> {
     const previous = this.nextBlock;
     this.nextBlock = fromBlock;
     await this.cursors.setLastSeenBlockWithDeal(fromBlock, true);
     this.persistedCursor = fromBlock;
+    this.persistedAt = Date.now();
     this.logger.warn(`Deal replay requested from block ${fromBlock} (cursor was ${previous})`);
     this.jobs.trigger(POLL_JOB);
     return { previous, next: fromBlock };
@@ -82,9 +104,9 @@ export class DealWatcherService implements OnApplicationBootstrap {
       for (const notice of notices) await this.handle(notice, 'live');
       this.nextBlock = window.to + 1n;
       this.metrics.scannedUpTo = window.to;
-      await this.persistCursor();
       window = nextWindow(this.nextBlock, safeHead, this.config.dealWatcher.maxBlockRange);
     }
+    await this.persistCursor();
   }
 
   /** Safety net: re-reads what was already read since the last replay (deduplicated by the indexes). */
@@ -143,11 +165,12 @@ export class DealWatcherService implements OnApplicationBootstrap {
     for (const [dealId, blockNumber] of [...this.failed]) {
       await this.handle({ dealId, blockNumber }, 'retry');
     }
-    if (this.failed.size === 0) await this.persistCursor();
   }
 
-  private async persistCursor(): Promise<void> {
+  /** Writes the cursor if it moved, at most every CURSOR_PERSIST_INTERVAL_MS unless `now`. */
+  private async persistCursor(now = false): Promise<void> {
     if (this.nextBlock === undefined) return;
+    if (!now && Date.now() - this.persistedAt < CURSOR_PERSIST_INTERVAL_MS) return;
     const oldestFailed = [...this.failed.values()].reduce<bigint | undefined>(
       (min, b) => (min === undefined || b < min ? b : min),
       undefined,
@@ -157,5 +180,6 @@ export class DealWatcherService implements OnApplicationBootstrap {
     if (cursor === this.persistedCursor) return;
     await this.cursors.setLastSeenBlockWithDeal(cursor);
     this.persistedCursor = cursor;
+    this.persistedAt = Date.now();
   }
 }
