@@ -3,16 +3,24 @@
 // the same chain, the same transactions sent directly with no scheduler (bench/support/direct-bot).
 //   node --import ./bench/support/ts-register.mjs bench/bot-throughput.ts [--tasks 50]
 //     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1] [--timeline on]
-// (`npm run bench:bot -- …`; `--timeline on` prints the events of one task to stderr).
+//     [--scheduler process|in-process]
+// (`npm run bench:bot -- …`, which builds first; `--timeline on` prints the events of one task to
+// stderr). `--scheduler process` (default) runs the built dist/main.js in its own process, as
+// operators do; `in-process` runs it in the bench process, sharing one event loop with the fleet
+// and the stand-ins.
 // Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
 // per task (target ≤ 1 s), from the task and replicate histories (see `latencyOf`).
 import 'reflect-metadata';
 import { environmentVariables } from '../src/config/load-config.js';
+import { workerAccount } from '../devstack/chain/accounts.js';
+import type { WorkerFleetOptions } from '../devstack/worker/fleet.js';
 import { ReplicatesListRepository } from '../src/replicate/replicates-list.repository.js';
+import type { Replicate } from '../src/replicate/replicates-list.schema.js';
 import { TaskStatus } from '../src/task/task-status.js';
 import { startStack } from '../test/support/stack.js';
 import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
 import { runDirectBot } from './support/direct-bot.js';
+import { startProcessStack, type DealOutcome } from './support/process-stack.js';
 import { latencyOf, type TaskLatency } from './support/task-latency.js';
 import {
   list,
@@ -31,6 +39,8 @@ const WRITER = option<string>('writer', 'embedded') as 'embedded' | 'adapter';
 const ASK_MS = option('ask-ms', 1000);
 const RUNS = option('runs', 1);
 const TIMELINE = option<string>('timeline', 'off') === 'on';
+const MODE = option<string>('scheduler', 'process');
+if (MODE !== 'process' && MODE !== 'in-process') throw new Error('--scheduler process|in-process');
 
 const mongoServer = await startBenchMongo();
 const chain = await startBenchChain(Math.max(50, WORKERS));
@@ -42,11 +52,14 @@ const production = Object.fromEntries(
     .filter((k) => k.startsWith('CRON_') || k === 'REVEAL_TIMEOUT_PERIOD')
     .map((k) => [k, defaults.get(k)!]),
 );
-const stack = await startStack(chain, {
-  writer: WRITER,
-  env: { ...production, IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS), IEXEC_LOG_LEVEL: 'ERROR' },
-});
-const workers = stack.workers(WORKERS);
+const env = {
+  ...production,
+  IEXEC_CHAIN_WRITER: WRITER,
+  IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS),
+  IEXEC_LOG_LEVEL: 'ERROR',
+};
+const stack = MODE === 'process' ? await processStack() : await inProcessStack();
+const workers = Array.from({ length: WORKERS }, (_, i) => workerAccount(i));
 const directPool = await chain.fixtures.createWorkerpool();
 const dealOptions = { volume: TASKS, trust: 1, category: 1, workers };
 
@@ -55,7 +68,6 @@ const direct: number[] = [];
 const latencies: TaskLatency[] = [];
 try {
   await stack.startWorkers(WORKERS, { worker: { pingIntervalMs: 10_000 } });
-  const replicates = stack.scheduler.get(ReplicatesListRepository);
   for (let run = 0; run < RUNS; run++) {
     // Direct first on odd runs, so neither side always runs on a fresher chain.
     const sides = [
@@ -71,14 +83,14 @@ try {
         const matchedAt = Date.now();
         // Completion times come from the task histories, not from this poll: a slow poll keeps
         // the bench's own reads off the database the scheduler is measured on.
-        const tasks = await stack.waitForDeal(deal.dealId, 30 * 60_000, 2000);
+        const { tasks, replicatesOf } = await stack.waitForDeal(deal.dealId, 30 * 60_000, 2000);
         const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
         const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));
         scheduled.push(completedAt - matchedAt);
         for (const task of tasks) {
-          const list = await replicates.findByChainTaskId(task.chainTaskId);
-          latencies.push(latencyOf(task, list?.replicates ?? [], matchedAt));
+          const replicates = replicatesOf(task.chainTaskId);
+          latencies.push(latencyOf(task, replicates, matchedAt));
           if (TIMELINE && task === tasks[tasks.length - 1]) {
             // Where one task's time went, event by event (ms after the deal was matched).
             const events = [
@@ -86,7 +98,7 @@ try {
                 at: s.date.getTime(),
                 what: `task ${s.status}`,
               })),
-              ...(list?.replicates ?? []).flatMap((r) =>
+              ...replicates.flatMap((r) =>
                 r.statusUpdateList.map((u) => ({
                   at: u.date!.getTime(),
                   what: `  replicate ${u.status} (${u.modifier})`,
@@ -113,6 +125,7 @@ const base = median(direct);
 console.log(`\n${await machineLine()} | mongo: ${mongoServer.kind}`);
 console.log(
   `${TASKS} tasks (trust 1, category S), ${WORKERS} workers (cpuNb 1), ${WRITER} writer, ` +
+    `scheduler ${MODE === 'process' ? 'in its own process (dist/main.js)' : 'in the bench process'}, ` +
     `ask period ${ASK_MS} ms, ping 10 s, production detector periods; ${RUNS} run(s)`,
 );
 console.log('| measurement | median | runs | tasks/min |');
@@ -153,3 +166,34 @@ console.log(
     `(target ≤ 1 s)`,
 );
 process.exit(0);
+
+interface BotStack {
+  workerpool: `0x${string}`;
+  startWorkers(count: number, options: Partial<WorkerFleetOptions>): Promise<unknown>;
+  waitForDeal(dealId: string, timeoutMs: number, pollMs: number): Promise<DealOutcome>;
+  stop(): Promise<void>;
+}
+
+function processStack(): Promise<BotStack> {
+  return startProcessStack(chain, mongoServer.url, env);
+}
+
+async function inProcessStack(): Promise<BotStack> {
+  const stack = await startStack(chain, { writer: WRITER, env });
+  const lists = stack.scheduler.get(ReplicatesListRepository);
+  return {
+    workerpool: stack.workerpool,
+    startWorkers: (count, options) => stack.startWorkers(count, options),
+    async waitForDeal(dealId, timeoutMs, pollMs) {
+      const tasks = await stack.waitForDeal(dealId, timeoutMs, pollMs);
+      const byTask = new Map<string, Replicate[]>();
+      for (const task of tasks)
+        byTask.set(
+          task.chainTaskId,
+          (await lists.findByChainTaskId(task.chainTaskId))?.replicates ?? [],
+        );
+      return { tasks, replicatesOf: (id) => byTask.get(id) ?? [] };
+    },
+    stop: () => stack.stop(),
+  };
+}

@@ -1,0 +1,136 @@
+// The BoT bench's workerpool with the scheduler as operators run it: the built `dist/main.js` in
+// a process of its own (so its event loop and its share of the cores are its own, as in
+// production), the service stand-ins and the simulated fleet in the bench process. Results are
+// read from the database the scheduler writes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mongo } from 'mongoose';
+import { startServiceStandIns } from '../../devstack/services/index.js';
+import { LocalEnclaveSigner } from '../../devstack/worker/enclave-signer.js';
+import { WorkerFleet, type WorkerFleetOptions } from '../../devstack/worker/fleet.js';
+import { writeSchedulerWallet } from '../../devstack/wallet.js';
+import type { Replicate } from '../../src/replicate/replicates-list.schema.js';
+import { TaskStatus } from '../../src/task/task-status.js';
+import type { Task } from '../../src/task/task.schema.js';
+import { freePort } from '../../test/setup/mongo-server.js';
+import { spawnScheduler, waitForStatus } from '../../test/support/process.js';
+import { eventually, schedulerEnv } from '../../test/support/scheduler.js';
+import type { BenchChain } from './env.js';
+
+export interface DealOutcome {
+  tasks: Task[];
+  replicatesOf(chainTaskId: string): Replicate[];
+}
+
+export interface ProcessStack {
+  workerpool: `0x${string}`;
+  startWorkers(count: number, options?: Partial<WorkerFleetOptions>): Promise<void>;
+  /** Polls the database every `pollMs` until every task of the deal is COMPLETED or FAILED. */
+  waitForDeal(dealId: string, timeoutMs: number, pollMs: number): Promise<DealOutcome>;
+  stop(): Promise<void>;
+}
+
+const FINAL: string[] = [TaskStatus.COMPLETED, TaskStatus.FAILED];
+
+export async function startProcessStack(
+  chain: BenchChain,
+  mongoUrl: string,
+  env: Record<string, string>,
+): Promise<ProcessStack> {
+  const services = await startServiceStandIns({
+    deployment: chain.deployment,
+    freePorts: true,
+    blockTime: 1,
+  });
+  const workerpool = (await chain.fixtures.createWorkerpool()) as `0x${string}`;
+  const walletDir = mkdtempSync(join(tmpdir(), 'iexec-bench-wallet-'));
+  const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
+  const port = await freePort();
+  const scheduler = spawnScheduler({
+    ...(definedOnly(schedulerEnv(chain, workerpool, wallet.path, mongoUrl)) as Record<
+      string,
+      string
+    >),
+    IEXEC_CORE_WALLET_PASSWORD: wallet.password,
+    IEXEC_CORE_PORT: String(port),
+    IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
+    IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
+    IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+    IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
+    SMS_SCONE: services.smsScone.url,
+    SMS_GRAMINE: services.smsGramine.url,
+    ...env,
+  });
+  try {
+    await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 30000);
+  } catch (error) {
+    const health = await fetch(`http://127.0.0.1:${port}/actuator/health`).then(
+      (r) => r.text(),
+      (e: Error) => e.message,
+    );
+    console.error(`${scheduler.output()}\nhealth: ${health}`);
+    scheduler.child.kill('SIGKILL');
+    throw error;
+  }
+  const client = new mongo.MongoClient(mongoUrl);
+  await client.connect();
+  const db = client.db();
+  let fleet: WorkerFleet | undefined;
+
+  return {
+    workerpool,
+    async startWorkers(count, options = {}) {
+      fleet = new WorkerFleet({
+        schedulerUrl: `http://127.0.0.1:${port}`,
+        deployment: chain.deployment,
+        resultProxyUrl: services.resultProxy.url,
+        enclaveSigner: new LocalEnclaveSigner(
+          (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
+        ),
+        stake: 100_000_000_000n,
+        staggerMs: 10,
+        ...options,
+      });
+      await fleet.start(count);
+    },
+    async waitForDeal(dealId, timeoutMs, pollMs) {
+      const tasks = await eventually(
+        async () => {
+          const found = await db
+            .collection<Task>('task')
+            .find({ chainDealId: dealId })
+            .sort({ taskIndex: 1 })
+            .toArray();
+          return found.length > 0 && found.every((t) => FINAL.includes(t.currentStatus))
+            ? found
+            : undefined;
+        },
+        timeoutMs,
+        `every task of deal ${dealId} final`,
+        pollMs,
+      );
+      const lists = await db
+        .collection<{ chainTaskId: string; replicates: Replicate[] }>('replicatesList')
+        .find({ chainTaskId: { $in: tasks.map((t) => t.chainTaskId) } })
+        .toArray();
+      const byTask = new Map(lists.map((l) => [l.chainTaskId, l.replicates]));
+      return { tasks, replicatesOf: (id) => byTask.get(id) ?? [] };
+    },
+    async stop() {
+      await fleet?.stop();
+      scheduler.child.kill('SIGTERM');
+      await scheduler.exited;
+      await client.close();
+      await services.stop();
+      rmSync(walletDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string
+  >;
+}
