@@ -129,19 +129,30 @@ export class EmbeddedChainWriter extends ChainWriter {
       this.config.chain.gasPriceCap,
     );
     try {
-      const nonce =
-        this.nextNonce ??
-        (await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' }));
-      const hash = await walletClient.sendTransaction({
-        account,
-        chain: this.chain.chain,
-        to,
-        data,
-        nonce,
-        gas: GAS_LIMITS[command],
-        gasPrice,
-        type: 'legacy',
-      });
+      const pendingNonce = () =>
+        publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' });
+      const sendWith = (nonce: number) =>
+        walletClient.sendTransaction({
+          account,
+          chain: this.chain.chain,
+          to,
+          data,
+          nonce,
+          gas: GAS_LIMITS[command],
+          gasPrice,
+          type: 'legacy',
+        });
+      let nonce = this.nextNonce ?? (await pendingNonce());
+      let hash: Hex;
+      try {
+        hash = await sendWith(nonce);
+      } catch (error) {
+        // Someone else sent from this wallet (an operator, another tool): our count is stale.
+        if (this.nextNonce === undefined || !isNonceError(error)) throw error;
+        nonce = await pendingNonce();
+        this.logger.warn(`${command} ${chainTaskId}: nonce out of step, resending with ${nonce}`);
+        hash = await sendWith(nonce);
+      }
       this.nextNonce = nonce + 1;
       this.outcomes.delete(key);
       this.inFlight.set(key, {
@@ -217,4 +228,9 @@ export class EmbeddedChainWriter extends ChainWriter {
       tx.lastSentAt = Date.now();
     }
   }
+}
+
+/** The node refused the nonce (already used, or not the next one). */
+export function isNonceError(error: unknown): boolean {
+  return /nonce/i.test((error as Error)?.message ?? '');
 }
