@@ -4,8 +4,8 @@
 //   node --import ./bench/support/ts-register.mjs bench/bot-throughput.ts [--tasks 50]
 //     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1] [--timeline on]
 //     [--scheduler process|in-process]
-// (`npm run bench:bot -- …`, which builds first; `--timeline on` prints the events of one task to
-// stderr). `--scheduler process` (default) runs the built dist/main.js in its own process, as
+// (`npm run bench:bot -- …`, which builds first; `--timeline on` prints the events of the task that
+// completed last to stderr). `--scheduler process` (default) runs the built dist/main.js in its own process, as
 // operators do; `in-process` runs it in the bench process, sharing one event loop with the fleet
 // and the stand-ins.
 // Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
@@ -43,7 +43,8 @@ const MODE = option<string>('scheduler', 'process');
 if (MODE !== 'process' && MODE !== 'in-process') throw new Error('--scheduler process|in-process');
 
 const mongoServer = await startBenchMongo();
-const chain = await startBenchChain(Math.max(50, WORKERS));
+const CHAIN_ACCOUNTS = Math.max(50, WORKERS + 1);
+const chain = await startBenchChain(CHAIN_ACCOUNTS);
 // Production detector periods: progress must come from events (reports, receipts), not from
 // detectors running every second as in the tests.
 const defaults = new Map(environmentVariables().map((d) => [d.name, d.default ?? '']));
@@ -56,11 +57,14 @@ const env = {
   ...production,
   IEXEC_CHAIN_WRITER: WRITER,
   IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS),
-  IEXEC_LOG_LEVEL: 'ERROR',
+  IEXEC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'ERROR',
 };
 const stack = MODE === 'process' ? await processStack() : await inProcessStack();
 const workers = Array.from({ length: WORKERS }, (_, i) => workerAccount(i));
-const directPool = await chain.fixtures.createWorkerpool();
+// The direct side owns its workerpool with a wallet of its own: sharing the scheduler's would
+// have the two sides race for nonces.
+const directOwner = workerAccount(CHAIN_ACCOUNTS - 1);
+const directPool = await chain.fixtures.createWorkerpool({ owner: directOwner });
 const dealOptions = { volume: TASKS, trust: 1, category: 1, workers };
 
 const scheduled: number[] = [];
@@ -72,8 +76,12 @@ try {
     // Direct first on odd runs, so neither side always runs on a fresher chain.
     const sides = [
       async () => {
-        const deal = await chain.fixtures.createDeal({ ...dealOptions, workerpool: directPool });
-        direct.push(await runDirectBot(chain.fixtures, deal, workers));
+        const deal = await chain.fixtures.createDeal({
+          ...dealOptions,
+          workerpool: directPool,
+          scheduler: directOwner,
+        });
+        direct.push(await runDirectBot(chain.fixtures, deal, workers, directOwner));
       },
       async () => {
         const deal = await chain.fixtures.createDeal({
@@ -88,11 +96,13 @@ try {
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
         const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));
         scheduled.push(completedAt - matchedAt);
+        const lastOf = (t: (typeof tasks)[number]) => t.dateStatusList.at(-1)!.date.getTime();
+        const slowest = tasks.reduce((a, b) => (lastOf(b) > lastOf(a) ? b : a));
         for (const task of tasks) {
           const replicates = replicatesOf(task.chainTaskId);
           latencies.push(latencyOf(task, replicates, matchedAt));
-          if (TIMELINE && task === tasks[tasks.length - 1]) {
-            // Where one task's time went, event by event (ms after the deal was matched).
+          if (TIMELINE && task === slowest) {
+            // Where the last task's time went, event by event (ms after the deal was matched).
             const events = [
               ...task.dateStatusList.map((s) => ({
                 at: s.date.getTime(),

@@ -22,8 +22,8 @@ export async function runDirectBot(
   fixtures: PocoFixtures,
   deal: MatchedDeal,
   workers: LocalAccount[],
+  scheduler: LocalAccount,
 ): Promise<number> {
-  const scheduler = fixtures.roles.scheduler;
   const owner = serialized();
   const queue = deal.taskIds.map((taskId, i) => ({ taskId, index: deal.botFirst + BigInt(i) }));
   const started = performance.now();
@@ -33,7 +33,12 @@ export async function runDirectBot(
         const { taskId, index } = next;
         await owner(() => fixtures.initialize(deal.dealId, index, scheduler));
         const digest: Hex = keccak256(toHex(`direct-bot/${taskId}`));
-        const authorization = await fixtures.authorize(worker.address, taskId);
+        const authorization = await fixtures.authorize(
+          worker.address,
+          taskId,
+          undefined,
+          scheduler,
+        );
         await fixtures.contribute(worker, taskId, digest, authorization);
         await fixtures.reveal(worker, taskId, digest);
         await owner(() => fixtures.finalize(scheduler, taskId));

@@ -2,7 +2,7 @@
 // a process of its own (so its event loop and its share of the cores are its own, as in
 // production), the service stand-ins and the simulated fleet in the bench process. Results are
 // read from the database the scheduler writes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mongo } from 'mongoose';
@@ -121,6 +121,8 @@ export async function startProcessStack(
       await fleet?.stop();
       scheduler.child.kill('SIGTERM');
       await scheduler.exited;
+      if (process.env.BENCH_SCHEDULER_LOG)
+        writeFileSync(process.env.BENCH_SCHEDULER_LOG, scheduler.output());
       await client.close();
       await services.stop();
       rmSync(walletDir, { recursive: true, force: true });
