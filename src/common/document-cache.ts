@@ -1,3 +1,5 @@
+import { KeyedMutex } from './keyed-mutex.js';
+
 /**
  * Write-through copies of documents that this process alone writes (a workerpool has one
  * scheduler, and its writes for a task are serialized in-process), keyed by an identifier such as
@@ -14,6 +16,7 @@ export class DocumentCache<T extends object> {
   private readonly entries = new Map<string, T>();
   private readonly reads = new Map<string, { value: Promise<T | null>; stale: boolean }>();
   private readonly writing = new Map<string, number>();
+  private readonly locks = new KeyedMutex();
   private hitCount = 0;
   private missCount = 0;
 
@@ -74,6 +77,27 @@ export class DocumentCache<T extends object> {
       if (left === 0) this.writing.delete(key);
       else this.writing.set(key, left);
     }
+  }
+
+  /**
+   * Compare-and-set made in this process: under a lock per key, `expect` judges the current
+   * document (the cached copy, or `load()`'s) and only if it holds does `persist` write, addressing
+   * the document by `_id` (the one filter FerretDB runs inside SQLite; any other makes it decode
+   * the collection). Two calls on one key never interleave, so no write is lost between the
+   * check and the write; a writer outside this process is not seen (one scheduler per database).
+   */
+  compareAndWrite(
+    key: string,
+    load: () => Promise<T | null>,
+    expect: (current: T) => boolean,
+    persist: (current: T) => Promise<boolean>,
+    apply: (cached: T) => void,
+  ): Promise<boolean> {
+    return this.locks.run(key, async () => {
+      const current = await this.get(key, load);
+      if (!current || !expect(current)) return false;
+      return this.write(key, () => persist(current), apply);
+    });
   }
 
   /** Forgets `key` (a write outside `write`, e.g. an insert that may have raced a read). */

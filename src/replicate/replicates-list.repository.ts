@@ -17,10 +17,10 @@ export type ReplicatesListRecord = ReplicatesList & { _id: Types.ObjectId };
 const CACHED_LISTS = 5000;
 
 /**
- * The only place that queries `replicatesList`. Writes use the document `version` as an
- * optimistic lock and address replicates by array index (no positional operator: the test
- * server does not support it; writes for a task are serialized in-process anyway). Reads by
- * chainTaskId come from a write-through cache (see DocumentCache).
+ * The only place that queries `replicatesList`. Writes are compare-and-set on the document
+ * `version`, made in this process and written by `_id` (see DocumentCache), and address
+ * replicates by array index (no positional operator: the test server does not support it).
+ * Reads by chainTaskId come from a write-through cache.
  */
 @Injectable()
 export class ReplicatesListRepository implements OnModuleInit {
@@ -52,9 +52,11 @@ export class ReplicatesListRepository implements OnModuleInit {
   }
 
   findByChainTaskId(chainTaskId: string): Promise<ReplicatesListRecord | null> {
-    return this.cache.get(chainTaskId, () =>
-      this.model.findOne({ chainTaskId }).lean<ReplicatesListRecord>().exec(),
-    );
+    return this.cache.get(chainTaskId, () => this.load(chainTaskId));
+  }
+
+  private load(chainTaskId: string): Promise<ReplicatesListRecord | null> {
+    return this.model.findOne({ chainTaskId }).lean<ReplicatesListRecord>().exec();
   }
 
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<ReplicatesListRecord[]> {
@@ -70,14 +72,13 @@ export class ReplicatesListRepository implements OnModuleInit {
     expectedVersion: number,
     replicate: Replicate,
   ): Promise<boolean> {
-    return this.cache.write(
+    return this.cache.compareAndWrite(
       chainTaskId,
-      async () => {
+      () => this.load(chainTaskId),
+      (list) => list.version === expectedVersion,
+      async (list) => {
         const result = await this.model
-          .updateOne(
-            { chainTaskId, version: expectedVersion },
-            { $push: { replicates: replicate }, $inc: { version: 1 } },
-          )
+          .updateOne({ _id: list._id }, { $push: { replicates: replicate }, $inc: { version: 1 } })
           .exec();
         return result.modifiedCount === 1;
       },
@@ -98,12 +99,14 @@ export class ReplicatesListRepository implements OnModuleInit {
   ): Promise<boolean> {
     const set: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) set[`replicates.${index}.${key}`] = value;
-    return this.cache.write(
+    return this.cache.compareAndWrite(
       chainTaskId,
-      async () => {
+      () => this.load(chainTaskId),
+      (list) => list.version === expectedVersion,
+      async (list) => {
         const result = await this.model
           .updateOne(
-            { chainTaskId, version: expectedVersion },
+            { _id: list._id },
             {
               ...(Object.keys(set).length > 0 ? { $set: set } : {}),
               $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },

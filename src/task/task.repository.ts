@@ -34,7 +34,8 @@ export type TaskFieldUpdate = Partial<
 
 /**
  * The only place that queries the `task` collection. Reads by chainTaskId come from a
- * write-through cache (see DocumentCache): every write of a task goes through here.
+ * write-through cache, and status writes are compare-and-set in this process, by `_id` (see
+ * DocumentCache): every write of a task goes through here.
  */
 @Injectable()
 export class TaskRepository implements OnModuleInit {
@@ -64,9 +65,11 @@ export class TaskRepository implements OnModuleInit {
   }
 
   findByChainTaskId(chainTaskId: string): Promise<TaskRecord | null> {
-    return this.cache.get(chainTaskId, () =>
-      this.model.findOne({ chainTaskId }).lean<TaskRecord>().exec(),
-    );
+    return this.cache.get(chainTaskId, () => this.load(chainTaskId));
+  }
+
+  private load(chainTaskId: string): Promise<TaskRecord | null> {
+    return this.model.findOne({ chainTaskId }).lean<TaskRecord>().exec();
   }
 
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<TaskRecord[]> {
@@ -99,12 +102,14 @@ export class TaskRepository implements OnModuleInit {
   ): Promise<boolean> {
     if (changes.length === 0) throw new Error('updateStatus needs at least one status change');
     const currentStatus = changes[changes.length - 1].status;
-    return this.cache.write(
+    return this.cache.compareAndWrite(
       chainTaskId,
-      async () => {
+      () => this.load(chainTaskId),
+      (task) => task.currentStatus === expected,
+      async (task) => {
         const result = await this.model
           .updateOne(
-            { chainTaskId, currentStatus: expected },
+            { _id: task._id },
             {
               $set: { ...fields, currentStatus },
               $push: { dateStatusList: { $each: changes } },
@@ -129,14 +134,13 @@ export class TaskRepository implements OnModuleInit {
     expected: TaskStatus,
     fields: TaskFieldUpdate,
   ): Promise<boolean> {
-    return this.cache.write(
+    return this.cache.compareAndWrite(
       chainTaskId,
-      async () => {
+      () => this.load(chainTaskId),
+      (task) => task.currentStatus === expected,
+      async (task) => {
         const result = await this.model
-          .updateOne(
-            { chainTaskId, currentStatus: expected },
-            { $set: fields, $inc: { version: 1 } },
-          )
+          .updateOne({ _id: task._id }, { $set: fields, $inc: { version: 1 } })
           .exec();
         return result.modifiedCount === 1;
       },

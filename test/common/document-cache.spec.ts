@@ -169,6 +169,51 @@ describe('DocumentCache', () => {
     expect(await cache.get('b', async () => doc('reloaded'))).toEqual(doc('reloaded'));
   });
 
+  it('compare-and-set: checks the current document, then writes it, one call per key at a time', async () => {
+    const cache = new DocumentCache<Doc>(10);
+    let stored = doc('A');
+    const load = async () => stored;
+    const move = (from: string, to: string) =>
+      cache.compareAndWrite(
+        't',
+        load,
+        (current) => current.status === from,
+        async (current) => {
+          await new Promise((r) => setTimeout(r, 5)); // a slow database
+          stored = { status: to, history: [...current.history, to] };
+          return true;
+        },
+        (cached) => {
+          cached.status = to;
+          cached.history.push(to);
+        },
+      );
+    // Both expect A: the second sees B once the first is written, and is refused.
+    expect(await Promise.all([move('A', 'B'), move('A', 'C')])).toEqual([true, false]);
+    expect(stored).toEqual({ status: 'B', history: ['A', 'B'] });
+    expect(await cache.get('t', load)).toEqual(stored);
+    expect(await move('B', 'C')).toBe(true);
+    expect(await cache.get('t', async () => null)).toEqual({
+      status: 'C',
+      history: ['A', 'B', 'C'],
+    });
+  });
+
+  it('compare-and-set: nothing is written when the document is absent', async () => {
+    const cache = new DocumentCache<Doc>(10);
+    const persist = jest.fn(async () => true);
+    expect(
+      await cache.compareAndWrite(
+        't',
+        async () => null,
+        () => true,
+        persist,
+        () => undefined,
+      ),
+    ).toBe(false);
+    expect(persist).not.toHaveBeenCalled();
+  });
+
   it('refuses a limit below 1', () => {
     expect(() => new DocumentCache<Doc>(0)).toThrow('cache limit must be ≥ 1: 0');
   });

@@ -17,8 +17,9 @@ import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { newTask, repositoriesModule, taskId } from '../../support/repositories.js';
 
 // The task and replicatesList repositories answer reads by chainTaskId from memory once a
-// document was read, applying their own writes to it: what they answer must be exactly what the
-// database holds after the same writes, and a write they did not make must not be papered over.
+// document was read, applying their own writes to it, and make their compare-and-set in this
+// process before writing by _id: what they answer must be exactly what the database holds after
+// the same writes, and a write whose expectation does not hold must leave the document alone.
 describe('write-through cache of tasks and replicate lists', () => {
   const url = isolatedMongoUrl('cache');
   let moduleRef: TestingModule;
@@ -119,18 +120,47 @@ describe('write-through cache of tasks and replicate lists', () => {
     expect(cached?.replicates[0].statusUpdateList).toHaveLength(2);
   });
 
-  it('drops its copy when the database changed behind it (a write does not apply)', async () => {
+  it('refuses a write whose expected status is not the stored one, leaving the document as is', async () => {
     const id = taskId(2);
-    await tasks().findByChainTaskId(id); // cached as RECEIVED
-    await connection
-      .collection('task')
-      .updateOne({ chainTaskId: id }, { $set: { currentStatus: TaskStatus.FAILED } });
+    const at = new Date();
     expect(
-      await tasks().updateStatus(id, TaskStatus.RECEIVED, [
-        { date: new Date(), status: TaskStatus.INITIALIZING },
+      await tasks().updateStatus(id, TaskStatus.INITIALIZED, [
+        { date: at, status: TaskStatus.RUNNING },
       ]),
     ).toBe(false);
-    expect((await tasks().findByChainTaskId(id))?.currentStatus).toBe(TaskStatus.FAILED);
+    expect(await tasks().updateFields(id, TaskStatus.RUNNING, { consensus: '0x1' })).toBe(false);
+    const raw = await stored('task', id);
+    expect(raw?.currentStatus).toBe(TaskStatus.RECEIVED);
+    expect(raw?.consensus).toBeUndefined();
+    expect(await tasks().findByChainTaskId(id)).toStrictEqual(raw);
+  });
+
+  it('lets one of two concurrent writes expecting the same version through', async () => {
+    const id = taskId(2);
+    await lists().createEmpty(id);
+    const replicate = (wallet: string) => ({
+      walletAddress: wallet,
+      chainTaskId: id,
+      statusUpdateList: [
+        {
+          status: ReplicateStatus.CREATED,
+          modifier: ReplicateStatusModifier.POOL_MANAGER,
+          date: new Date(),
+        },
+      ],
+      contributionHash: '',
+      workerWeight: 1,
+      appComputeLogsPresent: false,
+    });
+    const results = await Promise.all([
+      lists().addReplicate(id, 0, replicate('0xaa')),
+      lists().addReplicate(id, 0, replicate('0xbb')),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const raw = await stored('replicatesList', id);
+    expect(raw?.version).toBe(1);
+    expect(raw?.replicates).toHaveLength(1);
+    expect(await lists().findByChainTaskId(id)).toStrictEqual(raw);
   });
 
   it('hands out copies: a caller changing a task does not change the next read', async () => {
