@@ -22,9 +22,15 @@ export type WorkerRegistration = Pick<
   | 'gpuEnabled'
 >;
 
-/** The only place that queries the `worker` collection. */
+/**
+ * The only place that queries the `worker` collection. Updates address a worker by its `_id` once
+ * this process has seen it (FerretDB runs no other filter inside SQLite: by wallet, each update
+ * decoded the collection until a match, thousands of documents for a large pool).
+ */
 @Injectable()
 export class WorkerRepository implements OnModuleInit {
+  private readonly ids = new Map<string, Types.ObjectId>();
+
   constructor(@InjectModel(Worker.name) private readonly model: Model<Worker>) {}
 
   /** Creates the collection and its indexes before the application serves anything. */
@@ -32,19 +38,22 @@ export class WorkerRepository implements OnModuleInit {
     await this.model.init();
   }
 
-  findByWalletAddress(walletAddress: string): Promise<WorkerRecord | null> {
-    return this.model.findOne({ walletAddress }).lean<WorkerRecord>().exec();
+  async findByWalletAddress(walletAddress: string): Promise<WorkerRecord | null> {
+    const doc = await this.model.findOne({ walletAddress }).lean<WorkerRecord>().exec();
+    return doc && this.seen(doc);
   }
 
-  findByWalletAddresses(walletAddresses: readonly string[]): Promise<WorkerRecord[]> {
-    return this.model
+  async findByWalletAddresses(walletAddresses: readonly string[]): Promise<WorkerRecord[]> {
+    const docs = await this.model
       .find({ walletAddress: { $in: walletAddresses } })
       .lean<WorkerRecord[]>()
       .exec();
+    return docs.map((d) => this.seen(d));
   }
 
-  findAll(): Promise<WorkerRecord[]> {
-    return this.model.find().lean<WorkerRecord[]>().exec();
+  async findAll(): Promise<WorkerRecord[]> {
+    const docs = await this.model.find().lean<WorkerRecord[]>().exec();
+    return docs.map((d) => this.seen(d));
   }
 
   /**
@@ -76,34 +85,30 @@ export class WorkerRepository implements OnModuleInit {
       .lean<WorkerRecord>()
       .exec();
     if (!doc) throw new Error(`worker ${registration.walletAddress} vanished during registration`);
-    return doc;
+    return this.seen(doc);
   }
 
   /** Adds a task to both lists (idempotent). */
   async addTask(walletAddress: string, chainTaskId: string): Promise<boolean> {
     const result = await this.model
-      .updateOne(
-        { walletAddress },
-        {
-          $addToSet: { participatingChainTaskIds: chainTaskId, computingChainTaskIds: chainTaskId },
-        },
-      )
+      .updateOne(this.filterFor(walletAddress), {
+        $addToSet: { participatingChainTaskIds: chainTaskId, computingChainTaskIds: chainTaskId },
+      })
       .exec();
     return result.matchedCount === 1;
   }
 
   async removeComputingTask(walletAddress: string, chainTaskId: string): Promise<void> {
     await this.model
-      .updateOne({ walletAddress }, { $pull: { computingChainTaskIds: chainTaskId } })
+      .updateOne(this.filterFor(walletAddress), { $pull: { computingChainTaskIds: chainTaskId } })
       .exec();
   }
 
   async removeTask(walletAddress: string, chainTaskId: string): Promise<void> {
     await this.model
-      .updateOne(
-        { walletAddress },
-        { $pull: { participatingChainTaskIds: chainTaskId, computingChainTaskIds: chainTaskId } },
-      )
+      .updateOne(this.filterFor(walletAddress), {
+        $pull: { participatingChainTaskIds: chainTaskId, computingChainTaskIds: chainTaskId },
+      })
       .exec();
   }
 
@@ -114,7 +119,7 @@ export class WorkerRepository implements OnModuleInit {
 
   async saveLastReplicateDemandDate(walletAddress: string, date: Date): Promise<void> {
     await this.model
-      .updateOne({ walletAddress }, { $set: { lastReplicateDemandDate: date } })
+      .updateOne(this.filterFor(walletAddress), { $set: { lastReplicateDemandDate: date } })
       .exec();
   }
 
@@ -132,10 +137,21 @@ export class WorkerRepository implements OnModuleInit {
     for (const [wallet, date] of lastDemand)
       updates.set(wallet, { ...updates.get(wallet), lastReplicateDemandDate: date });
     const operations = [...updates].map(([walletAddress, $set]) => ({
-      updateOne: { filter: { walletAddress }, update: { $set } },
+      updateOne: { filter: this.filterFor(walletAddress), update: { $set } },
     }));
     for (let i = 0; i < operations.length; i += BULK_CHUNK) {
       await this.model.bulkWrite(operations.slice(i, i + BULK_CHUNK), { ordered: false });
     }
+  }
+
+  /** `{_id}` when this process has seen the worker's document, `{walletAddress}` otherwise. */
+  private filterFor(walletAddress: string): { _id: Types.ObjectId } | { walletAddress: string } {
+    const _id = this.ids.get(walletAddress);
+    return _id ? { _id } : { walletAddress };
+  }
+
+  private seen(doc: WorkerRecord): WorkerRecord {
+    this.ids.set(doc.walletAddress, doc._id);
+    return doc;
   }
 }

@@ -217,6 +217,20 @@ describe('repositories against the Mongo-wire server', () => {
       worker = await repository.findByWalletAddress(registration.walletAddress);
       expect(worker?.participatingChainTaskIds).toEqual([]);
     });
+
+    it('follows a worker whose document was deleted and registered again (a new _id)', async () => {
+      const repository = repo();
+      const wallet = registration.walletAddress;
+      await connection.collection('worker').deleteMany({ walletAddress: wallet });
+      expect(await repository.addTask(wallet, taskId(2))).toBe(false); // no document: no match
+      const again = await repository.upsertRegistration(registration);
+      expect(await repository.addTask(wallet, taskId(2))).toBe(true);
+      await repository.saveDates(new Map([[wallet, new Date(5000)]]), new Map());
+      const stored = await connection.collection('worker').findOne({ walletAddress: wallet });
+      expect(stored?._id).toEqual(again._id);
+      expect(stored?.participatingChainTaskIds).toEqual([taskId(2)]);
+      expect(stored?.lastAliveDate).toEqual(new Date(5000));
+    });
   });
 
   describe('taskLogs', () => {
