@@ -7,18 +7,17 @@ import { KeyedMutex } from './keyed-mutex.js';
  * copy, a failed or uncertain write drops the copy, and a restart starts empty. What it saves is
  * the read before each state change, the hot path of every worker report.
  *
- * A read that missed is only kept if no write to its key was in flight at any moment of the read,
- * so a slow read can never put back a state older than the last write; two writes on one key at
- * once drop the copy rather than guess their order. Copies go in and out by value:
- * callers may change what they get. At most `limit` documents are kept, least recently used out.
+ * Writes are compare-and-set, one at a time per key. A read that missed is only kept if no write
+ * to its key was in flight at any moment of the read, so a slow read can never put back a state
+ * older than the last write. Copies go in and out by value: callers may change what they get. At
+ * most `limit` documents are kept, least recently used out.
  */
 export class DocumentCache<T extends object> {
   private readonly entries = new Map<string, T>();
   private readonly reads = new Map<string, { value: Promise<T | null>; stale: boolean }>();
-  private readonly writing = new Map<string, number>();
+  /** Keys with a write in flight. */
+  private readonly writing = new Set<string>();
   private readonly locks = new KeyedMutex();
-  private hitCount = 0;
-  private missCount = 0;
 
   constructor(private readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`cache limit must be ≥ 1: ${limit}`);
@@ -28,11 +27,9 @@ export class DocumentCache<T extends object> {
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
     const cached = this.entries.get(key);
     if (cached) {
-      this.hitCount++;
       this.touch(key, cached);
       return copyDocument(cached);
     }
-    this.missCount++;
     let read = this.reads.get(key);
     if (!read) {
       const value = load();
@@ -49,34 +46,6 @@ export class DocumentCache<T extends object> {
     }
     const doc = await read.value;
     return doc ? copyDocument(doc) : null;
-  }
-
-  /**
-   * Runs a database write on `key` and, once it reports success, applies `apply` to the cached copy.
-   * A write that fails or throws drops the copy: the next read goes to the database.
-   */
-  async write(
-    key: string,
-    persist: () => Promise<boolean>,
-    apply: (cached: T) => void,
-  ): Promise<boolean> {
-    const read = this.reads.get(key);
-    if (read) read.stale = true;
-    const concurrent = this.writing.get(key) ?? 0;
-    this.writing.set(key, concurrent + 1);
-    let written = false;
-    try {
-      written = await persist();
-      return written;
-    } finally {
-      const cached = this.entries.get(key);
-      const alone = this.writing.get(key) === 1 && concurrent === 0;
-      if (cached && written && alone) apply(cached);
-      else this.entries.delete(key);
-      const left = this.writing.get(key)! - 1;
-      if (left === 0) this.writing.delete(key);
-      else this.writing.set(key, left);
-    }
   }
 
   /**
@@ -100,19 +69,40 @@ export class DocumentCache<T extends object> {
     });
   }
 
-  /** Forgets `key` (a write outside `write`, e.g. an insert that may have raced a read). */
+  /**
+   * A database write on `key` and, once it reports success, `apply` on the cached copy. A write
+   * that fails or throws drops the copy: the next read goes to the database.
+   */
+  private async write(
+    key: string,
+    persist: () => Promise<boolean>,
+    apply: (cached: T) => void,
+  ): Promise<boolean> {
+    const read = this.reads.get(key);
+    if (read) read.stale = true;
+    this.writing.add(key);
+    let written = false;
+    try {
+      written = await persist();
+      return written;
+    } finally {
+      const cached = this.entries.get(key);
+      if (cached && written) apply(cached);
+      else this.entries.delete(key);
+      this.writing.delete(key);
+    }
+  }
+
+  /** Forgets `key` (a write outside `compareAndWrite`, e.g. an insert that may have raced a read). */
   forget(key: string): void {
     this.entries.delete(key);
     const read = this.reads.get(key);
     if (read) read.stale = true;
   }
 
+  /** Documents kept (for tests and diagnostics). */
   get size(): number {
     return this.entries.size;
-  }
-
-  get stats(): { hits: number; misses: number } {
-    return { hits: this.hitCount, misses: this.missCount };
   }
 
   private keep(key: string, doc: T): void {

@@ -74,7 +74,6 @@ export class ReplicateStatusService {
     return { outcome: await this.apply(chainTaskId, walletAddress, normalized) };
   }
 
-  /** A scheduler-originated status (POOL_MANAGER), through the same validation as a worker's. */
   /** Winners of the consensus that never revealed: FAILED with cause REVEAL_TIMEOUT. */
   async failSilentWinners(chainTaskId: string): Promise<void> {
     const list = await this.replicates.findByChainTaskId(chainTaskId);
@@ -90,6 +89,7 @@ export class ReplicateStatusService {
     }
   }
 
+  /** A scheduler-originated status (POOL_MANAGER), through the same validation as a worker's. */
   async updateFromPoolManager(
     chainTaskId: string,
     walletAddress: string,

@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { copyDocument, DocumentCache } from '../common/document-cache.js';
+import { copyDocument } from '../common/document-cache.js';
 import { isDuplicateKeyError } from '../common/mongo-errors.js';
+import { CachedCollection } from '../database/cached-collection.js';
 import {
   Replicate,
   type ReplicateFieldUpdate,
@@ -18,15 +19,17 @@ const CACHED_LISTS = 5000;
 
 /**
  * The only place that queries `replicatesList`. Writes are compare-and-set on the document
- * `version`, made in this process and written by `_id` (see DocumentCache), and address
+ * `version`, made in this process and written by `_id` (see CachedCollection), and address
  * replicates by array index (no positional operator: the test server does not support it).
  * Reads by chainTaskId come from a write-through cache.
  */
 @Injectable()
 export class ReplicatesListRepository implements OnModuleInit {
-  private readonly cache = new DocumentCache<ReplicatesListRecord>(CACHED_LISTS);
+  private readonly byChainTaskId: CachedCollection<ReplicatesList, ReplicatesListRecord>;
 
-  constructor(@InjectModel(ReplicatesList.name) private readonly model: Model<ReplicatesList>) {}
+  constructor(@InjectModel(ReplicatesList.name) private readonly model: Model<ReplicatesList>) {
+    this.byChainTaskId = new CachedCollection(model, 'chainTaskId', CACHED_LISTS);
+  }
 
   /** Creates the collection and its indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
@@ -36,7 +39,7 @@ export class ReplicatesListRepository implements OnModuleInit {
   /** Creates the empty list of a task; returns false if it already exists. */
   async createEmpty(chainTaskId: string): Promise<boolean> {
     // A read that raced the insert may have seen no list: it must not be taken as the truth.
-    this.cache.forget(chainTaskId);
+    this.byChainTaskId.forget(chainTaskId);
     try {
       await this.model.collection.insertOne({
         _class: REPLICATES_LIST_JAVA_CLASS,
@@ -52,11 +55,7 @@ export class ReplicatesListRepository implements OnModuleInit {
   }
 
   findByChainTaskId(chainTaskId: string): Promise<ReplicatesListRecord | null> {
-    return this.cache.get(chainTaskId, () => this.load(chainTaskId));
-  }
-
-  private load(chainTaskId: string): Promise<ReplicatesListRecord | null> {
-    return this.model.findOne({ chainTaskId }).lean<ReplicatesListRecord>().exec();
+    return this.byChainTaskId.findOne(chainTaskId);
   }
 
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<ReplicatesListRecord[]> {
@@ -72,16 +71,10 @@ export class ReplicatesListRepository implements OnModuleInit {
     expectedVersion: number,
     replicate: Replicate,
   ): Promise<boolean> {
-    return this.cache.compareAndWrite(
+    return this.byChainTaskId.updateIf(
       chainTaskId,
-      () => this.load(chainTaskId),
       (list) => list.version === expectedVersion,
-      async (list) => {
-        const result = await this.model
-          .updateOne({ _id: list._id }, { $push: { replicates: replicate }, $inc: { version: 1 } })
-          .exec();
-        return result.modifiedCount === 1;
-      },
+      { $push: { replicates: replicate }, $inc: { version: 1 } },
       (list) => {
         list.replicates.push(copyDocument(replicate));
         list.version = (list.version ?? 0) + 1;
@@ -99,22 +92,13 @@ export class ReplicatesListRepository implements OnModuleInit {
   ): Promise<boolean> {
     const set: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) set[`replicates.${index}.${key}`] = value;
-    return this.cache.compareAndWrite(
+    return this.byChainTaskId.updateIf(
       chainTaskId,
-      () => this.load(chainTaskId),
       (list) => list.version === expectedVersion,
-      async (list) => {
-        const result = await this.model
-          .updateOne(
-            { _id: list._id },
-            {
-              ...(Object.keys(set).length > 0 ? { $set: set } : {}),
-              $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },
-              $inc: { version: 1 },
-            },
-          )
-          .exec();
-        return result.modifiedCount === 1;
+      {
+        ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+        $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },
+        $inc: { version: 1 },
       },
       (list) => {
         const replicate = list.replicates[index] as unknown as Record<string, unknown>;

@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { copyDocument, DocumentCache } from '../common/document-cache.js';
+import { copyDocument } from '../common/document-cache.js';
 import { duplicateIndexes } from '../common/mongo-errors.js';
+import { CachedCollection } from '../database/cached-collection.js';
 import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
 
@@ -35,13 +36,15 @@ export type TaskFieldUpdate = Partial<
 /**
  * The only place that queries the `task` collection. Reads by chainTaskId come from a
  * write-through cache, and status writes are compare-and-set in this process, by `_id` (see
- * DocumentCache): every write of a task goes through here.
+ * CachedCollection): every write of a task goes through here.
  */
 @Injectable()
 export class TaskRepository implements OnModuleInit {
-  private readonly cache = new DocumentCache<TaskRecord>(CACHED_TASKS);
+  private readonly byChainTaskId: CachedCollection<Task, TaskRecord>;
 
-  constructor(@InjectModel(Task.name) private readonly model: Model<Task>) {}
+  constructor(@InjectModel(Task.name) private readonly model: Model<Task>) {
+    this.byChainTaskId = new CachedCollection(model, 'chainTaskId', CACHED_TASKS);
+  }
 
   /** Creates the collection and its indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
@@ -65,11 +68,7 @@ export class TaskRepository implements OnModuleInit {
   }
 
   findByChainTaskId(chainTaskId: string): Promise<TaskRecord | null> {
-    return this.cache.get(chainTaskId, () => this.load(chainTaskId));
-  }
-
-  private load(chainTaskId: string): Promise<TaskRecord | null> {
-    return this.model.findOne({ chainTaskId }).lean<TaskRecord>().exec();
+    return this.byChainTaskId.findOne(chainTaskId);
   }
 
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<TaskRecord[]> {
@@ -102,22 +101,13 @@ export class TaskRepository implements OnModuleInit {
   ): Promise<boolean> {
     if (changes.length === 0) throw new Error('updateStatus needs at least one status change');
     const currentStatus = changes[changes.length - 1].status;
-    return this.cache.compareAndWrite(
+    return this.byChainTaskId.updateIf(
       chainTaskId,
-      () => this.load(chainTaskId),
       (task) => task.currentStatus === expected,
-      async (task) => {
-        const result = await this.model
-          .updateOne(
-            { _id: task._id },
-            {
-              $set: { ...fields, currentStatus },
-              $push: { dateStatusList: { $each: changes } },
-              $inc: { version: 1 },
-            },
-          )
-          .exec();
-        return result.modifiedCount === 1;
+      {
+        $set: { ...fields, currentStatus },
+        $push: { dateStatusList: { $each: changes } },
+        $inc: { version: 1 },
       },
       (task) => {
         Object.assign(task, copyDocument(fields));
@@ -134,16 +124,10 @@ export class TaskRepository implements OnModuleInit {
     expected: TaskStatus,
     fields: TaskFieldUpdate,
   ): Promise<boolean> {
-    return this.cache.compareAndWrite(
+    return this.byChainTaskId.updateIf(
       chainTaskId,
-      () => this.load(chainTaskId),
       (task) => task.currentStatus === expected,
-      async (task) => {
-        const result = await this.model
-          .updateOne({ _id: task._id }, { $set: fields, $inc: { version: 1 } })
-          .exec();
-        return result.modifiedCount === 1;
-      },
+      { $set: fields, $inc: { version: 1 } },
       (task) => {
         Object.assign(task, copyDocument(fields));
         task.version = (task.version ?? 0) + 1;

@@ -231,6 +231,6 @@ export class EmbeddedChainWriter extends ChainWriter {
 }
 
 /** The node refused the nonce (already used, or not the next one). */
-export function isNonceError(error: unknown): boolean {
+function isNonceError(error: unknown): boolean {
   return /nonce/i.test((error as Error)?.message ?? '');
 }
