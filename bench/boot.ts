@@ -68,10 +68,7 @@ try {
     for (const times of [boots, reboots]) {
       const started = performance.now();
       const scheduler = spawnScheduler({
-        ...(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
-          string,
-          string
-        >),
+        ...env,
         IEXEC_CORE_PORT: String(port),
         IEXEC_LOG_LEVEL: process.env.BOOT_LOG_LEVEL ?? 'WARN',
       });

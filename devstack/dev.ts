@@ -150,9 +150,7 @@ async function main(): Promise<void> {
     schedulerUrl: `http://127.0.0.1:${schedulerPort}`,
     deployment: chain.deployment,
     resultProxyUrl: services.resultProxy.url,
-    enclaveSigner: new LocalEnclaveSigner(
-      (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
-    ),
+    enclaveSigner: LocalEnclaveSigner.ofStandIns(services),
     stake: 100_000_000_000n,
     worker: { pingIntervalMs: 5000 },
   });

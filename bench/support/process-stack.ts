@@ -6,16 +6,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mongo } from 'mongoose';
-import { startServiceStandIns } from '../../devstack/services/index.js';
-import { LocalEnclaveSigner } from '../../devstack/worker/enclave-signer.js';
-import { WorkerFleet, type WorkerFleetOptions } from '../../devstack/worker/fleet.js';
+import type { WorkerFleet, WorkerFleetOptions } from '../../devstack/worker/fleet.js';
 import { writeSchedulerWallet } from '../../devstack/wallet.js';
 import type { Replicate } from '../../src/replicate/replicates-list.schema.js';
-import { TaskStatus } from '../../src/task/task-status.js';
+import { FINAL_TASK_STATUSES } from '../../src/task/task-status.js';
 import type { Task } from '../../src/task/task.schema.js';
 import { freePort } from '../../test/setup/mongo-server.js';
 import { spawnScheduler, waitForStatus } from '../../test/support/process.js';
-import { eventually, schedulerEnv } from '../../test/support/scheduler.js';
+import { eventually, schedulerEnv as baseSchedulerEnv } from '../../test/support/scheduler.js';
+import { startWorkerpoolSurroundings } from '../../test/support/stack.js';
 import type { BenchChain } from './env.js';
 
 export interface DealOutcome {
@@ -31,35 +30,25 @@ export interface ProcessStack {
   stop(): Promise<void>;
 }
 
-const FINAL: string[] = [TaskStatus.COMPLETED, TaskStatus.FAILED];
-
 export async function startProcessStack(
   chain: BenchChain,
   mongoUrl: string,
   env: Record<string, string>,
 ): Promise<ProcessStack> {
-  const services = await startServiceStandIns({
-    deployment: chain.deployment,
-    freePorts: true,
-    blockTime: 1,
-  });
-  const workerpool = (await chain.fixtures.createWorkerpool()) as `0x${string}`;
+  const {
+    services,
+    workerpool,
+    schedulerEnv,
+    fleet: newFleet,
+  } = await startWorkerpoolSurroundings(chain);
   const walletDir = mkdtempSync(join(tmpdir(), 'iexec-bench-wallet-'));
   const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
   const port = await freePort();
   const scheduler = spawnScheduler({
-    ...(definedOnly(schedulerEnv(chain, workerpool, wallet.path, mongoUrl)) as Record<
-      string,
-      string
-    >),
+    ...baseSchedulerEnv(chain, workerpool, wallet.path, mongoUrl),
     IEXEC_CORE_WALLET_PASSWORD: wallet.password,
     IEXEC_CORE_PORT: String(port),
-    IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
-    IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
-    IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
-    IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
-    SMS_SCONE: services.smsScone.url,
-    SMS_GRAMINE: services.smsGramine.url,
+    ...schedulerEnv,
     ...env,
   });
   try {
@@ -81,17 +70,7 @@ export async function startProcessStack(
   return {
     workerpool,
     async startWorkers(count, options = {}) {
-      fleet = new WorkerFleet({
-        schedulerUrl: `http://127.0.0.1:${port}`,
-        deployment: chain.deployment,
-        resultProxyUrl: services.resultProxy.url,
-        enclaveSigner: new LocalEnclaveSigner(
-          (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
-        ),
-        stake: 100_000_000_000n,
-        staggerMs: 10,
-        ...options,
-      });
+      fleet = newFleet(`http://127.0.0.1:${port}`, options);
       await fleet.start(count);
     },
     async waitForDeal(dealId, timeoutMs, pollMs) {
@@ -102,7 +81,8 @@ export async function startProcessStack(
             .find({ chainDealId: dealId })
             .sort({ taskIndex: 1 })
             .toArray();
-          return found.length > 0 && found.every((t) => FINAL.includes(t.currentStatus))
+          return found.length > 0 &&
+            found.every((t) => FINAL_TASK_STATUSES.includes(t.currentStatus))
             ? found
             : undefined;
         },
@@ -128,11 +108,4 @@ export async function startProcessStack(
       rmSync(walletDir, { recursive: true, force: true });
     },
   };
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string
-  >;
 }

@@ -3,6 +3,7 @@
 // key for the task; tests use a local key whose address is the task's enclave challenge.
 import type { Address, Hex, LocalAccount } from 'viem';
 import { signEnclaveResult } from '../poco/signatures.js';
+import type { ServiceStandIns } from '../services/stand-ins.js';
 
 export interface EnclaveSignature {
   enclaveAddress: Address;
@@ -27,5 +28,14 @@ export class LocalEnclaveSigner implements EnclaveSigner {
       enclaveAddress: account.address,
       signature: await signEnclaveResult(account, resultHash, resultSeal),
     };
+  }
+
+  /** The enclave keys the SMS stand-ins (Scone, then Gramine) generated for each TEE task. */
+  static ofStandIns(
+    services: Pick<ServiceStandIns, 'smsScone' | 'smsGramine'>,
+  ): LocalEnclaveSigner {
+    return new LocalEnclaveSigner(
+      (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
+    );
   }
 }

@@ -11,12 +11,18 @@ export interface SchedulerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the built scheduler (`node dist/main.js`) with exactly the given environment. */
-export function spawnScheduler(env: Record<string, string>): SchedulerProcess {
+/**
+ * Starts the built scheduler (`node dist/main.js`) with exactly the given environment (undefined
+ * entries left out).
+ */
+export function spawnScheduler(env: Record<string, string | undefined>): SchedulerProcess {
   if (!existsSync(MAIN_JS)) throw new Error('dist/main.js is missing: run `npm run build` first');
   let out = '';
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));

@@ -16,7 +16,6 @@ import {
   ReplicatesList,
   ReplicatesListSchema,
 } from '../../src/replicate/replicates-list.schema.js';
-import { TaskStatus } from '../../src/task/task-status.js';
 import { TaskRepository } from '../../src/task/task.repository.js';
 import { Task, TaskSchema } from '../../src/task/task.schema.js';
 import { WorkerRepository } from '../../src/worker/worker.repository.js';
@@ -49,32 +48,4 @@ export function repositoriesModule(url: string): Promise<TestingModule> {
       BlockCursorRepository,
     ],
   }).compile();
-}
-
-export const DEAL = '0xd82223e5feff6720792ffed1665e980da95e5d32b177332013eaba8edc07f31c';
-export const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
-
-/** A RECEIVED task of `deal` with index `i`, deadlines one and two minutes ahead. */
-export function newTask(i: number, deal = DEAL): Task {
-  const now = new Date();
-  return {
-    chainTaskId: taskId(i),
-    chainDealId: deal,
-    taskIndex: i,
-    dealBlockNumber: 10,
-    maxExecutionTime: 300000,
-    tag: `0x${'0'.repeat(64)}`,
-    dappType: 'DOCKER',
-    dappName: 'docker.io/iexechub/app:1.0',
-    commandLine: 'hello',
-    initializationBlockNumber: 0,
-    currentStatus: TaskStatus.RECEIVED,
-    trust: 1,
-    numWorkersNeeded: 0,
-    consensusReachedBlockNumber: 0,
-    contributionDeadline: new Date(now.getTime() + 60000),
-    finalDeadline: new Date(now.getTime() + 120000),
-    dateStatusList: [{ date: now, status: TaskStatus.RECEIVED }],
-    version: 0,
-  };
 }

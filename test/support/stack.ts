@@ -33,49 +33,74 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(
+/** What a workerpool needs around its scheduler: the stand-ins and a workerpool of the scheduler role. */
+export interface WorkerpoolSurroundings {
+  services: ServiceStandIns;
+  workerpool: `0x${string}`;
+  /** The scheduler's variables pointing at the stand-ins. */
+  schedulerEnv: Record<string, string>;
+  /** A simulated fleet asking `schedulerUrl`, staked, signing TEE results with the SMS keys. */
+  fleet(schedulerUrl: string, options?: Partial<WorkerFleetOptions>): WorkerFleet;
+}
+
+export async function startWorkerpoolSurroundings(
   chain: TestChain,
-  options: { writer?: 'embedded' | 'adapter'; env?: RawEnvironment; mongoUrl?: string } = {},
-): Promise<Stack> {
+): Promise<WorkerpoolSurroundings> {
   const services = await startServiceStandIns({
     deployment: chain.deployment,
     freePorts: true,
     blockTime: 1,
   });
   const workerpool = (await chain.fixtures.createWorkerpool()) as `0x${string}`;
+  const enclaveSigner = LocalEnclaveSigner.ofStandIns(services);
+  return {
+    services,
+    workerpool,
+    schedulerEnv: {
+      IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
+      IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
+      IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+      IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
+      SMS_SCONE: services.smsScone.url,
+      SMS_GRAMINE: services.smsGramine.url,
+    },
+    fleet: (schedulerUrl, options = {}) =>
+      new WorkerFleet({
+        schedulerUrl,
+        deployment: chain.deployment,
+        resultProxyUrl: services.resultProxy.url,
+        enclaveSigner,
+        stake: 100_000_000_000n,
+        staggerMs: 10,
+        ...options,
+      }),
+  };
+}
+
+export async function startStack(
+  chain: TestChain,
+  options: { writer?: 'embedded' | 'adapter'; env?: RawEnvironment; mongoUrl?: string } = {},
+): Promise<Stack> {
+  const { services, workerpool, schedulerEnv, fleet } = await startWorkerpoolSurroundings(chain);
   const env: RawEnvironment = {
-    IEXEC_CORE_CHAIN_ADAPTER_URL: services.env.IEXEC_CORE_CHAIN_ADAPTER_URL,
-    IEXEC_CORE_CHAIN_ADAPTER_USERNAME: services.env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
-    IEXEC_CORE_CHAIN_ADAPTER_PASSWORD: services.env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
-    IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
-    SMS_SCONE: services.smsScone.url,
-    SMS_GRAMINE: services.smsGramine.url,
+    ...schedulerEnv,
     IEXEC_CHAIN_WRITER: options.writer ?? 'embedded',
     ...options.env,
   };
   const scheduler = await startScheduler(chain, workerpool, { mongoUrl: options.mongoUrl, env });
-  const enclaveSigner = new LocalEnclaveSigner(
-    (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
-  );
   const stack: Stack = {
     services,
     scheduler,
     workerpool,
     workers: (count) => Array.from({ length: count }, (_, i) => workerAccount(i)),
     async startWorkers(count, fleetOptions = {}) {
-      const fleet = new WorkerFleet({
-        schedulerUrl: scheduler.baseUrl,
-        deployment: chain.deployment,
-        resultProxyUrl: services.resultProxy.url,
-        enclaveSigner,
-        stake: 100_000_000_000n,
-        staggerMs: 10,
+      const started = fleet(scheduler.baseUrl, {
         worker: { pingIntervalMs: 1000 },
         ...fleetOptions,
       });
-      await fleet.start(count);
-      stack.fleet = fleet;
-      return fleet;
+      await started.start(count);
+      stack.fleet = started;
+      return started;
     },
     async restartScheduler(whileDown) {
       const { mongoUrl, baseUrl } = stack.scheduler;

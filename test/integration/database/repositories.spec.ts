@@ -12,7 +12,8 @@ import { TaskStatus } from '../../../src/task/task-status.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
 import { WorkerRepository } from '../../../src/worker/worker.repository.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { DEAL, newTask, repositoriesModule, taskId } from '../../support/repositories.js';
+import { DEAL_ID, newTask, taskId } from '../../support/read-api-fixtures.js';
+import { repositoriesModule } from '../../support/repositories.js';
 
 describe('repositories against the Mongo-wire server', () => {
   const url = isolatedMongoUrl('repos');
@@ -50,7 +51,7 @@ describe('repositories against the Mongo-wire server', () => {
       expect(raw).toMatchObject({
         _class: 'com.iexec.core.task.Task',
         version: 0,
-        chainDealId: DEAL,
+        chainDealId: DEAL_ID,
         taskIndex: 1,
         currentStatus: 'RECEIVED',
         dappType: 'DOCKER',

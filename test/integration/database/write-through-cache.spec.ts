@@ -14,7 +14,8 @@ import { ReplicatesListRepository } from '../../../src/replicate/replicates-list
 import { TaskStatus } from '../../../src/task/task-status.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { newTask, repositoriesModule, taskId } from '../../support/repositories.js';
+import { newTask, taskId } from '../../support/read-api-fixtures.js';
+import { repositoriesModule } from '../../support/repositories.js';
 
 // The task and replicatesList repositories answer reads by chainTaskId from memory once a
 // document was read, applying their own writes to it, and make their compare-and-set in this
