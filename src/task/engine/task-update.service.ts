@@ -10,13 +10,14 @@ import { ReplicateStatusService } from '../../replicate/replicate-status.service
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { WorkerService } from '../../worker/worker.service.js';
 import {
+  chainTaskDecides,
   effectiveStatus,
   fromRunning,
   initializedToRunning,
-  requiresChainTask,
   taskHandlerFor,
   TaskHandler,
 } from '../rules/task-transitions.js';
+import type { ConsensusReplicate } from '../rules/consensus.js';
 import { TaskStatus } from '../task-status.js';
 import { TaskRecord, TaskRepository } from '../task.repository.js';
 import { TaskUpdateRequests } from '../task-update-requests.js';
@@ -39,11 +40,15 @@ const NEEDS_CHAIN: ReadonlySet<TaskHandler> = new Set<TaskHandler>([
   'REOPENING_TO_REOPENED',
 ]);
 
+/** Reads the chain task at most once per step, when a handler needs it. */
+type ChainTaskRead = () => Promise<ChainTask | undefined>;
+
 /**
  * The task update engine (task-lifecycle.md §6–§7): the only place where a task changes status.
- * Runs one update per task at a time (TaskUpdateRequests), reads the task and its chain task,
- * applies the final-deadline override, dispatches to the handler of the status, and keeps going
- * while a handler says the next step can be taken right away.
+ * Runs one update per task at a time (TaskUpdateRequests), reads the task, applies the
+ * final-deadline override, dispatches to the handler of the status (which reads the chain task
+ * only if its decision depends on it), and keeps going while a handler says the next step can be
+ * taken right away.
  */
 @Injectable()
 export class TaskUpdateService implements OnModuleInit {
@@ -82,21 +87,8 @@ export class TaskUpdateService implements OnModuleInit {
       const handler = taskHandlerFor(effectiveStatus(task, this.clock.now()));
       if (handler === 'NONE') return;
       if (NEEDS_CHAIN.has(handler) && this.health.isOutOfService()) return;
-      const chainTask =
-        NEEDS_CHAIN.has(handler) || requiresChainTask(task.currentStatus)
-          ? await this.reader.getChainTask(chainTaskId)
-          : undefined;
-      if (
-        !chainTask &&
-        requiresChainTask(task.currentStatus) &&
-        handler !== 'FINAL_DEADLINE_REACHED' &&
-        handler !== 'TO_FAILED'
-      ) {
-        this.logger.warn(
-          `Task ${chainTaskId} (${task.currentStatus}): chain task unreadable, update postponed`,
-        );
-        return;
-      }
+      let read: Promise<ChainTask | undefined> | undefined;
+      const chainTask: ChainTaskRead = () => (read ??= this.reader.getChainTask(chainTaskId));
       if (!(await this.run(handler, task, chainTask))) return;
     }
     this.logger.warn(
@@ -105,20 +97,20 @@ export class TaskUpdateService implements OnModuleInit {
     this.requests.publish(chainTaskId);
   }
 
-  private run(
+  private async run(
     handler: TaskHandler,
     task: TaskRecord,
-    chainTask: ChainTask | undefined,
+    chainTask: ChainTaskRead,
   ): Promise<boolean> {
     switch (handler) {
       case 'RECEIVED_TO_INITIALIZING':
-        return this.initialization.received(task, chainTask);
+        return this.initialization.received(task, await chainTask());
       case 'INITIALIZING_TO_INITIALIZED':
-        return this.initialization.initializing(task, chainTask);
+        return this.initialization.initializing(task, await chainTask());
       case 'INITIALIZED_TO_RUNNING':
-        return this.initializedToRunning(task, chainTask!);
+        return this.initializedToRunning(task, chainTask);
       case 'FROM_RUNNING':
-        return this.fromRunning(task, chainTask!);
+        return this.fromRunning(task, chainTask);
       case 'CONSENSUS_REACHED_TO_AT_LEAST_ONE_REVEALED':
         return this.completion.consensusReached(task);
       case 'REQUEST_UPLOAD':
@@ -126,9 +118,13 @@ export class TaskUpdateService implements OnModuleInit {
       case 'RESULT_UPLOADING_TO_UPLOADED':
         return this.completion.resultUploading(task);
       case 'RESULT_UPLOADED_TO_FINALIZING':
-        return this.completion.resultUploaded(task, chainTask!);
+        return this.withChainTask(task, await chainTask(), (c) =>
+          this.completion.resultUploaded(task, c),
+        );
       case 'FINALIZING_TO_FINALIZED':
-        return this.completion.finalizing(task, chainTask!);
+        return this.withChainTask(task, await chainTask(), (c) =>
+          this.completion.finalizing(task, c),
+        );
       case 'FINALIZED_TO_COMPLETED':
         return this.completion.complete(task, [TaskStatus.COMPLETED]);
       case 'TO_FAILED':
@@ -140,7 +136,7 @@ export class TaskUpdateService implements OnModuleInit {
           'final deadline reached',
         );
       case 'REOPENING_TO_REOPENED':
-        return this.reopening(task, chainTask!);
+        return this.withChainTask(task, await chainTask(), (c) => this.reopening(task, c));
       case 'REOPENED_TO_INITIALIZED':
         return this.state.transition(task, [TaskStatus.INITIALIZED]).then(() => false);
       case 'NONE':
@@ -148,12 +144,44 @@ export class TaskUpdateService implements OnModuleInit {
     }
   }
 
-  private async initializedToRunning(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+  /** Runs `step` with the chain task; an unreadable one postpones the update. */
+  private withChainTask(
+    task: TaskRecord,
+    chainTask: ChainTask | undefined,
+    step: (chainTask: ChainTask) => Promise<boolean>,
+  ): Promise<boolean> {
+    return chainTask ? step(chainTask) : Promise.resolve(this.postponed(task));
+  }
+
+  private postponed(task: TaskRecord): false {
+    this.logger.warn(
+      `Task ${task.chainTaskId} (${task.currentStatus}): chain task unreadable, update postponed`,
+    );
+    return false;
+  }
+
+  /**
+   * The chain task if the decision depends on it (undefined when it does not); null when it does
+   * but is unreadable.
+   */
+  private async decidingChainTask(
+    task: TaskRecord,
+    replicates: readonly ConsensusReplicate[],
+    chainTask: ChainTaskRead,
+  ): Promise<ChainTask | undefined | null> {
+    if (!chainTaskDecides(task, replicates, this.clock.now())) return undefined;
+    return (await chainTask()) ?? null;
+  }
+
+  private async initializedToRunning(task: TaskRecord, read: ChainTaskRead): Promise<boolean> {
     const list = await this.replicates.findByChainTaskId(task.chainTaskId);
+    const replicates = list?.replicates ?? [];
+    const chainTask = await this.decidingChainTask(task, replicates, read);
+    if (chainTask === null) return this.postponed(task);
     const decision = initializedToRunning({
       task,
       chainTask,
-      replicates: list?.replicates ?? [],
+      replicates,
       now: this.clock.now(),
     });
     if (decision.kind === 'CONTRIBUTION_TIMEOUT') return this.contributionTimeout(task);
@@ -161,8 +189,10 @@ export class TaskUpdateService implements OnModuleInit {
     return false;
   }
 
-  private async fromRunning(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
+  private async fromRunning(task: TaskRecord, read: ChainTaskRead): Promise<boolean> {
     const list = await this.replicates.findByChainTaskId(task.chainTaskId);
+    const chainTask = await this.decidingChainTask(task, list?.replicates ?? [], read);
+    if (chainTask === null) return this.postponed(task);
     const description = await this.descriptions.get(task);
     const decision = fromRunning({
       task,

@@ -32,7 +32,8 @@ function productWeight(weights: readonly number[]): bigint {
   return g;
 }
 
-const isContributed = (r: ConsensusReplicate): boolean =>
+/** Last relevant status CONTRIBUTED: the replicate counts towards a consensus. */
+export const isContributed = (r: ConsensusReplicate): boolean =>
   lastRelevantStatus(r) === ReplicateStatus.CONTRIBUTED;
 
 /** Date of the CONTRIBUTED element (for the deterministic tie-break). */

@@ -15,7 +15,7 @@ import {
   TaskStatus,
   taskStatusOrdinal,
 } from '../task-status.js';
-import { ConsensusReplicate, isConsensusReached } from './consensus.js';
+import { ConsensusReplicate, isConsensusReached, isContributed } from './consensus.js';
 import { isPastContributionDeadline, isPastFinalDeadline } from './deadlines.js';
 import { revealTimeoutTargets } from './task-detectors.js';
 import {
@@ -39,15 +39,19 @@ export function effectiveStatus(
 }
 
 /**
- * Step 2: an unreadable chain task stops the update for INITIALIZED and every status from RUNNING
- * on (RECEIVED, INITIALIZING and INITIALIZE_FAILED proceed without it). Uses the stored status,
- * before the final-deadline override, as the reference does.
+ * Whether the chain task can change the decision from INITIALIZED or RUNNING: only past the
+ * contribution deadline (contribution timeout) or once a replicate is CONTRIBUTED (consensus).
+ * Before that the update does not read it: the progress reports of a replicate (STARTED,
+ * COMPUTED…) each trigger an update, and each used to cost a chain read. [deviation] Step 2 of
+ * the reference reads it for every update from INITIALIZED on and stops when it is unreadable;
+ * here only the updates that use it read it, and those still stop when it is unreadable.
  */
-export function requiresChainTask(status: TaskStatus): boolean {
-  return (
-    status === TaskStatus.INITIALIZED ||
-    taskStatusOrdinal(status) >= taskStatusOrdinal(TaskStatus.RUNNING)
-  );
+export function chainTaskDecides(
+  task: Pick<Task, 'contributionDeadline'>,
+  replicates: readonly ConsensusReplicate[],
+  now: Instant,
+): boolean {
+  return isPastContributionDeadline(task, now) || replicates.some(isContributed);
 }
 
 export type TaskHandler =
@@ -134,10 +138,14 @@ export function compareTaskUpdatePriority(
 /** Contribution timeout applies while the chain task is UNSET/ACTIVE and now > deadline. */
 export function isContributionTimeout(
   task: Pick<Task, 'contributionDeadline'>,
-  chainTask: Pick<ChainTask, 'status'>,
+  chainTask: Pick<ChainTask, 'status'> | undefined,
   now: Instant,
 ): boolean {
-  return chainTask.status < ChainTaskStatus.REVEALING && isPastContributionDeadline(task, now);
+  return (
+    chainTask !== undefined &&
+    chainTask.status < ChainTaskStatus.REVEALING &&
+    isPastContributionDeadline(task, now)
+  );
 }
 
 /** Last relevant statuses that prove a worker has started working on the task (§7.3 step 2). */
@@ -181,7 +189,8 @@ export type InitializedDecision =
  */
 export function initializedToRunning(input: {
   readonly task: Pick<Task, 'contributionDeadline'>;
-  readonly chainTask: Pick<ChainTask, 'status'>;
+  /** Undefined when not read: {@link chainTaskDecides} was false. */
+  readonly chainTask: Pick<ChainTask, 'status'> | undefined;
   readonly replicates: readonly ConsensusReplicate[];
   readonly now: Instant;
 }): InitializedDecision {
@@ -224,10 +233,10 @@ export type RunningDecision =
 
 export interface RunningInput {
   readonly task: Pick<Task, 'contributionDeadline'>;
-  readonly chainTask: Pick<
-    ChainTask,
-    'status' | 'consensusValue' | 'winnerCounter' | 'revealDeadline'
-  >;
+  /** Undefined when not read: {@link chainTaskDecides} was false. */
+  readonly chainTask:
+    | Pick<ChainTask, 'status' | 'consensusValue' | 'winnerCounter' | 'revealDeadline'>
+    | undefined;
   /** `null`/`undefined` when the task has no replicates list. */
   readonly replicates: readonly RunningReplicate[] | null | undefined;
   /** `null`/`undefined` when the task description could not be obtained. */
@@ -250,7 +259,7 @@ export function fromRunning(input: RunningInput): RunningDecision {
     if (done.length > 1)
       return { kind: 'RUNNING_FAILED', reason: 'MULTIPLE_CONTRIBUTE_AND_FINALIZE' };
     if (done.length === 1) return { kind: 'FINALIZED_COMPLETED' };
-  } else if (isConsensusReached(input.chainTask, replicates)) {
+  } else if (input.chainTask && isConsensusReached(input.chainTask, replicates)) {
     return {
       kind: 'CONSENSUS_REACHED',
       consensus: input.chainTask.consensusValue,

@@ -2,6 +2,7 @@ import { ChainTaskStatus } from '../../../src/chain/chain-status.js';
 import { ReplicateStatus as S } from '../../../src/replicate/replicate-status.js';
 import {
   allAliveWorkersFailedBeforeComputed,
+  chainTaskDecides,
   compareTaskUpdatePriority,
   countStartedReplicates,
   effectiveStatus,
@@ -9,7 +10,6 @@ import {
   fromRunning,
   initializedToRunning,
   reopeningDecision,
-  requiresChainTask,
   RunningInput,
   taskHandlerFor,
 } from '../../../src/task/rules/task-transitions.js';
@@ -53,10 +53,12 @@ describe('§7.1 entry point', () => {
     ]);
   });
 
-  it('unreadable chain task stops INITIALIZED and every status from RUNNING on', () => {
-    const proceed = [TaskStatus.RECEIVED, TaskStatus.INITIALIZING, TaskStatus.INITIALIZE_FAILED];
-    for (const status of TASK_STATUSES)
-      expect(requiresChainTask(status)).toBe(!proceed.includes(status));
+  it('the chain task decides from INITIALIZED / RUNNING only past the contribution deadline or once a replicate is CONTRIBUTED', () => {
+    const working = replicate([S.CREATED, S.STARTING, S.STARTED, S.COMPUTING, S.COMPUTED]);
+    expect(chainTaskDecides(task, [], BEFORE)).toBe(false);
+    expect(chainTaskDecides(task, [working], BEFORE)).toBe(false);
+    expect(chainTaskDecides(task, [working], AFTER)).toBe(true);
+    expect(chainTaskDecides(task, [working, contributed()], BEFORE)).toBe(true);
   });
 
   it.each([
@@ -193,6 +195,15 @@ describe('transitions from RUNNING (§7.4)', () => {
       kind: 'CONTRIBUTION_TIMEOUT',
     });
     expect(fromRunning(input({ now: AFTER, chainTask: revealing(5) }))).toEqual({ kind: 'NONE' });
+  });
+
+  it('an unread chain task (not deciding) neither times out nor reaches a consensus', () => {
+    const rs = [contributed({ hash: CONSENSUS })];
+    expect(fromRunning(input({ now: AFTER, chainTask: undefined }))).toEqual({ kind: 'NONE' });
+    expect(fromRunning(input({ chainTask: undefined, replicates: rs }))).toEqual({ kind: 'NONE' });
+    expect(fromRunning(input({ chainTask: revealing(1), replicates: rs })).kind).toBe(
+      'CONSENSUS_REACHED',
+    );
   });
 
   it('no replicates list → unchanged (edge 10); no description → unchanged (quirk fix)', () => {
