@@ -34,6 +34,7 @@ export const hubAbi = parseAbi([
   'function verifySignature(address, bytes32, bytes) view returns (bool)',
   'function matchOrders(AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder) returns (bytes32)',
   'function initialize(bytes32 dealId, uint256 index) returns (bytes32)',
+  'function initializeArray(bytes32[] dealIds, uint256[] indexes) returns (bool)',
   'function contribute(bytes32 taskId, bytes32 resultHash, bytes32 resultSeal, address enclaveChallenge, bytes enclaveSign, bytes authorizationSign)',
   'function reveal(bytes32 taskId, bytes32 resultDigest)',
   'function finalize(bytes32 taskId, bytes results, bytes resultsCallback)',

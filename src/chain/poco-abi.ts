@@ -17,6 +17,7 @@ export const hubAbi = parseAbi([
   'function contribution_deadline_ratio() view returns (uint256)',
   'function final_deadline_ratio() view returns (uint256)',
   'function initialize(bytes32 _dealid, uint256 idx) returns (bytes32)',
+  'function initializeArray(bytes32[] _dealid, uint256[] _idx) returns (bool)',
   'function finalize(bytes32 _taskid, bytes _results, bytes _resultsCallback)',
   'event SchedulerNotice(address indexed workerpool, bytes32 dealid)',
   'event TaskInitialize(bytes32 indexed taskid, address indexed workerpool)',

@@ -8,7 +8,10 @@ export interface HubCall {
   blockNumber: bigint;
 }
 
-/** Every hub call sent by `from` in blocks (fromBlock, latest]: what a scheduler spent gas on. */
+/**
+ * Every hub call sent by `from` in blocks (fromBlock, latest]: what a scheduler spent gas on. An
+ * `initializeArray` counts as one `initialize` per task it carries.
+ */
 export async function hubCallsFrom(
   chain: TestChain,
   from: string,
@@ -26,7 +29,12 @@ export async function hubCallsFrom(
       )
         continue;
       const call = decodeFunctionData({ abi: hubAbi, data: tx.input as Hex });
-      calls.push({ functionName: call.functionName, args: call.args ?? [], blockNumber: n });
+      if (call.functionName === 'initializeArray') {
+        const [dealIds, indexes] = call.args;
+        dealIds.forEach((dealId, i) =>
+          calls.push({ functionName: 'initialize', args: [dealId, indexes[i]], blockNumber: n }),
+        );
+      } else calls.push({ functionName: call.functionName, args: call.args ?? [], blockNumber: n });
     }
   }
   return calls;

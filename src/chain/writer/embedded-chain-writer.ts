@@ -13,6 +13,7 @@ import {
   RequestResult,
 } from './chain-writer.js';
 import { GAS_LIMITS, replacementGasPrice, schedulerGasPrice } from './gas-price.js';
+import { InitializeRequest, initializeCall, takeInitializeBatch } from './initialize-batch.js';
 
 /** A failed eth_call caused by the node being unreachable, not by a revert. */
 function isTransportError(error: unknown): boolean {
@@ -26,26 +27,37 @@ function isTransportError(error: unknown): boolean {
 }
 
 interface SentTransaction {
-  chainTaskId: string;
+  /** One task, or the tasks of an `initializeArray` batch. */
+  chainTaskIds: string[];
   command: ChainCommand;
   data: Hex;
+  gas: bigint;
   nonce: number;
   gasPrice: bigint;
   hashes: Hex[];
   lastSentAt: number;
 }
 
+interface PendingInitialize extends InitializeRequest {
+  gasPrice: bigint;
+  resolve: (result: RequestResult) => void;
+}
+
 /**
  * Sends initialize/finalize with the scheduler wallet: one send at a time (nonces in order; an
- * automining node refuses a nonce ahead of the expected one), pre-flight simulation so a doomed
- * transaction is refused instead of wasting gas, receipts followed in a background job, and a
- * same-nonce replacement at a higher price when a transaction stays unmined.
+ * automining node refuses a nonce ahead of the expected one), initializations waiting meanwhile
+ * batched into one `initializeArray`, pre-flight simulation so a doomed transaction is refused
+ * instead of wasting gas, receipts followed in a background job, and a same-nonce replacement at a
+ * higher price when a transaction stays unmined.
  */
 export class EmbeddedChainWriter extends ChainWriter {
   readonly mode = 'embedded';
   private readonly logger = new Logger(EmbeddedChainWriter.name);
   private readonly inFlight = new Map<string, SentTransaction>();
   private readonly outcomes = new Map<string, 'SUCCESS' | 'FAILURE'>();
+  private readonly pendingInitializes: PendingInitialize[] = [];
+  /** Tasks whose batch reverted: sent alone from now on. */
+  private readonly sendAlone = new Set<string>();
   private sendQueue: Promise<unknown> = Promise.resolve();
   private nextNonce?: number;
   private readonly stuckAfterMs: number;
@@ -61,20 +73,24 @@ export class EmbeddedChainWriter extends ChainWriter {
     jobs.register('embedded-writer-receipts', pollIntervalMs, () => this.followReceipts());
   }
 
-  requestInitialize(
+  async requestInitialize(
     chainDealId: string,
     taskIndex: number,
     chainTaskId: string,
   ): Promise<RequestResult> {
-    const data = encodeFunctionData({
-      abi: hubAbi,
-      functionName: 'initialize',
-      args: [chainDealId as Hex, BigInt(taskIndex)],
-    });
-    return this.submit(chainTaskId, 'initialize', data);
+    const request = { chainDealId, taskIndex, chainTaskId };
+    const checked = await this.preflight(chainTaskId, 'initialize', initializeCall([request]));
+    if ('accepted' in checked) return checked;
+    const result = new Promise<RequestResult>((resolve) =>
+      this.pendingInitializes.push({ ...request, gasPrice: checked.gasPrice, resolve }),
+    );
+    this.enqueue(() => this.sendInitializeBatch()).catch((error: unknown) =>
+      this.logger.error(`initialize batch not sent: ${(error as Error).message}`),
+    );
+    return result;
   }
 
-  requestFinalize(
+  async requestFinalize(
     chainTaskId: string,
     resultLink: string | undefined,
     callbackData: string | undefined,
@@ -88,7 +104,10 @@ export class EmbeddedChainWriter extends ChainWriter {
         finalizeCallbackBytes(callbackData),
       ],
     });
-    return this.submit(chainTaskId, 'finalize', data);
+    const call = { data, gas: GAS_LIMITS.finalize };
+    const checked = await this.preflight(chainTaskId, 'finalize', call);
+    if ('accepted' in checked) return checked;
+    return this.enqueue(() => this.send([chainTaskId], 'finalize', call, checked.gasPrice));
   }
 
   async status(chainTaskId: string, command: ChainCommand): Promise<CommandStatus> {
@@ -97,51 +116,85 @@ export class EmbeddedChainWriter extends ChainWriter {
     return this.outcomes.get(key) ?? 'UNKNOWN';
   }
 
-  /** Serializes sends: the nonce of each transaction is the previous one plus one. */
-  private submit(chainTaskId: string, command: ChainCommand, data: Hex): Promise<RequestResult> {
-    const run = this.sendQueue.then(() => this.send(chainTaskId, command, data));
+  /**
+   * The simulation and the gas price need no nonce: they run beside other sends. Only signing and
+   * handing the transaction to the node are serialized, so a bag of tasks' initializations wait
+   * behind a few RPCs, not behind N simulations.
+   */
+  private async preflight(
+    chainTaskId: string,
+    command: ChainCommand,
+    call: { data: Hex; gas: bigint },
+  ): Promise<RequestResult | { gasPrice: bigint }> {
+    if (this.inFlight.has(`${command}:${chainTaskId}`)) return { accepted: true };
+    const { publicClient, account, chainConfig } = this.chain;
+    const [simulation, networkPrice] = await Promise.all([
+      publicClient
+        .call({ account: account.address, to: chainConfig.hubAddress, ...call })
+        .then(() => undefined)
+        .catch((error: unknown) => error),
+      publicClient.getGasPrice().catch(() => undefined),
+    ]);
+    if (simulation !== undefined) {
+      return {
+        accepted: false,
+        reason: `${command} would revert: ${(simulation as Error).message.split('\n')[0]}`,
+        transient: isTransportError(simulation),
+      };
+    }
+    return {
+      gasPrice: schedulerGasPrice(
+        networkPrice,
+        this.config.chain.gasPriceMultiplier,
+        this.config.chain.gasPriceCap,
+      ),
+    };
+  }
+
+  /** Runs `send` when the wallet's previous send is done (the nonce of each is the previous + 1). */
+  private enqueue<T>(send: () => Promise<T>): Promise<T> {
+    const run = this.sendQueue.then(send);
     this.sendQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async send(
-    chainTaskId: string,
-    command: ChainCommand,
-    data: Hex,
-  ): Promise<RequestResult> {
-    const key = `${command}:${chainTaskId}`;
-    if (this.inFlight.has(key)) return { accepted: true };
-    const { publicClient, walletClient, account, chainConfig } = this.chain;
-    const to = chainConfig.hubAddress;
+  /**
+   * Sends what waits to be initialized. Each request queues one of these; the first takes up to a
+   * batch, so later ones may find nothing left.
+   */
+  private async sendInitializeBatch(): Promise<void> {
+    const taken = takeInitializeBatch(this.pendingInitializes, this.sendAlone);
+    // A same-task request simulated before the first one was mined must not send it twice.
+    const batch = taken.filter((r) => !this.sentOrDone('initialize', r.chainTaskId));
+    for (const request of taken) if (!batch.includes(request)) request.resolve({ accepted: true });
+    if (batch.length === 0) return;
+    const gasPrice = batch.reduce((max, r) => (r.gasPrice > max ? r.gasPrice : max), 0n);
+    let result: RequestResult = { accepted: false, reason: 'initialize not sent', transient: true };
     try {
-      await publicClient.call({ account: account.address, to, data, gas: GAS_LIMITS[command] });
-    } catch (error) {
-      return {
-        accepted: false,
-        reason: `${command} would revert: ${(error as Error).message.split('\n')[0]}`,
-        transient: isTransportError(error),
-      };
+      const ids = batch.map((r) => r.chainTaskId);
+      result = await this.send(ids, 'initialize', initializeCall(batch), gasPrice);
+    } finally {
+      for (const request of batch) request.resolve(result);
     }
-    const networkPrice = await publicClient.getGasPrice().catch(() => undefined);
-    const gasPrice = schedulerGasPrice(
-      networkPrice,
-      this.config.chain.gasPriceMultiplier,
-      this.config.chain.gasPriceCap,
-    );
+  }
+
+  private sentOrDone(command: ChainCommand, chainTaskId: string): boolean {
+    const key = `${command}:${chainTaskId}`;
+    return this.inFlight.has(key) || this.outcomes.get(key) === 'SUCCESS';
+  }
+
+  private async send(
+    ids: string[],
+    command: ChainCommand,
+    call: { data: Hex; gas: bigint },
+    gasPrice: bigint,
+  ): Promise<RequestResult> {
+    if (ids.every((id) => this.sentOrDone(command, id))) return { accepted: true };
+    const { publicClient, account } = this.chain;
     try {
       const pendingNonce = () =>
         publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' });
-      const sendWith = (nonce: number) =>
-        walletClient.sendTransaction({
-          account,
-          chain: this.chain.chain,
-          to,
-          data,
-          nonce,
-          gas: GAS_LIMITS[command],
-          gasPrice,
-          type: 'legacy',
-        });
+      const sendWith = (nonce: number) => this.sign(call, nonce, gasPrice);
       let nonce = this.nextNonce ?? (await pendingNonce());
       let hash: Hex;
       try {
@@ -150,22 +203,25 @@ export class EmbeddedChainWriter extends ChainWriter {
         // Someone else sent from this wallet (an operator, another tool): our count is stale.
         if (this.nextNonce === undefined || !isNonceError(error)) throw error;
         nonce = await pendingNonce();
-        this.logger.warn(`${command} ${chainTaskId}: nonce out of step, resending with ${nonce}`);
+        this.logger.warn(`${command} ${ids[0]}: nonce out of step, resending with ${nonce}`);
         hash = await sendWith(nonce);
       }
       this.nextNonce = nonce + 1;
-      this.outcomes.delete(key);
-      this.inFlight.set(key, {
-        chainTaskId,
+      const tx: SentTransaction = {
+        chainTaskIds: ids,
         command,
-        data,
+        ...call,
         nonce,
         gasPrice,
         hashes: [hash],
         lastSentAt: Date.now(),
-      });
+      };
+      for (const id of ids) {
+        this.outcomes.delete(`${command}:${id}`);
+        this.inFlight.set(`${command}:${id}`, tx);
+      }
       this.logger.debug(
-        `${command} ${chainTaskId} sent (${hash}, nonce ${nonce}, gas price ${gasPrice})`,
+        `${command} ${ids.join(', ')} sent (${hash}, nonce ${nonce}, gas price ${gasPrice})`,
       );
       return { accepted: true };
     } catch (error) {
@@ -178,9 +234,26 @@ export class EmbeddedChainWriter extends ChainWriter {
     }
   }
 
+  /**
+   * Signs locally and hands the transaction to the node: one RPC. (viem's sendTransaction would
+   * also ask the node for its chain id each time, inside the serialized section.)
+   */
+  private async sign(call: { data: Hex; gas: bigint }, nonce: number, gasPrice: bigint) {
+    const { publicClient, account, chain, chainConfig } = this.chain;
+    const serializedTransaction = await account.signTransaction({
+      chainId: chain.id,
+      to: chainConfig.hubAddress,
+      ...call,
+      nonce,
+      gasPrice,
+      type: 'legacy',
+    });
+    return publicClient.sendRawTransaction({ serializedTransaction });
+  }
+
   private async followReceipts(): Promise<void> {
     const { publicClient } = this.chain;
-    for (const [key, tx] of [...this.inFlight]) {
+    for (const tx of new Set(this.inFlight.values())) {
       let settled: 'SUCCESS' | 'FAILURE' | undefined;
       for (const hash of tx.hashes) {
         const receipt = await publicClient.getTransactionReceipt({ hash }).catch(() => undefined);
@@ -189,13 +262,28 @@ export class EmbeddedChainWriter extends ChainWriter {
           break;
         }
       }
-      if (settled) {
-        this.inFlight.delete(key);
-        this.outcomes.set(key, settled);
-        this.settled(tx.chainTaskId, tx.command, settled);
-      } else if (Date.now() - tx.lastSentAt > this.stuckAfterMs) {
-        await this.replace(tx);
+      if (settled) this.settle(tx, settled);
+      else if (Date.now() - tx.lastSentAt > this.stuckAfterMs) await this.replace(tx);
+    }
+  }
+
+  private settle(tx: SentTransaction, outcome: 'SUCCESS' | 'FAILURE'): void {
+    // A reverted batch says nothing about each of its tasks: they stay UNKNOWN (the task update
+    // then asks again, after its own checks) and go alone next time.
+    const batchReverted = outcome === 'FAILURE' && tx.chainTaskIds.length > 1;
+    if (batchReverted)
+      this.logger.warn(
+        `initializeArray of ${tx.chainTaskIds.length} tasks reverted: retried one by one`,
+      );
+    for (const id of tx.chainTaskIds) {
+      const key = `${tx.command}:${id}`;
+      this.inFlight.delete(key);
+      if (batchReverted) this.sendAlone.add(id);
+      else {
+        this.outcomes.set(key, outcome);
+        this.sendAlone.delete(id);
       }
+      this.settled(id, tx.command, outcome);
     }
   }
 
@@ -203,26 +291,16 @@ export class EmbeddedChainWriter extends ChainWriter {
   private async replace(tx: SentTransaction): Promise<void> {
     const gasPrice = replacementGasPrice(tx.gasPrice, this.config.chain.gasPriceCap);
     if (gasPrice === undefined) return; // already at the cap: keep waiting
-    const { walletClient, account, chainConfig } = this.chain;
     try {
-      const hash = await walletClient.sendTransaction({
-        account,
-        chain: this.chain.chain,
-        to: chainConfig.hubAddress,
-        data: tx.data,
-        nonce: tx.nonce,
-        gas: GAS_LIMITS[tx.command],
-        gasPrice,
-        type: 'legacy',
-      });
+      const hash = await this.sign(tx, tx.nonce, gasPrice);
       tx.hashes.push(hash);
       tx.gasPrice = gasPrice;
       this.logger.warn(
-        `${tx.command} ${tx.chainTaskId} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`,
+        `${tx.command} ${tx.chainTaskIds.join(', ')} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`,
       );
     } catch (error) {
       this.logger.warn(
-        `Replacement of ${tx.command} ${tx.chainTaskId} refused: ${(error as Error).message.split('\n')[0]}`,
+        `Replacement of ${tx.command} ${tx.chainTaskIds.join(', ')} refused: ${(error as Error).message.split('\n')[0]}`,
       );
     } finally {
       tx.lastSentAt = Date.now();

@@ -169,7 +169,7 @@ describe('a scheduler killed and restarted mid-run', () => {
       expect((await chain.fixtures.viewTask(taskId)).status).toBe(3);
     }
 
-    // Every transaction the scheduler wallet sent since the start of the run.
+    // Every hub call the scheduler wallet sent since the start of the run (batches by task).
     const sent = (await hubCallsFrom(chain, chain.roles.scheduler.address, fromBlock)).map((c) => ({
       fn: c.functionName,
       taskOrDeal: String(c.args[0]),

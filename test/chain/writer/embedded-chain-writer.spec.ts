@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import { decodeFunctionData, type Hex } from 'viem';
+import { ChainContext } from '../../../src/chain/chain-context.js';
+import { hubAbi } from '../../../src/chain/poco-abi.js';
+import { EmbeddedChainWriter } from '../../../src/chain/writer/embedded-chain-writer.js';
+import { JobScheduler } from '../../../src/common/jobs/job-scheduler.js';
+import { AppConfig } from '../../../src/config/app-config.js';
+
+// The embedded writer's batching and its fallback when a batch reverts, with the node stubbed
+// (test/e2e/chain/embedded-writer.spec.ts sends real batches to PoCo).
+const DEAL = `0x${'ab'.repeat(32)}` as Hex;
+const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
+
+function stubNode() {
+  const sent: { functionName: string; indexes: bigint[]; hash: Hex }[] = [];
+  const receipts = new Map<Hex, 'success' | 'reverted'>();
+  let releaseFirst: () => void = () => undefined;
+  const firstSend = new Promise<void>((resolve) => (releaseFirst = resolve));
+  let signed: Hex = '0x';
+  const publicClient = {
+    call: async () => ({ data: '0x' }),
+    getGasPrice: async () => 1_000_000_000n,
+    getTransactionCount: async () => 0,
+    sendRawTransaction: async () => {
+      const { functionName, args } = decodeFunctionData({ abi: hubAbi, data: signed });
+      const indexes =
+        functionName === 'initialize' ? [args[1] as bigint] : [...(args[1] as bigint[])];
+      const hash = `0x${(sent.length + 1).toString(16).padStart(64, '0')}` as Hex;
+      sent.push({ functionName, indexes, hash });
+      if (sent.length === 1) await firstSend;
+      return hash;
+    },
+    getTransactionReceipt: async ({ hash }: { hash: Hex }) => {
+      const status = receipts.get(hash);
+      if (!status) throw new Error('not mined');
+      return { status };
+    },
+  };
+  const account = {
+    address: '0x000000000000000000000000000000000000dEaD',
+    signTransaction: async ({ data }: { data: Hex }) => {
+      signed = data;
+      return '0x02' as Hex;
+    },
+  };
+  const context = {
+    publicClient,
+    account,
+    chain: { id: 65535 },
+    chainConfig: { hubAddress: '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', blockTimeMs: 1000 },
+  } as unknown as ChainContext;
+  return { context, sent, receipts, releaseFirst };
+}
+
+describe('EmbeddedChainWriter', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
+    const node = stubNode();
+    let followReceipts: () => Promise<void> = async () => undefined;
+    const jobs = {
+      register: (_name: string, _ms: number, job: () => Promise<void>) => (followReceipts = job),
+    } as unknown as JobScheduler;
+    const config = { chain: { gasPriceMultiplier: 1, gasPriceCap: 10n ** 12n } } as AppConfig;
+    const writer = new EmbeddedChainWriter(config, node.context, jobs, 1000);
+    const settled: [string, string][] = [];
+    writer.onSettled((id, _command, outcome) => settled.push([id, outcome]));
+
+    const first = writer.requestInitialize(DEAL, 0, taskId(0));
+    while (node.sent.length === 0) await new Promise((r) => setImmediate(r));
+    const others = [1, 2, 3].map((i) => writer.requestInitialize(DEAL, i, taskId(i)));
+    await new Promise((r) => setImmediate(r));
+    node.releaseFirst();
+    expect(await Promise.all([first, ...others])).toEqual(Array(4).fill({ accepted: true }));
+    expect(node.sent.map((s) => [s.functionName, s.indexes])).toEqual([
+      ['initialize', [0n]],
+      ['initializeArray', [1n, 2n, 3n]],
+    ]);
+
+    node.receipts.set(node.sent[0].hash, 'success');
+    node.receipts.set(node.sent[1].hash, 'reverted');
+    await followReceipts();
+    expect(await writer.status(taskId(0), 'initialize')).toBe('SUCCESS');
+    // The batch says nothing about each task: UNKNOWN, so the task update asks again.
+    for (const i of [1, 2, 3]) expect(await writer.status(taskId(i), 'initialize')).toBe('UNKNOWN');
+    expect(settled).toEqual([
+      [taskId(0), 'SUCCESS'],
+      [taskId(1), 'FAILURE'],
+      [taskId(2), 'FAILURE'],
+      [taskId(3), 'FAILURE'],
+    ]);
+
+    const again = await Promise.all(
+      [1, 2, 3].map((i) => writer.requestInitialize(DEAL, i, taskId(i))),
+    );
+    expect(again).toEqual(Array(3).fill({ accepted: true }));
+    expect(node.sent.slice(2).map((s) => [s.functionName, s.indexes])).toEqual([
+      ['initialize', [1n]],
+      ['initialize', [2n]],
+      ['initialize', [3n]],
+    ]);
+    // A request for a task already sent does not send it twice.
+    expect(await writer.requestInitialize(DEAL, 0, taskId(0))).toEqual({ accepted: true });
+    expect(node.sent).toHaveLength(5);
+  });
+});
