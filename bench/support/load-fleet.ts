@@ -16,6 +16,11 @@ import type { PushChannel, PushFactory } from '../../devstack/worker/worker-push
 import type { ReplicateStatus } from '../../src/replicate/replicate-status.js';
 import { option } from './env.js';
 
+// A generator outliving its bench (killed from outside) would keep a core busy retrying against
+// a scheduler that is gone: it leaves as soon as it is re-parented.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && process.exit(1), 1000).unref();
+
 const url = option('url', 'http://127.0.0.1:13000');
 const count = option('workers', 2000);
 const askMs = option('ask-ms', 1000);
