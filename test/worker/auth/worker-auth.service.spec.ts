@@ -135,5 +135,18 @@ describe('WorkerAuthService', () => {
         ),
       ).toBeUndefined();
     });
+
+    it('a token verified once still expires at its exp, and a tampered copy is still refused', () => {
+      const auth = service();
+      const issued = token(now / 1000 - 3590); // exp 10 s from now
+      expect(auth.authenticate(`Bearer ${issued}`)).toBe('Wallet-As-Sent');
+      now += 9_000;
+      expect(auth.authenticate(`Bearer ${issued}`)).toBe('Wallet-As-Sent');
+      const [header, payload, signature] = issued.split('.');
+      const forged = `${header}.${payload}.${signature.slice(0, -2)}AA`;
+      expect(auth.authenticate(`Bearer ${forged}`)).toBeUndefined();
+      now += 1_000;
+      expect(auth.authenticate(`Bearer ${issued}`)).toBeUndefined();
+    });
   });
 });
