@@ -292,7 +292,7 @@ export class EmbeddedChainWriter extends ChainWriter {
     const gasPrice = replacementGasPrice(tx.gasPrice, this.config.chain.gasPriceCap);
     if (gasPrice === undefined) return; // already at the cap: keep waiting
     try {
-      const hash = await this.sign(tx, tx.nonce, gasPrice);
+      const hash = await this.sign({ data: tx.data, gas: tx.gas }, tx.nonce, gasPrice);
       tx.hashes.push(hash);
       tx.gasPrice = gasPrice;
       this.logger.warn(

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { decodeFunctionData, type Hex } from 'viem';
 import { ChainContext } from '../../../src/chain/chain-context.js';
@@ -6,27 +7,34 @@ import { EmbeddedChainWriter } from '../../../src/chain/writer/embedded-chain-wr
 import { JobScheduler } from '../../../src/common/jobs/job-scheduler.js';
 import { AppConfig } from '../../../src/config/app-config.js';
 
+interface SignedTx {
+  data: Hex;
+  gas: bigint;
+  nonce: number;
+  gasPrice: bigint;
+}
+
 // The embedded writer's batching and its fallback when a batch reverts, with the node stubbed
 // (test/e2e/chain/embedded-writer.spec.ts sends real batches to PoCo).
 const DEAL = `0x${'ab'.repeat(32)}` as Hex;
 const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
 
 function stubNode() {
-  const sent: { functionName: string; indexes: bigint[]; hash: Hex }[] = [];
+  const sent: { functionName: string; indexes: bigint[]; hash: Hex; tx: SignedTx }[] = [];
   const receipts = new Map<Hex, 'success' | 'reverted'>();
   let releaseFirst: () => void = () => undefined;
   const firstSend = new Promise<void>((resolve) => (releaseFirst = resolve));
-  let signed: Hex = '0x';
+  let signed: SignedTx = { data: '0x', gas: 0n, nonce: 0, gasPrice: 0n };
   const publicClient = {
     call: async () => ({ data: '0x' }),
     getGasPrice: async () => 1_000_000_000n,
     getTransactionCount: async () => 0,
     sendRawTransaction: async () => {
-      const { functionName, args } = decodeFunctionData({ abi: hubAbi, data: signed });
+      const { functionName, args } = decodeFunctionData({ abi: hubAbi, data: signed.data });
       const indexes =
-        functionName === 'initialize' ? [args[1] as bigint] : [...(args[1] as bigint[])];
+        functionName === 'initializeArray' ? [...(args[1] as bigint[])] : [args[1] as bigint];
       const hash = `0x${(sent.length + 1).toString(16).padStart(64, '0')}` as Hex;
-      sent.push({ functionName, indexes, hash });
+      sent.push({ functionName, indexes, hash, tx: signed });
       if (sent.length === 1) await firstSend;
       return hash;
     },
@@ -38,8 +46,8 @@ function stubNode() {
   };
   const account = {
     address: '0x000000000000000000000000000000000000dEaD',
-    signTransaction: async ({ data }: { data: Hex }) => {
-      signed = data;
+    signTransaction: async (tx: SignedTx) => {
+      signed = tx;
       return '0x02' as Hex;
     },
   };
@@ -54,15 +62,41 @@ function stubNode() {
 
 describe('EmbeddedChainWriter', () => {
   beforeAll(() => Logger.overrideLogger(false));
+  afterEach(() => jest.restoreAllMocks());
 
-  it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
-    const node = stubNode();
+  function writerOn(node: ReturnType<typeof stubNode>) {
     let followReceipts: () => Promise<void> = async () => undefined;
     const jobs = {
       register: (_name: string, _ms: number, job: () => Promise<void>) => (followReceipts = job),
     } as unknown as JobScheduler;
     const config = { chain: { gasPriceMultiplier: 1, gasPriceCap: 10n ** 12n } } as AppConfig;
     const writer = new EmbeddedChainWriter(config, node.context, jobs, 1000);
+    return { writer, followReceipts: () => followReceipts() };
+  }
+
+  it('replaces a transaction unmined for 30 s: same nonce, data and gas, a higher price', async () => {
+    const node = stubNode();
+    node.releaseFirst();
+    const { writer, followReceipts } = writerOn(node);
+    expect(await writer.requestFinalize(taskId(7), undefined, undefined)).toEqual({
+      accepted: true,
+    });
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 31_000);
+    await followReceipts();
+    expect(node.sent).toHaveLength(2);
+    const [first, replacement] = node.sent.map((s) => s.tx);
+    expect(replacement).toMatchObject({ data: first.data, gas: first.gas, nonce: first.nonce });
+    expect(replacement.gasPrice).toBeGreaterThan(first.gasPrice);
+    expect(await writer.status(taskId(7), 'finalize')).toBe('PENDING');
+    node.receipts.set(node.sent[1].hash, 'success');
+    await followReceipts();
+    expect(await writer.status(taskId(7), 'finalize')).toBe('SUCCESS');
+  });
+
+  it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
+    const node = stubNode();
+    const { writer, followReceipts } = writerOn(node);
     const settled: [string, string][] = [];
     writer.onSettled((id, _command, outcome) => settled.push([id, outcome]));
 
