@@ -15,7 +15,6 @@ import { environmentVariables } from '../src/config/load-config.js';
 import { workerAccount } from '../devstack/chain/accounts.js';
 import type { WorkerFleetOptions } from '../devstack/worker/fleet.js';
 import { ReplicatesListRepository } from '../src/replicate/replicates-list.repository.js';
-import type { Replicate } from '../src/replicate/replicates-list.schema.js';
 import { TaskStatus } from '../src/task/task-status.js';
 import { startStack } from '../test/support/stack.js';
 import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
@@ -196,12 +195,8 @@ async function inProcessStack(): Promise<BotStack> {
     startWorkers: (count, options) => stack.startWorkers(count, options),
     async waitForDeal(dealId, timeoutMs, pollMs) {
       const tasks = await stack.waitForDeal(dealId, timeoutMs, pollMs);
-      const byTask = new Map<string, Replicate[]>();
-      for (const task of tasks)
-        byTask.set(
-          task.chainTaskId,
-          (await lists.findByChainTaskId(task.chainTaskId))?.replicates ?? [],
-        );
+      const found = await lists.findByChainTaskIds(tasks.map((t) => t.chainTaskId));
+      const byTask = new Map(found.map((l) => [l.chainTaskId, l.replicates]));
       return { tasks, replicatesOf: (id) => byTask.get(id) ?? [] };
     },
     stop: () => stack.stop(),
