@@ -23,6 +23,7 @@ build() {
   echo "building FerretDB v1.24.2 launcher (first run only, takes a few minutes)..." >&2
   local work
   work="$(mktemp -d)"
+  trap "rm -rf '$work'" EXIT # also when a step fails
   # The module comes from the proxy (checked against go.sum), is copied, patched and built in
   # place of the original through a replace directive.
   local module
@@ -33,7 +34,6 @@ build() {
   mkdir "$work/launcher" && cp "$src/go.mod" "$src/go.sum" "$src/main.go" "$work/launcher/"
   (cd "$work/launcher" && go mod edit -replace github.com/FerretDB/FerretDB=../ferretdb \
     && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$bin.tmp" .) >&2
-  rm -rf "$work"
   mv "$bin.tmp" "$bin"
   echo "$bin"
 }
