@@ -39,16 +39,28 @@ interface SentTransaction {
 }
 
 interface PendingInitialize extends InitializeRequest {
-  gasPrice: bigint;
   resolve: (result: RequestResult) => void;
 }
+
+/** Why a simulated call would fail; `transient` when the node did not answer. */
+interface SimulationProblem {
+  message: string;
+  transient: boolean;
+}
+
+const refusal = (command: ChainCommand, problem: SimulationProblem): RequestResult => ({
+  accepted: false,
+  reason: `${command} would revert: ${problem.message}`,
+  transient: problem.transient,
+});
 
 /**
  * Sends initialize/finalize with the scheduler wallet: one send at a time (nonces in order; an
  * automining node refuses a nonce ahead of the expected one), initializations waiting meanwhile
  * batched into one `initializeArray`, pre-flight simulation so a doomed transaction is refused
- * instead of wasting gas, receipts followed in a background job, and a same-nonce replacement at a
- * higher price when a transaction stays unmined.
+ * instead of wasting gas (one simulation per batch; each task alone only when the batch would
+ * revert), the network gas price read at most once per block time, receipts followed in a
+ * background job, and a same-nonce replacement at a higher price when a transaction stays unmined.
  */
 export class EmbeddedChainWriter extends ChainWriter {
   readonly mode = 'embedded';
@@ -61,6 +73,7 @@ export class EmbeddedChainWriter extends ChainWriter {
   private sendQueue: Promise<unknown> = Promise.resolve();
   private nextNonce?: number;
   private readonly stuckAfterMs: number;
+  private networkPrice?: { read: Promise<bigint | undefined>; at: number };
 
   constructor(
     private readonly config: AppConfig,
@@ -78,11 +91,10 @@ export class EmbeddedChainWriter extends ChainWriter {
     taskIndex: number,
     chainTaskId: string,
   ): Promise<RequestResult> {
+    if (this.inFlight.has(`initialize:${chainTaskId}`)) return { accepted: true };
     const request = { chainDealId, taskIndex, chainTaskId };
-    const checked = await this.preflight(chainTaskId, 'initialize', initializeCall([request]));
-    if ('accepted' in checked) return checked;
     const result = new Promise<RequestResult>((resolve) =>
-      this.pendingInitializes.push({ ...request, gasPrice: checked.gasPrice, resolve }),
+      this.pendingInitializes.push({ ...request, resolve }),
     );
     this.enqueue(() => this.sendInitializeBatch()).catch((error: unknown) =>
       this.logger.error(`initialize batch not sent: ${(error as Error).message}`),
@@ -117,9 +129,8 @@ export class EmbeddedChainWriter extends ChainWriter {
   }
 
   /**
-   * The simulation and the gas price need no nonce: they run beside other sends. Only signing and
-   * handing the transaction to the node are serialized, so a bag of tasks' initializations wait
-   * behind a few RPCs, not behind N simulations.
+   * A finalize's simulation and gas price need no nonce: they run beside other sends. Only signing
+   * and handing the transaction to the node are serialized.
    */
   private async preflight(
     chainTaskId: string,
@@ -127,27 +138,64 @@ export class EmbeddedChainWriter extends ChainWriter {
     call: { data: Hex; gas: bigint },
   ): Promise<RequestResult | { gasPrice: bigint }> {
     if (this.inFlight.has(`${command}:${chainTaskId}`)) return { accepted: true };
+    const [problem, gasPrice] = await Promise.all([this.simulate(call), this.gasPrice()]);
+    return problem ? refusal(command, problem) : { gasPrice };
+  }
+
+  /** eth_call of the transaction from the scheduler wallet: what would make it fail, if anything. */
+  private async simulate(call: { data: Hex; gas: bigint }): Promise<SimulationProblem | undefined> {
     const { publicClient, account, chainConfig } = this.chain;
-    const [simulation, networkPrice] = await Promise.all([
-      publicClient
-        .call({ account: account.address, to: chainConfig.hubAddress, ...call })
-        .then(() => undefined)
-        .catch((error: unknown) => error),
-      publicClient.getGasPrice().catch(() => undefined),
-    ]);
-    if (simulation !== undefined) {
+    try {
+      await publicClient.call({ account: account.address, to: chainConfig.hubAddress, ...call });
+      return undefined;
+    } catch (error) {
       return {
-        accepted: false,
-        reason: `${command} would revert: ${(simulation as Error).message.split('\n')[0]}`,
-        transient: isTransportError(simulation),
+        message: (error as Error).message.split('\n')[0],
+        transient: isTransportError(error),
       };
     }
+  }
+
+  /**
+   * chain.md §11's price. The network price changes once per block at most: it is read once per
+   * block time (≤ 5 s), not before every transaction.
+   */
+  private async gasPrice(): Promise<bigint> {
+    const maxAgeMs = Math.min(this.chain.chainConfig.blockTimeMs, 5000);
+    if (!this.networkPrice || Date.now() - this.networkPrice.at >= maxAgeMs) {
+      const read = this.chain.publicClient.getGasPrice().catch(() => undefined);
+      this.networkPrice = { read, at: Date.now() };
+      // An unreadable price is not kept: the next transaction asks again.
+      void read.then((price) => {
+        if (price === undefined && this.networkPrice?.read === read) this.networkPrice = undefined;
+      });
+    }
+    return schedulerGasPrice(
+      await this.networkPrice.read,
+      this.config.chain.gasPriceMultiplier,
+      this.config.chain.gasPriceCap,
+    );
+  }
+
+  /**
+   * Splits a batch into what can be sent and what would revert: one simulation of the whole
+   * batch, and one per task only when that one fails (`initializeArray` is all-or-nothing, so a
+   * single doomed task must not hold back the others).
+   */
+  private async checkInitializes(
+    batch: PendingInitialize[],
+  ): Promise<{ sendable: PendingInitialize[]; refused: [PendingInitialize, RequestResult][] }> {
+    const problem = await this.simulate(initializeCall(batch));
+    if (!problem) return { sendable: batch, refused: [] };
+    if (batch.length === 1 || problem.transient)
+      return { sendable: [], refused: batch.map((r) => [r, refusal('initialize', problem)]) };
+    const alone = await Promise.all(batch.map((r) => this.simulate(initializeCall([r]))));
     return {
-      gasPrice: schedulerGasPrice(
-        networkPrice,
-        this.config.chain.gasPriceMultiplier,
-        this.config.chain.gasPriceCap,
-      ),
+      sendable: batch.filter((_, i) => !alone[i]),
+      refused: batch.flatMap((r, i) => {
+        const own = alone[i];
+        return own ? [[r, refusal('initialize', own)] as [PendingInitialize, RequestResult]] : [];
+      }),
     };
   }
 
@@ -168,13 +216,17 @@ export class EmbeddedChainWriter extends ChainWriter {
     const batch = taken.filter((r) => !this.sentOrDone('initialize', r.chainTaskId));
     for (const request of taken) if (!batch.includes(request)) request.resolve({ accepted: true });
     if (batch.length === 0) return;
-    const gasPrice = batch.reduce((max, r) => (r.gasPrice > max ? r.gasPrice : max), 0n);
+    let sendable: PendingInitialize[] = batch;
     let result: RequestResult = { accepted: false, reason: 'initialize not sent', transient: true };
     try {
-      const ids = batch.map((r) => r.chainTaskId);
-      result = await this.send(ids, 'initialize', initializeCall(batch), gasPrice);
+      const checked = await this.checkInitializes(batch);
+      for (const [request, refused] of checked.refused) request.resolve(refused);
+      sendable = checked.sendable;
+      if (sendable.length === 0) return;
+      const ids = sendable.map((r) => r.chainTaskId);
+      result = await this.send(ids, 'initialize', initializeCall(sendable), await this.gasPrice());
     } finally {
-      for (const request of batch) request.resolve(result);
+      for (const request of sendable) request.resolve(result);
     }
   }
 

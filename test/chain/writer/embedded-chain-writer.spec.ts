@@ -19,15 +19,26 @@ interface SignedTx {
 const DEAL = `0x${'ab'.repeat(32)}` as Hex;
 const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
 
-function stubNode() {
+function stubNode(doomed: bigint[] = []) {
+  const calls = { simulations: 0, gasPrices: 0 };
   const sent: { functionName: string; indexes: bigint[]; hash: Hex; tx: SignedTx }[] = [];
   const receipts = new Map<Hex, 'success' | 'reverted'>();
   let releaseFirst: () => void = () => undefined;
   const firstSend = new Promise<void>((resolve) => (releaseFirst = resolve));
   let signed: SignedTx = { data: '0x', gas: 0n, nonce: 0, gasPrice: 0n };
   const publicClient = {
-    call: async () => ({ data: '0x' }),
-    getGasPrice: async () => 1_000_000_000n,
+    call: async ({ data }: { data: Hex }) => {
+      calls.simulations++;
+      const { args } = decodeFunctionData({ abi: hubAbi, data });
+      const indexes = Array.isArray(args[1]) ? (args[1] as bigint[]) : [args[1] as bigint];
+      if (indexes.some((i) => doomed.includes(i)))
+        throw new Error('execution reverted: #task-exists');
+      return { data: '0x' };
+    },
+    getGasPrice: async () => {
+      calls.gasPrices++;
+      return 1_000_000_000n;
+    },
     getTransactionCount: async () => 0,
     sendRawTransaction: async () => {
       const { functionName, args } = decodeFunctionData({ abi: hubAbi, data: signed.data });
@@ -57,7 +68,7 @@ function stubNode() {
     chain: { id: 65535 },
     chainConfig: { hubAddress: '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', blockTimeMs: 1000 },
   } as unknown as ChainContext;
-  return { context, sent, receipts, releaseFirst };
+  return { context, sent, receipts, releaseFirst, calls };
 }
 
 describe('EmbeddedChainWriter', () => {
@@ -136,5 +147,28 @@ describe('EmbeddedChainWriter', () => {
     // A request for a task already sent does not send it twice.
     expect(await writer.requestInitialize(DEAL, 0, taskId(0))).toEqual({ accepted: true });
     expect(node.sent).toHaveLength(5);
+  });
+
+  it('simulates a batch once, and alone only the tasks of a batch that would revert', async () => {
+    const node = stubNode([2n]);
+    const { writer } = writerOn(node);
+    const first = writer.requestInitialize(DEAL, 0, taskId(0));
+    while (node.sent.length === 0) await new Promise((r) => setImmediate(r));
+    const others = [1, 2, 3].map((i) => writer.requestInitialize(DEAL, i, taskId(i)));
+    await new Promise((r) => setImmediate(r));
+    node.releaseFirst();
+    const results = await Promise.all([first, ...others]);
+    expect(results[2]).toMatchObject({ accepted: false, transient: false });
+    expect((results[2] as { reason: string }).reason).toContain('#task-exists');
+    for (const i of [0, 1, 3]) expect(results[i]).toEqual({ accepted: true });
+    // The doomed task does not hold back the others: they still go out together.
+    expect(node.sent.map((s) => [s.functionName, s.indexes])).toEqual([
+      ['initialize', [0n]],
+      ['initializeArray', [1n, 3n]],
+    ]);
+    // [0]; [1, 2, 3] (reverts); then 1, 2 and 3 alone.
+    expect(node.calls.simulations).toBe(5);
+    // Two sends within one block time: one gas price read.
+    expect(node.calls.gasPrices).toBe(1);
   });
 });
