@@ -5,6 +5,7 @@ import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { ChainClock } from './chain-clock.js';
 import { ChainContext, createChainContext, verifyWalletOnChain } from './chain-context.js';
 import { ChainHealthService } from './chain-health.service.js';
+import { GasCheckCache } from './gas-check-cache.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
 import { PocoReader } from './poco-reader.js';
 import { TaskDescriptionService } from './task-description.service.js';
@@ -37,6 +38,7 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
     },
     ChainClock,
     PocoReader,
+    GasCheckCache,
     TaskDescriptionService,
     ChainHealthService,
     {
@@ -59,6 +61,7 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
     ChainContext,
     ChainClock,
     PocoReader,
+    GasCheckCache,
     TaskDescriptionService,
     ChainHealthService,
     ChainWriter,

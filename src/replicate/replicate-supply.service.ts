@@ -10,7 +10,7 @@ import {
 import { isConsensusReached, workerWeightFromScore } from '../task/rules/consensus.js';
 import { TaskRecord, TaskRepository } from '../task/task.repository.js';
 import { WorkerService } from '../worker/worker.service.js';
-import { GasCheckCache } from './gas-check-cache.js';
+import { GasCheckCache } from '../chain/gas-check-cache.js';
 import { ReplicateLocks } from './replicate-locks.js';
 import { ReplicateStatus, ReplicateStatusModifier } from './replicate-status.js';
 import {

@@ -5,7 +5,6 @@ import { ResultModule } from '../result/result.module.js';
 import { TaskModule } from '../task/task.module.js';
 import { WorkerModule } from '../worker/worker.module.js';
 import { BlockWaiter } from './block-waiter.js';
-import { GasCheckCache } from './gas-check-cache.js';
 import { ReplicateDetectors } from './replicate-detectors.service.js';
 import { ReplicateListeners } from './replicate-listeners.js';
 import { ReplicateLocks } from './replicate-locks.js';
@@ -31,7 +30,6 @@ import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
     ReplicatesListRepository,
     ReplicateLocks,
     BlockWaiter,
-    GasCheckCache,
     UnnotifiedScanTrigger,
     ReplicateListeners,
     ReplicateStatusService,

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import type { AppConfig } from '../../src/config/app-config.js';
 import type { PocoReader } from '../../src/chain/poco-reader.js';
-import { GasCheckCache } from '../../src/replicate/gas-check-cache.js';
+import { GasCheckCache } from '../../src/chain/gas-check-cache.js';
 
 /** A balance read the test settles by hand. */
 function pendingRead() {

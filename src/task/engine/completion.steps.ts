@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
 import { ChainClock } from '../../chain/chain-clock.js';
 import { ChainContext } from '../../chain/chain-context.js';
 import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
+import { GasCheckCache } from '../../chain/gas-check-cache.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { ChainWriter } from '../../chain/writer/chain-writer.js';
 import { ReplicateStatus } from '../../replicate/replicate-status.js';
@@ -30,9 +30,9 @@ export class CompletionSteps {
   private readonly logger = new Logger(CompletionSteps.name);
 
   constructor(
-    private readonly config: AppConfig,
     private readonly chain: ChainContext,
     private readonly reader: PocoReader,
+    private readonly gas: GasCheckCache,
     private readonly writer: ChainWriter,
     private readonly replicates: ReplicatesListRepository,
     private readonly replicateStatus: ReplicateStatusService,
@@ -103,10 +103,7 @@ export class CompletionSteps {
       this.logger.debug(`Task ${task.chainTaskId}: not finalizable yet (${precondition.reason})`);
       return false;
     }
-    if (
-      !(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))
-    )
-      return false;
+    if (!(await this.gas.hasEnoughGas(this.chain.schedulerAddress))) return false;
     // Finalizing past the reveal deadline: silent winners fail first, as the reveal-timeout
     // detector would have them, so no replicate of a finished task is left waiting to reveal.
     if (chainTask.revealDeadline <= this.clock.now())

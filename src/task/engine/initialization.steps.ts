@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
 import { ChainClock } from '../../chain/chain-clock.js';
 import { ChainContext } from '../../chain/chain-context.js';
 import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
+import { GasCheckCache } from '../../chain/gas-check-cache.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
 import { isTeeTag } from '../../chain/tee-tag.js';
@@ -23,9 +23,9 @@ export class InitializationSteps {
   private readonly logger = new Logger(InitializationSteps.name);
 
   constructor(
-    private readonly config: AppConfig,
     private readonly chain: ChainContext,
     private readonly reader: PocoReader,
+    private readonly gas: GasCheckCache,
     private readonly descriptions: TaskDescriptionService,
     private readonly writer: ChainWriter,
     private readonly sms: SmsService,
@@ -42,10 +42,7 @@ export class InitializationSteps {
       return this.state.transition(task, [TaskStatus.INITIALIZING]);
     }
     if (!(await this.dealStillOpen(task))) return false;
-    if (
-      !(await this.reader.hasEnoughGas(this.chain.schedulerAddress, this.config.chain.gasPriceCap))
-    )
-      return false;
+    if (!(await this.gas.hasEnoughGas(this.chain.schedulerAddress))) return false;
     let smsUrl: string | undefined;
     if (isTeeTag(task.tag)) {
       smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);
