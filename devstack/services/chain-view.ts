@@ -8,7 +8,6 @@ import { viewDeal, viewTask, type DealView, type TaskView } from '../poco/reads.
 import { ChainTaskStatus } from '../../src/chain/chain-status.js';
 import { isTeeTag } from '../../src/chain/tee-tag.js';
 import {
-  recoverWorkerpoolAuthorizationSigner,
   workerpoolAuthorizationHash,
   type WorkerpoolAuthorization,
 } from '../../src/chain/workerpool-authorization.js';
@@ -54,8 +53,21 @@ export function bytes32Param(value: string | null | undefined, name: string): He
   return value.toLowerCase() as Hex;
 }
 
+/** Recent recoveries: a token request signed by the scheduler itself checks one signature twice. */
+const recovered = new Map<string, Address | undefined>();
+const RECOVERED_KEPT = 256;
+
 /** Signer (lowercase) of an EIP-191 personal signature over the 32 raw bytes of `hash`. */
 export function recoverPersonalSigner(hash: Hex, signature: string): Address | undefined {
+  const key = `${hash}:${signature.toLowerCase()}`;
+  if (recovered.has(key)) return recovered.get(key);
+  const signer = recoverUncached(hash, signature);
+  recovered.set(key, signer);
+  if (recovered.size > RECOVERED_KEPT) recovered.delete(recovered.keys().next().value as string);
+  return signer;
+}
+
+function recoverUncached(hash: Hex, signature: string): Address | undefined {
   const sig = parseRsSignature(signature);
   if (!sig || sig.v === undefined) return undefined;
   const recoveryId = sig.v >= 27 ? sig.v - 27 : sig.v;
@@ -105,7 +117,12 @@ export function isSignedByWorker(auth: WorkerpoolAuthorization, headerSignature:
 
 /** The authorization itself is signed by the deal's workerpool owner (what PoCo requires). */
 export function isSignedByWorkerpoolOwner(auth: WorkerpoolAuthorization, deal: DealView): boolean {
-  return sameAddress(recoverWorkerpoolAuthorizationSigner(auth), deal.workerpool.owner);
+  const hash = workerpoolAuthorizationHash(
+    auth.workerWallet,
+    auth.chainTaskId,
+    auth.enclaveChallenge,
+  );
+  return sameAddress(recoverPersonalSigner(hash, auth.signature.value), deal.workerpool.owner);
 }
 
 /** Hex-decodes `value` (0x-prefixed, even length) or throws 400 naming `field`. */

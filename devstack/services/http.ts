@@ -180,6 +180,10 @@ export async function serveRoutes(
       })();
     });
   });
+  // Node closes an idle keep-alive socket after 5 s; a client reusing it at that very moment gets
+  // ECONNRESET (a fleet shares one agent: two workers' uploads once failed together that way).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
