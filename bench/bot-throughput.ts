@@ -19,7 +19,7 @@ import { TaskStatus } from '../src/task/task-status.js';
 import { startStack } from '../test/support/stack.js';
 import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
 import { runDirectBot } from './support/direct-bot.js';
-import { startProcessStack, type DealOutcome } from './support/process-stack.js';
+import { startProcessStack, workerOwnTimes, type DealOutcome } from './support/process-stack.js';
 import { latencyOf, type TaskLatency } from './support/task-latency.js';
 import {
   list,
@@ -90,7 +90,11 @@ try {
         const matchedAt = Date.now();
         // Completion times come from the task histories, not from this poll: a slow poll keeps
         // the bench's own reads off the database the scheduler is measured on.
-        const { tasks, replicatesOf } = await stack.waitForDeal(deal.dealId, 30 * 60_000, 2000);
+        const { tasks, replicatesOf, workerOwnMs } = await stack.waitForDeal(
+          deal.dealId,
+          30 * 60_000,
+          2000,
+        );
         const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
         const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));
@@ -99,7 +103,7 @@ try {
         const slowest = tasks.reduce((a, b) => (lastOf(b) > lastOf(a) ? b : a));
         for (const task of tasks) {
           const replicates = replicatesOf(task.chainTaskId);
-          latencies.push(latencyOf(task, replicates, matchedAt));
+          latencies.push(latencyOf(task, replicates, matchedAt, workerOwnMs(task.chainTaskId)));
           if (TIMELINE && task === slowest) {
             // Where the last task's time went, event by event (ms after the deal was matched).
             const events = [
@@ -159,7 +163,7 @@ console.log('| --- | --- | --- | --- |');
 console.log(`| deal matched → task RECEIVED (deal watcher) | ${column((l) => l.detection)} |`);
 console.log(`| RECEIVED → COMPLETED (lifetime in the scheduler) | ${column((l) => l.lifetime)} |`);
 console.log(
-  `| worker steps (…ING → …ED, contribute/reveal tx included) | ${column((l) => l.workerSteps)} |`,
+  `| worker's own time (its clock: reads, contribute/reveal tx, upload; not waiting for the scheduler) | ${column((l) => l.workerOwn ?? NaN)} |`,
 );
 console.log(
   `| scheduler transactions (INITIALIZING → INITIALIZED, FINALIZING → FINALIZED) | ${column((l) => l.schedulerTx)} |`,
@@ -169,6 +173,12 @@ console.log(
 );
 console.log(
   `| **scheduler-added** (lifetime − the three above) | ${column((l) => l.schedulerAdded)} |`,
+);
+console.log(
+  `| worker steps by the scheduler's dates (…ING → …ED, contribute/reveal tx included) | ${column((l) => l.workerSteps)} |`,
+);
+console.log(
+  `| scheduler-added by the dates alone (lifetime − worker steps − transactions − ask wait; upper bound) | ${column((l) => l.addedByDates)} |`,
 );
 console.log(
   `scheduler-added latency per task: median ${ms(median(latencies.map((l) => l.schedulerAdded)))} ` +
@@ -197,7 +207,11 @@ async function inProcessStack(): Promise<BotStack> {
       const tasks = await stack.waitForDeal(dealId, timeoutMs, pollMs);
       const found = await lists.findByChainTaskIds(tasks.map((t) => t.chainTaskId));
       const byTask = new Map(found.map((l) => [l.chainTaskId, l.replicates]));
-      return { tasks, replicatesOf: (id) => byTask.get(id) ?? [] };
+      return {
+        tasks,
+        replicatesOf: (id) => byTask.get(id) ?? [],
+        workerOwnMs: workerOwnTimes(stack.fleet),
+      };
     },
     stop: () => stack.stop(),
   };

@@ -20,6 +20,16 @@ import type { BenchChain } from './env.js';
 export interface DealOutcome {
   tasks: Task[];
   replicatesOf(chainTaskId: string): Replicate[];
+  /** The simulated workers' own time on the task (TaskSnapshot.ownWorkMs), summed over them. */
+  workerOwnMs(chainTaskId: string): number | undefined;
+}
+
+/** DealOutcome.workerOwnMs from what a fleet's workers remember. */
+export function workerOwnTimes(fleet: WorkerFleet | undefined): (id: string) => number | undefined {
+  const byTask = new Map<string, number>();
+  for (const t of fleet?.taskSnapshots() ?? [])
+    byTask.set(t.chainTaskId, (byTask.get(t.chainTaskId) ?? 0) + t.ownWorkMs);
+  return (id) => byTask.get(id);
 }
 
 export interface ProcessStack {
@@ -95,7 +105,11 @@ export async function startProcessStack(
         .find({ chainTaskId: { $in: tasks.map((t) => t.chainTaskId) } })
         .toArray();
       const byTask = new Map(lists.map((l) => [l.chainTaskId, l.replicates]));
-      return { tasks, replicatesOf: (id) => byTask.get(id) ?? [] };
+      return {
+        tasks,
+        replicatesOf: (id) => byTask.get(id) ?? [],
+        workerOwnMs: workerOwnTimes(fleet),
+      };
     },
     async stop() {
       await fleet?.stop();

@@ -1,8 +1,11 @@
 // Where the time of one task went, from its history and its replicates' histories (dates are the
-// scheduler's, written when it processed each status): the scheduler-added latency is what is
-// left of the task's lifetime once the workers' own steps, the scheduler's transactions and the
-// wait for a free worker are taken out, i.e. the gaps between a trigger (a worker report, a
-// receipt) and the scheduler's next move, HTTP round trips and pushes included.
+// scheduler's, written when it processed each status) and from the simulated worker's own clock:
+// the scheduler-added latency is what is left of the task's lifetime once the worker's own time,
+// the scheduler's transactions and the wait for a free worker are taken out, i.e. the time the task
+// waited for the scheduler: its answers to reports, its decisions, its notifications.
+// Without the worker's clock, the worker's time is taken from the scheduler's dates alone (each
+// …ING → …ED interval): an upper bound, as what the worker does between a …ED report and its next
+// …ING one (reading the chain, signing, subscribing) then counts as the scheduler's.
 import { ReplicateStatus } from '../../src/replicate/replicate-status.js';
 import type { Replicate } from '../../src/replicate/replicates-list.schema.js';
 import { TaskStatus } from '../../src/task/task-status.js';
@@ -19,7 +22,12 @@ export interface TaskLatency {
   schedulerTx: number;
   /** INITIALIZED → first replicate CREATED: no worker free, or not asked yet (ask period). */
   askWait: number;
+  /** The worker's own time on the task, from its clock (TaskSnapshot.ownWorkMs), when known. */
+  workerOwn?: number;
+  /** lifetime − workerOwn − schedulerTx − askWait (workerSteps when workerOwn is unknown). */
   schedulerAdded: number;
+  /** lifetime − workerSteps − schedulerTx − askWait: the upper bound from the dates alone. */
+  addedByDates: number;
 }
 
 const S = ReplicateStatus;
@@ -39,6 +47,7 @@ export function latencyOf(
   task: Pick<Task, 'dateStatusList'>,
   replicates: readonly Pick<Replicate, 'statusUpdateList'>[],
   matchedAtMs: number,
+  workerOwnMs?: number,
 ): TaskLatency {
   const at = (status: TaskStatus) =>
     task.dateStatusList.find((s) => s.status === status)?.date.getTime();
@@ -67,12 +76,16 @@ export function latencyOf(
   const schedulerTx =
     span(TaskStatus.INITIALIZING, TaskStatus.INITIALIZED) +
     span(TaskStatus.FINALIZING, TaskStatus.FINALIZED);
+  const addedByDates = lifetime - workerSteps - schedulerTx - askWait;
   return {
     detection: received - matchedAtMs,
     lifetime,
     workerSteps,
     schedulerTx,
     askWait,
-    schedulerAdded: lifetime - workerSteps - schedulerTx - askWait,
+    workerOwn: workerOwnMs,
+    schedulerAdded:
+      workerOwnMs === undefined ? addedByDates : lifetime - workerOwnMs - schedulerTx - askWait,
+    addedByDates,
   };
 }

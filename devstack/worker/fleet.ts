@@ -12,6 +12,7 @@ import { HttpClient, keepAliveAgent } from './http.js';
 import { HttpResultUploader, type ResultUploader } from './result-uploader.js';
 import { SimulatedWorker, type SimulatedWorkerOptions } from './simulated-worker.js';
 import { WorkerStats, type WorkerStatsSnapshot } from './stats.js';
+import type { TaskSnapshot } from './task-runner.js';
 import { WorkerChain, type WorkerChainApi } from './worker-chain.js';
 
 export interface WorkerFleetOptions {
@@ -111,6 +112,11 @@ export class WorkerFleet {
   /** The worker holding `wallet` (any casing). */
   byWallet(wallet: string): SimulatedWorker | undefined {
     return this.workers.find((w) => w.wallet === wallet.toLowerCase());
+  }
+
+  /** The tasks every worker holds, then those it finished (its last 1,000). */
+  taskSnapshots(): TaskSnapshot[] {
+    return this.workers.flatMap((w) => [...w.tasks(), ...w.finishedTasks()]);
   }
 
   snapshot(): FleetStatsSnapshot {

@@ -314,6 +314,7 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
     if (!result.ok)
       return result.status === 401 ? undefined : this.problem('R1-failed', result.error);
     if (!result.value) return;
+    const answered = performance.now();
     const { workerpoolAuthorization: authorization, smsUrl } = result.value;
     if (!isAuthorizationFromScheduler(authorization, this.config!.schedulerPublicAddress ?? '')) {
       return this.problem('authorization-rejected', authorization.chainTaskId);
@@ -329,6 +330,7 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
     }
     const runner = this.runnerFor(session, chainTaskId);
     Object.assign(runner, { authorization, smsUrl, facts });
+    runner.ownWorkMs += performance.now() - answered;
     this.emit('task', runner.snapshot());
     runner.enqueue(TaskNotificationType.PLEASE_START, null);
   }

@@ -49,6 +49,11 @@ export interface TaskSnapshot {
   resultLink?: string;
   abortCause?: ReplicateStatusCause;
   error?: string;
+  /**
+   * The worker's own time on this task (ms): everything it did except waiting for the scheduler
+   * (its report answers and its notifications). What the BoT bench takes out of a task's lifetime.
+   */
+  ownWorkMs: number;
 }
 
 /** What a task needs from its worker. */
@@ -90,6 +95,8 @@ export class TaskRunner {
   resultLink?: string;
   abortCause?: ReplicateStatusCause;
   error?: string;
+  ownWorkMs = 0;
+  private waitedForReportsMs = 0;
   private readonly queue: Queued[] = [];
   private draining = false;
 
@@ -127,6 +134,7 @@ export class TaskRunner {
       resultLink: this.resultLink,
       abortCause: this.abortCause,
       error: this.error,
+      ownWorkMs: this.ownWorkMs,
     };
   }
 
@@ -145,7 +153,15 @@ export class TaskRunner {
         let next: Queued | undefined = this.queue.shift();
         while (next && !this.ended) {
           this.phase = 'running';
-          const answer = await this.handle(next.type, next.extra);
+          const started = performance.now();
+          const waited = this.waitedForReportsMs;
+          const type = next.type;
+          const answer = await this.handle(type, next.extra).finally(() => {
+            // PLEASE_COMPLETE comes once the task is COMPLETED: its work is after the task's end.
+            if (type === TaskNotificationType.PLEASE_COMPLETE) return;
+            const reports = this.waitedForReportsMs - waited;
+            this.ownWorkMs += performance.now() - started - reports;
+          });
           if (!this.ended) this.phase = 'waiting';
           // the answer to the result report is the next notification (§7.6)
           next = isIdleAction(answer) ? undefined : { type: answer!, extra: null };
@@ -206,7 +222,9 @@ export class TaskRunner {
     details?: Partial<ReplicateStatusDetails>,
   ): Promise<TaskNotificationType | undefined> {
     this.session.checkAlive();
+    const posted = performance.now();
     const answer = await this.host.report(this, status, details);
+    this.waitedForReportsMs += performance.now() - posted;
     if (this.host.behaviour.afterReport?.(status, this.behaviourContext()) === 'crash') {
       this.host.crash(`crash after ${status} (${this.chainTaskId})`);
     }
