@@ -2,12 +2,13 @@ import { statfs } from 'node:fs/promises';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import { HealthContributors } from './health-contributors.js';
 import { ComponentHealth } from './health-status.js';
 
 const DISK_THRESHOLD_BYTES = 10 * 1024 * 1024;
 const MONGO_CHECK_TIMEOUT_MS = 2000;
+const COMMAND_NOT_FOUND = 59;
 
 function toComponent(result: HealthIndicatorResult): ComponentHealth {
   const [{ status, ...details }] = Object.values(result);
@@ -38,8 +39,8 @@ export class CoreHealthIndicators implements OnModuleInit {
       const db = this.connection.db;
       if (!db || this.connection.readyState !== 1)
         return toComponent(session.down({ error: 'not connected' }));
-      const hello = await Promise.race([
-        db.admin().command({ hello: 1 }),
+      const answer = await Promise.race([
+        mongoHello(db),
         new Promise<never>((_, reject) =>
           setTimeout(
             () => reject(new Error(`no answer within ${MONGO_CHECK_TIMEOUT_MS} ms`)),
@@ -47,7 +48,7 @@ export class CoreHealthIndicators implements OnModuleInit {
           ).unref(),
         ),
       ]);
-      return toComponent(session.up({ maxWireVersion: hello.maxWireVersion }));
+      return toComponent(session.up({ maxWireVersion: answer.maxWireVersion }));
     } catch (error) {
       return toComponent(session.down({ error: (error as Error).message }));
     }
@@ -67,5 +68,15 @@ export class CoreHealthIndicators implements OnModuleInit {
     } catch (error) {
       return toComponent(session.down({ path, exists: false, error: (error as Error).message }));
     }
+  }
+}
+
+/** `hello`, or the legacy `isMaster` on a server without it (mongo-java-server, MongoDB < 4.4.2). */
+export async function mongoHello(db: mongo.Db): Promise<mongo.Document> {
+  try {
+    return await db.admin().command({ hello: 1 });
+  } catch (error) {
+    if ((error as { code?: number }).code !== COMMAND_NOT_FOUND) throw error;
+    return db.admin().command({ isMaster: 1 });
   }
 }
