@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../common/mongo-errors.js';
 import { ComputeLogs } from '../replicate/replicates-list.schema.js';
-import { TASK_LOGS_JAVA_CLASS, TaskLogs } from './task-logs.schema.js';
+import { TaskLogs } from './task-logs.schema.js';
 
 export type TaskLogsRecord = TaskLogs & { _id: Types.ObjectId };
 
@@ -23,17 +23,15 @@ export class TaskLogsRepository implements OnModuleInit {
 
   /**
    * Adds the logs of one worker unless that worker already has an entry (first logs win).
-   * Returns true when stored.
+   * Returns true when stored. The first logs of a task create its document in one insert (a task
+   * of trust 1 has one worker); later ones find it there (unique chainTaskId) and are pushed.
    */
   async addComputeLogs(chainTaskId: string, logs: ComputeLogs): Promise<boolean> {
     try {
-      await this.model.collection.updateOne(
-        { chainTaskId },
-        { $setOnInsert: { _class: TASK_LOGS_JAVA_CLASS, version: 0, computeLogsList: [] } },
-        { upsert: true },
-      );
+      await this.model.create({ chainTaskId, version: 1, computeLogsList: [logs] });
+      return true;
     } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error; // a concurrent upsert created it
+      if (!isDuplicateKeyError(error)) throw error;
     }
     const result = await this.model
       .updateOne(

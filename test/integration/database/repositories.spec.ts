@@ -256,7 +256,9 @@ describe('repositories against the Mongo-wire server', () => {
       expect(logs?.computeLogsList).toEqual([
         { walletAddress: '0xaa', stdout: 'out', stderr: 'err' },
         { walletAddress: '0xbb', stdout: 'b' },
-      ]);
+      ]); // The Java scheduler's document: its class name, one version per stored entry.
+      const raw = await connection.collection('taskLogs').findOne({ chainTaskId: taskId(1) });
+      expect(raw).toMatchObject({ _class: 'com.iexec.core.logs.TaskLogs', version: 2 });
     });
 
     it('rejects a second document for the same task (unique chainTaskId)', async () => {
