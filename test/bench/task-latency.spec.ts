@@ -1,5 +1,8 @@
 import { latencyOf } from '../../bench/support/task-latency.js';
-import { ReplicateStatus as R } from '../../src/replicate/replicate-status.js';
+import {
+  ReplicateStatus as R,
+  ReplicateStatusModifier,
+} from '../../src/replicate/replicate-status.js';
 import { TaskStatus as T } from '../../src/task/task-status.js';
 
 // One task of the BoT bench, times in ms after the deal was matched at 0.
@@ -29,7 +32,7 @@ const replicate = {
       [R.CONTRIBUTING, 2_000],
       [R.CONTRIBUTED, 2_300],
     ] as const
-  ).map(([status, ms]) => ({ status, date: at(ms) })),
+  ).map(([status, ms]) => ({ status, modifier: ReplicateStatusModifier.WORKER, date: at(ms) })),
 };
 
 describe('latencyOf (BoT bench)', () => {
@@ -56,7 +59,11 @@ describe('latencyOf (BoT bench)', () => {
   });
 
   it('follows the replicate that went furthest (trust 1: the only one)', () => {
-    const stalled = { statusUpdateList: [{ status: R.CREATED, date: at(400) }] };
+    const stalled = {
+      statusUpdateList: [
+        { status: R.CREATED, modifier: ReplicateStatusModifier.POOL_MANAGER, date: at(400) },
+      ],
+    };
     expect(latencyOf(task, [stalled, replicate], 1_000_000).askWait).toBe(1_000);
   });
 });
