@@ -93,6 +93,17 @@ export class DocumentCache<T extends object> {
     }
   }
 
+  /**
+   * A document this process has just inserted, kept without reading it back (a read by a key
+   * other than `_id` decodes the whole collection on FerretDB). Under the key's lock, and only if
+   * no copy is there yet: a compare-and-set since the insert has already put a newer one.
+   */
+  remember(key: string, doc: T): Promise<void> {
+    return this.locks.run(key, async () => {
+      if (!this.entries.has(key) && !this.writing.has(key)) this.keep(key, doc);
+    });
+  }
+
   /** Forgets `key` (a write outside `compareAndWrite`, e.g. an insert that may have raced a read). */
   forget(key: string): void {
     this.entries.delete(key);

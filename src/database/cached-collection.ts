@@ -22,6 +22,11 @@ export class CachedCollection<D, T extends { _id: Types.ObjectId }> {
     return this.cache.get(value, () => this.load(value));
   }
 
+  /** A document just inserted by this process (see DocumentCache.remember). */
+  remember(value: string, doc: T): Promise<void> {
+    return this.cache.remember(value, doc);
+  }
+
   /** For writes made otherwise (an insert that may have raced a read). */
   forget(value: string): void {
     this.cache.forget(value);

@@ -40,18 +40,21 @@ export class ReplicatesListRepository implements OnModuleInit {
   async createEmpty(chainTaskId: string): Promise<boolean> {
     // A read that raced the insert may have seen no list: it must not be taken as the truth.
     this.byChainTaskId.forget(chainTaskId);
+    const list = {
+      _class: REPLICATES_LIST_JAVA_CLASS,
+      version: 0,
+      chainTaskId,
+      replicates: [] as Replicate[],
+    };
     try {
-      await this.model.collection.insertOne({
-        _class: REPLICATES_LIST_JAVA_CLASS,
-        version: 0,
-        chainTaskId,
-        replicates: [],
-      });
-      return true;
+      await this.model.collection.insertOne(list); // sets list._id
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
+    // Its first reader would otherwise load it by chainTaskId (a collection scan on FerretDB).
+    await this.byChainTaskId.remember(chainTaskId, list as ReplicatesListRecord);
+    return true;
   }
 
   findByChainTaskId(chainTaskId: string): Promise<ReplicatesListRecord | null> {

@@ -58,13 +58,18 @@ export class TaskRepository implements OnModuleInit {
   async insertMany(tasks: Task[]): Promise<string[]> {
     if (tasks.length === 0) return [];
     const docs = tasks.map((t) => ({ _class: TASK_JAVA_CLASS, ...t, version: 0 }));
+    let inserted = docs;
     try {
-      await this.model.collection.insertMany(docs, { ordered: false });
-      return tasks.map((t) => t.chainTaskId);
+      await this.model.collection.insertMany(docs, { ordered: false }); // sets each _id
     } catch (error) {
       const rejected = duplicateIndexes(error);
-      return tasks.filter((_, i) => !rejected.has(i)).map((t) => t.chainTaskId);
+      inserted = docs.filter((_, i) => !rejected.has(i));
     }
+    // Each task's first update would otherwise load it by chainTaskId (a scan on FerretDB).
+    await Promise.all(
+      inserted.map((d) => this.byChainTaskId.remember(d.chainTaskId, d as TaskRecord)),
+    );
+    return inserted.map((d) => d.chainTaskId);
   }
 
   findByChainTaskId(chainTaskId: string): Promise<TaskRecord | null> {

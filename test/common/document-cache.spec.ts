@@ -209,6 +209,47 @@ describe('DocumentCache', () => {
     expect(persist).not.toHaveBeenCalled();
   });
 
+  it('remembers a document just inserted: no load, and a copy, not the inserted object', async () => {
+    const cache = new DocumentCache<Doc>(10);
+    const inserted = doc('A');
+    await cache.remember('t', inserted);
+    inserted.status = 'changed by the inserter';
+    const load = jest.fn(async () => doc('database'));
+    expect(await cache.get('t', load)).toEqual(doc('A'));
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it('remembers nothing over a copy already there (a write since the insert is newer)', async () => {
+    const cache = new DocumentCache<Doc>(10);
+    expect(
+      await cache.compareAndWrite(
+        't',
+        async () => doc('A'),
+        () => true,
+        async () => true,
+        (cached) => void (cached.status = 'B'),
+      ),
+    ).toBe(true);
+    await cache.remember('t', doc('A'));
+    expect(await cache.get('t', async () => null)).toMatchObject({ status: 'B' });
+  });
+
+  it('remembers after a compare-and-set in flight, not in the middle of it', async () => {
+    const cache = new DocumentCache<Doc>(10);
+    const write = deferred<boolean>();
+    const writing = cache.compareAndWrite(
+      't',
+      async () => doc('A'),
+      () => true,
+      () => write.promise,
+      (cached) => void (cached.status = 'B'),
+    );
+    const remembering = cache.remember('t', doc('A'));
+    write.resolve(true);
+    await Promise.all([writing, remembering]);
+    expect(await cache.get('t', async () => null)).toMatchObject({ status: 'B' });
+  });
+
   it('refuses a limit below 1', () => {
     expect(() => new DocumentCache<Doc>(0)).toThrow('cache limit must be ≥ 1: 0');
   });
