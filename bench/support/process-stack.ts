@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { mongo } from 'mongoose';
 import type { WorkerFleet, WorkerFleetOptions } from '../../devstack/worker/fleet.js';
 import { writeSchedulerWallet } from '../../devstack/wallet.js';
+import { mongoUrlDatabase } from '../../src/config/app-config.js';
 import type { Replicate } from '../../src/replicate/replicates-list.schema.js';
 import { FINAL_TASK_STATUSES } from '../../src/task/task-status.js';
 import type { Task } from '../../src/task/task.schema.js';
@@ -74,7 +75,8 @@ export async function startProcessStack(
   }
   const client = new mongo.MongoClient(mongoUrl);
   await client.connect();
-  const db = client.db();
+  // The scheduler's database: a MONGO_URL naming none means `iexec`, not the driver's `test`.
+  const db = client.db(mongoUrlDatabase(mongoUrl));
   let fleet: WorkerFleet | undefined;
 
   return {

@@ -192,10 +192,14 @@ export class AppConfig {
   }
 }
 
+/** The database a MONGO_URL names, `iexec` when it names none. */
+export function mongoUrlDatabase(mongoUrl: string): string {
+  return decodeURIComponent(new URL(mongoUrl).pathname.replace(/^\//, '')) || 'iexec';
+}
+
 function mongoSettings(env: Environment): AppConfig['mongo'] {
   if (env.MONGO_URL) {
-    const url = new URL(env.MONGO_URL);
-    const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'iexec';
+    const database = mongoUrlDatabase(env.MONGO_URL);
     return { url: env.MONGO_URL, database, connectTimeoutMs: env.MONGO_CONNECT_TIMEOUT };
   }
   return {
