@@ -235,8 +235,7 @@ export interface RunningInput {
   readonly task: Pick<Task, 'contributionDeadline'>;
   /** Undefined when not read: {@link chainTaskDecides} was false. */
   readonly chainTask:
-    | Pick<ChainTask, 'status' | 'consensusValue' | 'winnerCounter' | 'revealDeadline'>
-    | undefined;
+    Pick<ChainTask, 'status' | 'consensusValue' | 'winnerCounter' | 'revealDeadline'> | undefined;
   /** `null`/`undefined` when the task has no replicates list. */
   readonly replicates: readonly RunningReplicate[] | null | undefined;
   /** `null`/`undefined` when the task description could not be obtained. */
