@@ -46,16 +46,33 @@ export class CompletionSteps {
   }
 
   async consensusReached(task: TaskRecord): Promise<boolean> {
-    if (!hasRevealedReplicate(await this.replicatesOf(task))) return false;
-    return this.state.transition(task, [TaskStatus.AT_LEAST_ONE_REVEALED]);
+    const replicates = await this.replicatesOf(task);
+    if (!hasRevealedReplicate(replicates)) return false;
+    // The upload is asked at once (§7.6): both statuses in one write, in the reference's order.
+    const wallet = chooseUploader(replicates);
+    if (!wallet) return this.state.transition(task, [TaskStatus.AT_LEAST_ONE_REVEALED]);
+    return this.askUpload(
+      task,
+      [TaskStatus.AT_LEAST_ONE_REVEALED, TaskStatus.RESULT_UPLOADING],
+      wallet,
+    );
   }
 
   /** §7.6: one revealed worker is asked to upload the result. */
   async requestUpload(task: TaskRecord): Promise<boolean> {
     const wallet = chooseUploader(await this.replicatesOf(task));
     if (!wallet) return false;
+    return this.askUpload(task, [TaskStatus.RESULT_UPLOADING], wallet);
+  }
+
+  /** RESULT_UPLOADING with its uploader, then the uploader's RESULT_UPLOAD_REQUESTED. */
+  private async askUpload(
+    task: TaskRecord,
+    statuses: TaskStatus[],
+    wallet: string,
+  ): Promise<boolean> {
     if (
-      !(await this.state.transition(task, [TaskStatus.RESULT_UPLOADING], {
+      !(await this.state.transition(task, statuses, {
         uploadingWorkerWalletAddress: wallet,
       }))
     )
