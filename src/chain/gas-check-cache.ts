@@ -7,11 +7,12 @@ const NEGATIVE_TTL_MS = 10_000;
 
 /**
  * "Can this wallet pay for a transaction?" (chain.md §11): a worker's before it gets a replicate
- * (worker-api.md §5.2 step 2), the scheduler's own before each initialize and finalize. Workers ask
- * every few seconds and a bag of tasks makes the scheduler send in bursts; the balance is read at
- * most once a minute per wallet (10 s after a refusal) instead of on every demand. Only a wallet's first demand waits for the chain: once an answer has expired,
- * demands get it while one read in the background replaces it (a demand waiting for an RPC was
- * the slowest percent of `/replicates/available` at 2,000 workers).
+ * (worker-api.md §5.2 step 2), the scheduler's own before each initialize and finalize. Workers
+ * ask every few seconds and a bag of tasks makes the scheduler send in bursts; the balance is read
+ * at most once a minute per wallet (10 s after a refusal) instead of on every demand. Only a
+ * wallet's first demand waits for the chain: once an answer has expired, demands get it while one
+ * read in the background replaces it (a demand waiting for an RPC was the slowest percent of
+ * `/replicates/available` at 2,000 workers).
  */
 @Injectable()
 export class GasCheckCache {
