@@ -16,6 +16,8 @@ const REF_PROJECTION = { _id: 0, chainTaskId: 1, currentStatus: 1, contributionD
 
 /** Tasks kept in memory by chainTaskId (a few KB each). */
 const CACHED_TASKS = 5000;
+/** Tasks of one insert kept in the cache as inserted (a fifth of it). */
+const REMEMBERED_PER_INSERT = CACHED_TASKS / 5;
 
 /** Fields a status transition may set besides the status itself. */
 export type TaskFieldUpdate = Partial<
@@ -65,9 +67,13 @@ export class TaskRepository implements OnModuleInit {
       const rejected = duplicateIndexes(error);
       inserted = docs.filter((_, i) => !rejected.has(i));
     }
-    // Each task's first update would otherwise load it by chainTaskId (a scan on FerretDB).
+    // Each task's first update would otherwise load it by chainTaskId (a scan on FerretDB). Only
+    // a deal's first tasks, which its updates reach first: a big deal must not push the tasks in
+    // progress out of the cache.
     await Promise.all(
-      inserted.map((d) => this.byChainTaskId.remember(d.chainTaskId, d as TaskRecord)),
+      inserted
+        .slice(0, REMEMBERED_PER_INSERT)
+        .map((d) => this.byChainTaskId.remember(d.chainTaskId, d as TaskRecord)),
     );
     return inserted.map((d) => d.chainTaskId);
   }
