@@ -190,13 +190,14 @@ export class EmbeddedChainWriter extends ChainWriter {
     if (batch.length === 1 || problem.transient)
       return { sendable: [], refused: batch.map((r) => [r, refusal('initialize', problem)]) };
     const alone = await Promise.all(batch.map((r) => this.simulate(initializeCall([r]))));
-    return {
-      sendable: batch.filter((_, i) => !alone[i]),
-      refused: batch.flatMap((r, i) => {
-        const own = alone[i];
-        return own ? [[r, refusal('initialize', own)] as [PendingInitialize, RequestResult]] : [];
-      }),
-    };
+    const sendable: PendingInitialize[] = [];
+    const refused: [PendingInitialize, RequestResult][] = [];
+    batch.forEach((request, i) => {
+      const own = alone[i];
+      if (own) refused.push([request, refusal('initialize', own)]);
+      else sendable.push(request);
+    });
+    return { sendable, refused };
   }
 
   /** Runs `send` when the wallet's previous send is done (the nonce of each is the previous + 1). */
