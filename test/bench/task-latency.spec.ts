@@ -7,32 +7,31 @@ import { TaskStatus as T } from '../../src/task/task-status.js';
 
 // One task of the BoT bench, times in ms after the deal was matched at 0.
 const at = (ms: number) => new Date(1_000_000 + ms);
+/** `[status, ms]` pairs as dated history entries. */
+const dated = <S>(entries: [S, number][]) =>
+  entries.map(([status, ms]) => ({ status, date: at(ms) }));
 const task = {
-  dateStatusList: (
-    [
-      [T.RECEIVED, 100],
-      [T.INITIALIZING, 300],
-      [T.INITIALIZED, 400],
-      [T.RUNNING, 1_600],
-      [T.CONSENSUS_REACHED, 2_500],
-      [T.FINALIZING, 3_000],
-      [T.FINALIZED, 3_100],
-      [T.COMPLETED, 3_100],
-    ] as const
-  ).map(([status, ms]) => ({ status, date: at(ms) })),
+  dateStatusList: dated([
+    [T.RECEIVED, 100],
+    [T.INITIALIZING, 300],
+    [T.INITIALIZED, 400],
+    [T.RUNNING, 1_600],
+    [T.CONSENSUS_REACHED, 2_500],
+    [T.FINALIZING, 3_000],
+    [T.FINALIZED, 3_100],
+    [T.COMPLETED, 3_100],
+  ]),
 };
 const replicate = {
-  statusUpdateList: (
-    [
-      [R.CREATED, 1_400],
-      [R.STARTING, 1_500],
-      [R.STARTED, 1_550],
-      [R.COMPUTING, 1_700],
-      [R.COMPUTED, 1_900],
-      [R.CONTRIBUTING, 2_000],
-      [R.CONTRIBUTED, 2_300],
-    ] as const
-  ).map(([status, ms]) => ({ status, modifier: ReplicateStatusModifier.WORKER, date: at(ms) })),
+  statusUpdateList: dated([
+    [R.CREATED, 1_400],
+    [R.STARTING, 1_500],
+    [R.STARTED, 1_550],
+    [R.COMPUTING, 1_700],
+    [R.COMPUTED, 1_900],
+    [R.CONTRIBUTING, 2_000],
+    [R.CONTRIBUTED, 2_300],
+  ]).map((u) => ({ ...u, modifier: ReplicateStatusModifier.WORKER })),
 };
 
 describe('latencyOf (BoT bench)', () => {
