@@ -23,7 +23,9 @@ import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { ReplicateStatusDetails, ReplicateStatusUpdate } from './replicates-list.schema.js';
 import {
   IncomingStatusUpdate,
+  isDeferrableUpdate,
   normalizeWorkerUpdate,
+  progressGap,
   replicateUpdateReactions,
   ReplicateStatusUpdateError,
   StatusUpdateFacts,
@@ -150,17 +152,29 @@ export class ReplicateStatusService {
             date: update.date,
           };
           if (effects.storedDetails) stored.details = effects.storedDetails;
-          if (
-            await this.replicates.appendStatusUpdates(
-              chainTaskId,
-              list!.version,
-              index,
-              [stored],
-              fields,
-            )
-          ) {
-            return { accepted: true };
-          }
+          const filled = progressGap(replicate!, update.status).map(
+            (status): ReplicateStatusUpdate => ({
+              status,
+              modifier: ReplicateStatusModifier.POOL_MANAGER,
+              date: update.date,
+            }),
+          );
+          const written =
+            filled.length === 0 && isDeferrableUpdate(stored) && Object.keys(fields).length === 0
+              ? await this.replicates.appendProgressStatus(
+                  chainTaskId,
+                  list!.version,
+                  index,
+                  stored,
+                )
+              : await this.replicates.appendStatusUpdates(
+                  chainTaskId,
+                  list!.version,
+                  index,
+                  [...filled, stored],
+                  fields,
+                );
+          if (written) return { accepted: true };
         }
         this.logger.error(
           `Replicate ${chainTaskId}/${walletAddress}: ${update.status} lost ${WRITE_ATTEMPTS} write races`,

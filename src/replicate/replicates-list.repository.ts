@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { copyDocument } from '../common/document-cache.js';
@@ -24,7 +24,7 @@ const CACHED_LISTS = 5000;
  * Reads by chainTaskId come from a write-through cache.
  */
 @Injectable()
-export class ReplicatesListRepository implements OnModuleInit {
+export class ReplicatesListRepository implements OnModuleInit, BeforeApplicationShutdown {
   private readonly byChainTaskId: CachedCollection<ReplicatesList, ReplicatesListRecord>;
 
   constructor(@InjectModel(ReplicatesList.name) private readonly model: Model<ReplicatesList>) {
@@ -86,29 +86,58 @@ export class ReplicatesListRepository implements OnModuleInit {
   }
 
   /** Appends status updates to replicate `index` (and sets its fields) if the list is still at `expectedVersion`. */
-  async appendStatusUpdates(
+  appendStatusUpdates(
     chainTaskId: string,
     expectedVersion: number,
     index: number,
     updates: ReplicateStatusUpdate[],
     fields: ReplicateFieldUpdate = {},
   ): Promise<boolean> {
-    const set: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(fields)) set[`replicates.${index}.${key}`] = value;
-    return this.byChainTaskId.updateIf(
-      chainTaskId,
-      (list) => list.version === expectedVersion,
-      {
-        ...(Object.keys(set).length > 0 ? { $set: set } : {}),
-        $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },
-        $inc: { version: 1 },
-      },
-      (list) => {
-        const replicate = list.replicates[index] as unknown as Record<string, unknown>;
-        Object.assign(replicate, copyDocument(fields));
-        list.replicates[index].statusUpdateList.push(...updates.map((u) => copyDocument(u)));
-        list.version = (list.version ?? 0) + 1;
-      },
-    );
+    const { update, apply } = statusAppend(index, updates, fields);
+    const expect = (list: ReplicatesListRecord) => list.version === expectedVersion;
+    return this.byChainTaskId.updateIf(chainTaskId, expect, update, apply);
   }
+
+  /**
+   * Like appendStatusUpdates for a progress status (see `isDeferrableStatus`): reads see it at
+   * once, the database gets it with the task's next write or within DEFERRED_WRITE_MS. A crash
+   * may lose it; the worker's next report then fills it in.
+   */
+  appendProgressStatus(
+    chainTaskId: string,
+    expectedVersion: number,
+    index: number,
+    update: ReplicateStatusUpdate,
+  ): Promise<boolean> {
+    const append = statusAppend(index, [update], {});
+    const expect = (list: ReplicatesListRecord) => list.version === expectedVersion;
+    return this.byChainTaskId.deferIf(chainTaskId, expect, append.update, append.apply);
+  }
+
+  /** Writes the deferred progress statuses before the database connection closes. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.byChainTaskId.flushAll();
+  }
+}
+
+/** The database update of a status append, and the same change made to a copy in memory. */
+function statusAppend(
+  index: number,
+  updates: ReplicateStatusUpdate[],
+  fields: ReplicateFieldUpdate,
+) {
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) set[`replicates.${index}.${key}`] = value;
+  const update = {
+    ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+    $push: { [`replicates.${index}.statusUpdateList`]: { $each: updates } },
+    $inc: { version: 1 },
+  };
+  const apply = (list: ReplicatesListRecord) => {
+    const replicate = list.replicates[index] as unknown as Record<string, unknown>;
+    Object.assign(replicate, copyDocument(fields));
+    list.replicates[index].statusUpdateList.push(...updates.map((u) => copyDocument(u)));
+    list.version = (list.version ?? 0) + 1;
+  };
+  return { update, apply };
 }

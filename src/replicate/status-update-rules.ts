@@ -15,6 +15,7 @@ import {
   canTransition,
   containsStatus,
   currentStatus,
+  missingStatuses,
   ReplicateHistory,
 } from './replicate-workflow.js';
 
@@ -131,13 +132,56 @@ export function validateStatusUpdate(
   if (!replicate) return ReplicateStatusUpdateError.UNKNOWN_REPLICATE;
   if (containsStatus(replicate, update.status)) return ReplicateStatusUpdateError.ALREADY_REPORTED;
   const current = currentStatus(replicate);
-  if (current === undefined || !canTransition(current, update.status)) {
+  const valid = current !== undefined && canTransition(current, update.status);
+  if (!valid && progressGap(replicate, update.status).length === 0) {
     return ReplicateStatusUpdateError.BAD_WORKFLOW_TRANSITION;
   }
   if (update.status === R.COMPUTED && !facts.description)
     return ReplicateStatusUpdateError.UNKNOWN_TASK;
   if (!passesVerification(update, facts)) return ReplicateStatusUpdateError.GENERIC_CANT_UPDATE;
   return ReplicateStatusUpdateError.NO_ERROR;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress statuses, written deferred
+
+/**
+ * The reports a worker sends on its way to COMPUTED. Nothing is decided on them (no chain or
+ * Result Proxy fact, no listener reaction), so they are written deferred (see
+ * ReplicatesListRepository.appendProgressStatus), and a crash may lose them.
+ */
+export const PROGRESS_STATUSES: readonly R[] = [
+  R.STARTING,
+  R.STARTED,
+  R.APP_DOWNLOADING,
+  R.APP_DOWNLOADED,
+  R.DATA_DOWNLOADING,
+  R.DATA_DOWNLOADED,
+  R.COMPUTING,
+];
+
+/** A worker's progress report without details: written deferred. */
+export function isDeferrableUpdate(
+  update: Pick<ReplicateStatusUpdate, 'status' | 'modifier' | 'details'>,
+): boolean {
+  return (
+    PROGRESS_STATUSES.includes(update.status) &&
+    update.modifier === ReplicateStatusModifier.WORKER &&
+    Object.values(update.details ?? {}).every((v) => v === undefined || v === null)
+  );
+}
+
+/**
+ * [deviation] The progress statuses missing before `status` when the transition from the current
+ * status is not in the table but would be after them (a report reaching a scheduler that lost
+ * the previous ones in a crash): they are filled in with it. Empty when anything else is missing,
+ * so CONTRIBUTED → REVEALED, say, is still refused.
+ */
+export function progressGap(replicate: ReplicateHistory, status: R): R[] {
+  const current = currentStatus(replicate);
+  if (current === undefined || canTransition(current, status)) return [];
+  const gap = missingStatuses(current, status).slice(0, -1);
+  return gap.length > 0 && gap.every((s) => PROGRESS_STATUSES.includes(s)) ? gap : [];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,13 @@
 import { ChainContributionStatus as CS, ChainTaskStatus } from '../../src/chain/chain-status.js';
 import { TaskNotificationType as N } from '../../src/notification/task-notification-type.js';
-import { REPLICATE_STATUSES, ReplicateStatus as S } from '../../src/replicate/replicate-status.js';
 import {
+  REPLICATE_STATUSES,
+  ReplicateStatus as S,
+  ReplicateStatusModifier,
+} from '../../src/replicate/replicate-status.js';
+import {
+  isDeferrableUpdate,
+  progressGap,
   ReplicateStatusUpdateError as E,
   StatusUpdateFacts,
   statusUpdateAnswer,
@@ -58,6 +64,53 @@ describe('validation order (§7.2 step 5, edge 27)', () => {
       E.BAD_WORKFLOW_TRANSITION,
     );
     expect(validateStatusUpdate(replicate([]), up(S.STARTING), {})).toBe(E.BAD_WORKFLOW_TRANSITION);
+  });
+
+  it('[deviation] a report after progress statuses a crash lost is accepted, nothing else skipped is', () => {
+    const created = replicate([S.CREATED]);
+    expect(progressGap(created, S.COMPUTED)).toStrictEqual([
+      S.STARTING,
+      S.STARTED,
+      S.APP_DOWNLOADING,
+      S.APP_DOWNLOADED,
+      S.DATA_DOWNLOADING,
+      S.DATA_DOWNLOADED,
+      S.COMPUTING,
+    ]);
+    expect(validateStatusUpdate(created, up(S.COMPUTED), { description: standard })).toBe(
+      E.NO_ERROR,
+    );
+    expect(progressGap(replicate([S.CREATED, S.STARTING]), S.APP_DOWNLOADING)).toStrictEqual([
+      S.STARTED,
+    ]);
+    // a valid transition needs no filling
+    expect(progressGap(replicate([S.CREATED]), S.STARTING)).toStrictEqual([]);
+    // COMPUTED is never deferred, so it is never taken as lost
+    const computing = replicate([S.CREATED, S.COMPUTING]);
+    expect(progressGap(computing, S.CONTRIBUTING)).toStrictEqual([]);
+    expect(validateStatusUpdate(computing, up(S.CONTRIBUTING), {})).toBe(E.BAD_WORKFLOW_TRANSITION);
+    expect(progressGap(replicate([S.CREATED, S.RECOVERING]), S.COMPUTED)).toStrictEqual([]);
+  });
+
+  it('defers worker progress reports without details only', () => {
+    const at = new Date();
+    const report = (status: S, details?: object) => ({
+      status,
+      modifier: ReplicateStatusModifier.WORKER,
+      date: at,
+      ...(details ? { details } : {}),
+    });
+    expect(isDeferrableUpdate(report(S.STARTING))).toBe(true);
+    expect(isDeferrableUpdate(report(S.COMPUTING))).toBe(true);
+    expect(isDeferrableUpdate(report(S.COMPUTED))).toBe(false);
+    expect(isDeferrableUpdate(report(S.CONTRIBUTING))).toBe(false);
+    expect(isDeferrableUpdate(report(S.STARTED, { cause: 'x' }))).toBe(false);
+    // details without a value (a DTO with every field absent) are no details
+    expect(isDeferrableUpdate(report(S.STARTED, { cause: undefined, errorMessage: null }))).toBe(
+      true,
+    );
+    const byScheduler = { ...report(S.STARTING), modifier: ReplicateStatusModifier.POOL_MANAGER };
+    expect(isDeferrableUpdate(byScheduler)).toBe(false);
   });
 
   it('COMPUTED without task description → UNKNOWN_TASK; with one → accepted (edge 37)', () => {
