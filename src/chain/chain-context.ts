@@ -17,6 +17,7 @@ import { ChainConfig, parseChainConfig } from './chain-config.js';
 import { deriveJwtSecret } from '../worker/auth/jwt.js';
 import { decryptKeystore } from './keystore.js';
 import { workerpoolAbi } from './poco-abi.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 
 /** Gas a scheduler transaction may use at most; with the gas price cap it sets the balance threshold. */
 export const GAS_LIMIT_CAP = 1_000_000n;
@@ -121,6 +122,7 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
     rpcUrls: { default: { http: [config.chain.nodeUrl] } },
   });
   const transport = http(config.chain.nodeUrl, {
+    fetchFn: nodeHttpFetch as unknown as typeof fetch,
     timeout: RPC_TIMEOUT_MS,
     retryCount: 1,
     retryDelay: 200,
