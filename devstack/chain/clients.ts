@@ -13,6 +13,7 @@ import {
   type TestClient,
   type WalletClient,
 } from 'viem';
+import { nodeHttpFetch } from '../../src/chain/node-http-fetch.js';
 
 export const LOCAL_POLLING_INTERVAL_MS = 50;
 
@@ -47,7 +48,13 @@ export function createChainClients(endpoint: ChainEndpoint): ChainClients {
   const chain = localChain(endpoint);
   // A couple of quick retries: under load the node may close an idle keep-alive socket just as a
   // request is written on it ("other side closed"); nothing was processed, so a retry is safe.
-  const transport = http(endpoint.rpcUrl, { retryCount: 2, retryDelay: 50 });
+  // node:http rather than global fetch, as the scheduler does: on the benches' two cores the
+  // fleet and the stand-ins share the CPU with the scheduler they measure.
+  const transport = http(endpoint.rpcUrl, {
+    fetchFn: nodeHttpFetch as unknown as typeof fetch,
+    retryCount: 2,
+    retryDelay: 50,
+  });
   const common = { chain, transport, pollingInterval: LOCAL_POLLING_INTERVAL_MS, cacheTime: 0 };
   const wallets = new Map<string, LocalWalletClient>();
   return {
