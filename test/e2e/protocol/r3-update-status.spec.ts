@@ -271,4 +271,25 @@ describe('R3 /replicates/{id}/updateStatus (raw HTTP, real scheduler and chain)'
     );
     expect((await statuses(b.wallet, other)).slice(-2)).toEqual([S.COMPUTE_FAILED, S.ABORTED]);
   });
+
+  it('[deviation] COMPUTED right after CREATED (progress reports a crash lost): accepted, the progress filled in', async () => {
+    const deal = await chain.fixtures.createDeal({
+      workerpool: stack.workerpool,
+      workers: [a.account],
+    });
+    const other = deal.taskIds[0];
+    await waitForTaskStatus(stack.scheduler, other);
+    await eventually(async () => (await a.available(await latestBlock(chain))).status === 200);
+    // The progress statuses are not refused when they were lost; a skipped COMPUTED still is.
+    expectAnswer(await a.report(other, S.CONTRIBUTING), 202, 'PLEASE_ABORT');
+    expectAnswer(await a.report(other, S.COMPUTED), 200, 'PLEASE_CONTRIBUTE');
+    const stored = await history(a.wallet, other);
+    expect(stored.map((u) => [u.status, u.modifier])).toEqual([
+      [S.CREATED, 'POOL_MANAGER'],
+      ...UP_TO_COMPUTED.slice(0, -1).map((status) => [status, 'POOL_MANAGER']),
+      [S.COMPUTED, 'WORKER'],
+    ]);
+    // The computing slot was freed as for any COMPUTED.
+    expect(await (await a.client.computing(a.token)).json()).toEqual([]);
+  });
 });
