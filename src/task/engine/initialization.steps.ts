@@ -35,14 +35,26 @@ export class InitializationSteps {
     private readonly clock: ChainClock,
   ) {}
 
-  /** Returns true when the update should run again right away. */
-  async received(task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
-    if (chainTask && chainTask.status !== ChainTaskStatus.UNSET) {
-      // Already initialized on chain (our transaction before a crash, or anyone's): never twice.
+  /**
+   * Returns true when the update should run again right away. `chainTask` is the task read
+   * beforehand, undefined when it was not: the embedded writer's simulation refuses to initialize
+   * a task twice, so then the chain is read only when the initialize is not requested.
+   */
+  async received(
+    task: TaskRecord,
+    chainTask: ChainTask | undefined,
+    read: () => Promise<ChainTask | undefined>,
+  ): Promise<boolean> {
+    // Already initialized on chain (our transaction before a crash, or anyone's): never twice.
+    const initialized = (c: ChainTask | undefined) => !!c && c.status !== ChainTaskStatus.UNSET;
+    if (initialized(chainTask)) return this.state.transition(task, [TaskStatus.INITIALIZING]);
+    const requestable =
+      (await this.dealStillOpen(task)) &&
+      (await this.gas.hasEnoughGas(this.chain.schedulerAddress));
+    if (!requestable) {
+      if (chainTask || !initialized(await read())) return false;
       return this.state.transition(task, [TaskStatus.INITIALIZING]);
     }
-    if (!(await this.dealStillOpen(task))) return false;
-    if (!(await this.gas.hasEnoughGas(this.chain.schedulerAddress))) return false;
     let smsUrl: string | undefined;
     if (isTeeTag(task.tag)) {
       smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);
@@ -61,8 +73,7 @@ export class InitializationSteps {
       );
       return false;
     }
-    const now = await this.reader.getChainTask(task.chainTaskId);
-    if (now && now.status !== ChainTaskStatus.UNSET)
+    if (initialized(await this.reader.getChainTask(task.chainTaskId)))
       return this.state.transition(task, [TaskStatus.INITIALIZING]);
     return this.fail(task, request.reason);
   }

@@ -103,8 +103,11 @@ export class TaskUpdateService implements OnModuleInit {
     chainTask: ChainTaskRead,
   ): Promise<boolean> {
     switch (handler) {
-      case 'RECEIVED_TO_INITIALIZING':
-        return this.initialization.received(task, await chainTask());
+      case 'RECEIVED_TO_INITIALIZING': {
+        // The embedded writer's batch simulation refuses an initialized task: no read first.
+        const known = this.writer.mode === 'embedded' ? undefined : await chainTask();
+        return this.initialization.received(task, known, chainTask);
+      }
       case 'INITIALIZING_TO_INITIALIZED':
         return this.initialization.initializing(task, await chainTask());
       case 'INITIALIZED_TO_RUNNING':
