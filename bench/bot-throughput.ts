@@ -3,22 +3,24 @@
 // the same chain, the same transactions sent directly with no scheduler (bench/support/direct-bot).
 //   node --import ./bench/support/ts-register.mjs bench/bot-throughput.ts [--tasks 50]
 //     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1] [--timeline on]
-//     [--scheduler process|in-process]
+//     [--scheduler process|in-process] [--block-ms 0]
 // (`npm run bench:bot -- …`, which builds first; `--timeline on` prints the events of the task that
 // completed last to stderr). `--scheduler process` (default) runs the built dist/main.js in its own process, as
 // operators do; `in-process` runs it in the bench process, sharing one event loop with the fleet
 // and the stand-ins.
 // Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
 // per task (target ≤ 1 s), from the task and replicate histories (see `latencyOf`).
+// `--block-ms N` mines a block every N ms while each side runs (deals are created on automine),
+// as a real chain does; the direct side then sends every task at once (runDirectBotPipelined).
 import 'reflect-metadata';
 import { environmentVariables } from '../src/config/load-config.js';
-import { workerAccount } from '../devstack/chain/accounts.js';
+import { devPrivateKey, FIRST_WORKER_INDEX, workerAccount } from '../devstack/chain/accounts.js';
 import type { WorkerFleetOptions } from '../devstack/worker/fleet.js';
 import { ReplicatesListRepository } from '../src/replicate/replicates-list.repository.js';
 import { TaskStatus } from '../src/task/task-status.js';
 import { startStack } from '../test/support/stack.js';
 import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
-import { runDirectBot } from './support/direct-bot.js';
+import { runDirectBot, runDirectBotPipelined } from './support/direct-bot.js';
 import { startProcessStack, workerOwnTimes, type DealOutcome } from './support/process-stack.js';
 import { latencyOf, type TaskLatency } from './support/task-latency.js';
 import {
@@ -39,6 +41,7 @@ const ASK_MS = option('ask-ms', 1000);
 const RUNS = option('runs', 1);
 const TIMELINE = option<string>('timeline', 'off') === 'on';
 const MODE = option<string>('scheduler', 'process');
+const BLOCK_MS = option('block-ms', 0);
 if (MODE !== 'process' && MODE !== 'in-process') throw new Error('--scheduler process|in-process');
 
 const mongoServer = await startBenchMongo();
@@ -63,6 +66,18 @@ const workers = Array.from({ length: WORKERS }, (_, i) => workerAccount(i));
 // The direct side owns its workerpool with a wallet of its own: sharing the scheduler's would
 // have the two sides race for nonces.
 const directOwner = workerAccount(CHAIN_ACCOUNTS - 1);
+const directOwnerKey = devPrivateKey(FIRST_WORKER_INDEX + CHAIN_ACCOUNTS - 1);
+
+/** A block every `ms` (interval mining), or each transaction mined at once (0: automine). */
+async function mineEvery(ms: number): Promise<void> {
+  if (BLOCK_MS === 0) return;
+  const request = chain.clients.testClient.request as (args: {
+    method: string;
+    params: unknown[];
+  }) => Promise<unknown>;
+  await request({ method: 'evm_setAutomine', params: [ms === 0] });
+  await request({ method: 'evm_setIntervalMining', params: [ms] });
+}
 const directPool = await chain.fixtures.createWorkerpool({ owner: directOwner });
 const dealOptions = { volume: TASKS, trust: 1, category: 1, workers };
 
@@ -80,13 +95,20 @@ try {
           workerpool: directPool,
           scheduler: directOwner,
         });
-        direct.push(await runDirectBot(chain.fixtures, deal, workers, directOwner));
+        await mineEvery(BLOCK_MS);
+        direct.push(
+          BLOCK_MS > 0
+            ? await runDirectBotPipelined(chain.fixtures, deal, workers, directOwnerKey)
+            : await runDirectBot(chain.fixtures, deal, workers, directOwner),
+        );
+        await mineEvery(0);
       },
       async () => {
         const deal = await chain.fixtures.createDeal({
           ...dealOptions,
           workerpool: stack.workerpool,
         });
+        await mineEvery(BLOCK_MS);
         const matchedAt = Date.now();
         // Completion times come from the task histories, not from this poll: a slow poll keeps
         // the bench's own reads off the database the scheduler is measured on.
@@ -95,6 +117,7 @@ try {
           30 * 60_000,
           2000,
         );
+        await mineEvery(0);
         const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
         const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));
@@ -139,7 +162,8 @@ console.log(`\n${await machineLine()} | mongo: ${mongoServer.kind}`);
 console.log(
   `${TASKS} tasks (trust 1, category S), ${WORKERS} workers (cpuNb 1), ${WRITER} writer, ` +
     `scheduler ${MODE === 'process' ? 'in its own process (dist/main.js)' : 'in the bench process'}, ` +
-    `ask period ${ASK_MS} ms, ping 10 s, production detector periods; ${RUNS} run(s)`,
+    `ask period ${ASK_MS} ms, ping 10 s, production detector periods, ` +
+    `${BLOCK_MS > 0 ? `a block every ${BLOCK_MS} ms` : 'automine'}; ${RUNS} run(s)`,
 );
 console.log('| measurement | median | runs | tasks/min |');
 console.log('| --- | --- | --- | --- |');

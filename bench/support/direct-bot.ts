@@ -2,8 +2,11 @@
 // scheduler, as fast as the chain takes them: per task `initialize` and `finalize` from the
 // workerpool owner (one wallet, so one at a time, as the scheduler's embedded writer does) and
 // `contribute` + `reveal` from a worker; `workers` worker wallets work in parallel, each on one
-// task at a time (a simulated worker with cpuNb 1 does the same).
+// task at a time (a simulated worker with cpuNb 1 does the same). `runDirectBotPipelined` is the
+// baseline for a chain with block times.
 import { keccak256, toHex, type Hex, type LocalAccount } from 'viem';
+import { createNonceManager, jsonRpc } from 'viem/nonce';
+import { privateKeyToAccount } from 'viem/accounts';
 import type { PocoFixtures } from '../../devstack/poco/fixtures.js';
 import type { MatchedDeal } from '../../devstack/poco/deals.js';
 
@@ -43,6 +46,39 @@ export async function runDirectBot(
         await fixtures.reveal(worker, taskId, digest);
         await owner(() => fixtures.finalize(scheduler, taskId));
       }
+    }),
+  );
+  return performance.now() - started;
+}
+
+/**
+ * The baseline on a chain with block times: every task at once. Each worker wallet sends one
+ * transaction at a time and waits for its receipt, as the Java worker does (one sending thread),
+ * but it does not wait for a task to end before the next one: its slot frees when the task is
+ * computed (worker-api.md §5.4), and computing takes no time here. The workerpool owner's
+ * initialize and finalize share blocks (nonces assigned in-process), as the embedded writer's do.
+ */
+export async function runDirectBotPipelined(
+  fixtures: PocoFixtures,
+  deal: MatchedDeal,
+  workers: LocalAccount[],
+  schedulerKey: Hex,
+): Promise<number> {
+  const scheduler = privateKeyToAccount(schedulerKey, {
+    nonceManager: createNonceManager({ source: jsonRpc() }),
+  });
+  const lanes = workers.map(() => serialized());
+  const started = performance.now();
+  await Promise.all(
+    deal.taskIds.map(async (taskId, i) => {
+      const worker = workers[i % workers.length];
+      const lane = lanes[i % workers.length];
+      await fixtures.initialize(deal.dealId, deal.botFirst + BigInt(i), scheduler);
+      const digest: Hex = keccak256(toHex(`direct-bot/${taskId}`));
+      const authorization = await fixtures.authorize(worker.address, taskId, undefined, scheduler);
+      await lane(() => fixtures.contribute(worker, taskId, digest, authorization));
+      await lane(() => fixtures.reveal(worker, taskId, digest));
+      await fixtures.finalize(scheduler, taskId);
     }),
   );
   return performance.now() - started;
