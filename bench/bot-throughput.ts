@@ -3,7 +3,7 @@
 // the same chain, the same transactions sent directly with no scheduler (bench/support/direct-bot).
 //   node --import ./bench/support/ts-register.mjs bench/bot-throughput.ts [--tasks 50]
 //     [--workers 10] [--writer embedded|adapter] [--ask-ms 1000] [--runs 1] [--timeline on]
-//     [--scheduler process|in-process] [--block-ms 0]
+//     [--scheduler process|in-process] [--block-ms 0] [--warmup 1]
 // (`npm run bench:bot -- …`, which builds first; `--timeline on` prints the events of the task that
 // completed last to stderr). `--scheduler process` (default) runs the built dist/main.js in its own process, as
 // operators do; `in-process` runs it in the bench process, sharing one event loop with the fleet
@@ -42,6 +42,8 @@ const RUNS = option('runs', 1);
 const TIMELINE = option<string>('timeline', 'off') === 'on';
 const MODE = option<string>('scheduler', 'process');
 const BLOCK_MS = option('block-ms', 0);
+// Runs first and not counted: a scheduler serves for days, its first deal runs cold code.
+const WARMUP = option('warmup', 1);
 if (MODE !== 'process' && MODE !== 'in-process') throw new Error('--scheduler process|in-process');
 
 const mongoServer = await startBenchMongo();
@@ -86,7 +88,8 @@ const direct: number[] = [];
 const latencies: TaskLatency[] = [];
 try {
   await stack.startWorkers(WORKERS, { worker: { pingIntervalMs: 10_000 } });
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = -WARMUP; run < RUNS; run++) {
+    const counted = run >= 0;
     // Direct first on odd runs, so neither side always runs on a fresher chain.
     const sides = [
       async () => {
@@ -96,11 +99,11 @@ try {
           scheduler: directOwner,
         });
         await mineEvery(BLOCK_MS);
-        direct.push(
+        const elapsed =
           BLOCK_MS > 0
             ? await runDirectBotPipelined(chain.fixtures, deal, workers, directOwnerKey)
-            : await runDirectBot(chain.fixtures, deal, workers, directOwner),
-        );
+            : await runDirectBot(chain.fixtures, deal, workers, directOwner);
+        if (counted) direct.push(elapsed);
         await mineEvery(0);
       },
       async () => {
@@ -120,6 +123,7 @@ try {
         await mineEvery(0);
         const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
+        if (!counted) return;
         const completedAt = Math.max(...tasks.map((t) => t.dateStatusList.at(-1)!.date.getTime()));
         scheduled.push(completedAt - matchedAt);
         const lastOf = (t: (typeof tasks)[number]) => t.dateStatusList.at(-1)!.date.getTime();
@@ -163,7 +167,8 @@ console.log(
   `${TASKS} tasks (trust 1, category S), ${WORKERS} workers (cpuNb 1), ${WRITER} writer, ` +
     `scheduler ${MODE === 'process' ? 'in its own process (dist/main.js)' : 'in the bench process'}, ` +
     `ask period ${ASK_MS} ms, ping 10 s, production detector periods, ` +
-    `${BLOCK_MS > 0 ? `a block every ${BLOCK_MS} ms` : 'automine'}; ${RUNS} run(s)`,
+    `${BLOCK_MS > 0 ? `a block every ${BLOCK_MS} ms` : 'automine'}; ${RUNS} run(s) ` +
+    `after ${WARMUP} warm-up run(s)`,
 );
 console.log('| measurement | median | runs | tasks/min |');
 console.log('| --- | --- | --- | --- |');
