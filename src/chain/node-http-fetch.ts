@@ -30,8 +30,24 @@ const agents = {
  * (undici) cost about 2 ms of CPU per JSON-RPC call in the scheduler, web streams included,
  * for a call whose own work is a few hundred microseconds; the node makes thousands an hour.
  */
-export function nodeHttpFetch(url: string | URL, init: RpcRequestInit = {}): Promise<RpcResponse> {
-  const target = typeof url === 'string' ? new URL(url) : url;
+export async function nodeHttpFetch(
+  url: string | URL,
+  init: RpcRequestInit = {},
+): Promise<RpcResponse> {
+  let target = typeof url === 'string' ? new URL(url) : url;
+  // 307/308 keep the method and body, as fetch follows them (a node URL moved to https, say).
+  for (let redirects = 0; ; redirects++) {
+    const response = await send(target, init);
+    const location = response.headers.get('location');
+    if (![307, 308].includes(response.status) || !location) return response;
+    if (redirects === MAX_REDIRECTS) throw new TypeError(`too many redirects from ${String(url)}`);
+    target = new URL(location, target);
+  }
+}
+
+const MAX_REDIRECTS = 5;
+
+function send(target: URL, init: RpcRequestInit): Promise<RpcResponse> {
   const agent = agents[target.protocol as keyof typeof agents];
   if (!agent) return Promise.reject(new TypeError(`unsupported protocol ${target.protocol}`));
   const client = target.protocol === 'https:' ? https : http;

@@ -80,6 +80,20 @@ describe('nodeHttpFetch', () => {
     expect(closed).toBe(true);
   });
 
+  it('follows a 307/308 redirect with the same method and body', async () => {
+    let hops = 0;
+    answer = (body, res) => {
+      if (hops++ === 0) {
+        res.writeHead(308, { Location: '/moved' });
+        return void res.end();
+      }
+      json(res, 200, { jsonrpc: '2.0', id: body.id, result: '0x7' });
+    };
+    expect(await client().getBlockNumber({ cacheTime: 0 })).toBe(7n);
+    const [moved, original] = [seen.at(-1)!, seen.at(-2)!];
+    expect(moved).toEqual(original);
+  });
+
   it('refuses a protocol it cannot speak', async () => {
     await expect(nodeHttpFetch('ftp://example.org/')).rejects.toThrow('unsupported protocol');
   });
