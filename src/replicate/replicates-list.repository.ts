@@ -61,6 +61,7 @@ export class ReplicatesListRepository implements OnModuleInit, BeforeApplication
     return this.byChainTaskId.findOne(chainTaskId);
   }
 
+  /** As stored: progress statuses still deferred (≤ DEFERRED_WRITE_MS) are not in them yet. */
   findByChainTaskIds(chainTaskIds: readonly string[]): Promise<ReplicatesListRecord[]> {
     return this.model
       .find({ chainTaskId: { $in: chainTaskIds } })
