@@ -12,6 +12,7 @@ import type {
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
 import {
+  BUSY_COMPUTING_STATUSES,
   canTransition,
   containsStatus,
   currentStatus,
@@ -146,19 +147,14 @@ export function validateStatusUpdate(
 // Progress statuses, written deferred
 
 /**
- * The reports a worker sends on its way to COMPUTED. Nothing is decided on them (no chain or
+ * The reports a worker sends on its way to COMPUTED (the busy-computing statuses but the
+ * scheduler's CREATED). Nothing is decided on them (no chain or
  * Result Proxy fact, no listener reaction), so they are written deferred (see
  * ReplicatesListRepository.appendProgressStatus), and a crash may lose them.
  */
-export const PROGRESS_STATUSES: readonly R[] = [
-  R.STARTING,
-  R.STARTED,
-  R.APP_DOWNLOADING,
-  R.APP_DOWNLOADED,
-  R.DATA_DOWNLOADING,
-  R.DATA_DOWNLOADED,
-  R.COMPUTING,
-];
+export const PROGRESS_STATUSES: readonly R[] = BUSY_COMPUTING_STATUSES.filter(
+  (s) => s !== R.CREATED,
+);
 
 /** A worker's progress report without details: written deferred. */
 export function isDeferrableUpdate(
