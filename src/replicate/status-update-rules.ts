@@ -148,9 +148,9 @@ export function validateStatusUpdate(
 
 /**
  * The reports a worker sends on its way to COMPUTED (the busy-computing statuses but the
- * scheduler's CREATED). Nothing is decided on them (no chain or
- * Result Proxy fact, no listener reaction), so they are written deferred (see
- * ReplicatesListRepository.appendProgressStatus), and a crash may lose them.
+ * scheduler's CREATED). Nothing is decided on them (no chain or Result Proxy fact, no listener
+ * reaction), so they are written deferred (see ReplicatesListRepository.appendProgressStatus),
+ * and a crash may lose them.
  */
 export const PROGRESS_STATUSES: readonly R[] = BUSY_COMPUTING_STATUSES.filter(
   (s) => s !== R.CREATED,
