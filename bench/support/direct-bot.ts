@@ -20,6 +20,27 @@ function serialized() {
   };
 }
 
+type Send = <T>(send: () => Promise<T>) => Promise<T>;
+const direct: Send = (send) => send();
+
+/** One task's four transactions; `owner` and `worker` wrap the sends of each wallet. */
+async function runTask(
+  fixtures: PocoFixtures,
+  deal: MatchedDeal,
+  i: number,
+  accounts: { worker: LocalAccount; scheduler: LocalAccount },
+  wrap: { owner: Send; worker: Send },
+): Promise<void> {
+  const { worker, scheduler } = accounts;
+  const taskId = deal.taskIds[i];
+  await wrap.owner(() => fixtures.initialize(deal.dealId, deal.botFirst + BigInt(i), scheduler));
+  const digest: Hex = keccak256(toHex(`direct-bot/${taskId}`));
+  const authorization = await fixtures.authorize(worker.address, taskId, undefined, scheduler);
+  await wrap.worker(() => fixtures.contribute(worker, taskId, digest, authorization));
+  await wrap.worker(() => fixtures.reveal(worker, taskId, digest));
+  await wrap.owner(() => fixtures.finalize(scheduler, taskId));
+}
+
 /** Runs every task of `deal` to COMPLETED on chain; resolves with the elapsed ms. */
 export async function runDirectBot(
   fixtures: PocoFixtures,
@@ -28,23 +49,12 @@ export async function runDirectBot(
   scheduler: LocalAccount,
 ): Promise<number> {
   const owner = serialized();
-  const queue = deal.taskIds.map((taskId, i) => ({ taskId, index: deal.botFirst + BigInt(i) }));
+  const queue = deal.taskIds.map((_, i) => i);
   const started = performance.now();
   await Promise.all(
     workers.map(async (worker) => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const { taskId, index } = next;
-        await owner(() => fixtures.initialize(deal.dealId, index, scheduler));
-        const digest: Hex = keccak256(toHex(`direct-bot/${taskId}`));
-        const authorization = await fixtures.authorize(
-          worker.address,
-          taskId,
-          undefined,
-          scheduler,
-        );
-        await fixtures.contribute(worker, taskId, digest, authorization);
-        await fixtures.reveal(worker, taskId, digest);
-        await owner(() => fixtures.finalize(scheduler, taskId));
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        await runTask(fixtures, deal, i, { worker, scheduler }, { owner, worker: direct });
       }
     }),
   );
@@ -70,15 +80,10 @@ export async function runDirectBotPipelined(
   const lanes = workers.map(() => serialized());
   const started = performance.now();
   await Promise.all(
-    deal.taskIds.map(async (taskId, i) => {
-      const worker = workers[i % workers.length];
-      const lane = lanes[i % workers.length];
-      await fixtures.initialize(deal.dealId, deal.botFirst + BigInt(i), scheduler);
-      const digest: Hex = keccak256(toHex(`direct-bot/${taskId}`));
-      const authorization = await fixtures.authorize(worker.address, taskId, undefined, scheduler);
-      await lane(() => fixtures.contribute(worker, taskId, digest, authorization));
-      await lane(() => fixtures.reveal(worker, taskId, digest));
-      await fixtures.finalize(scheduler, taskId);
+    deal.taskIds.map((_, i) => {
+      const w = i % workers.length;
+      const accounts = { worker: workers[w], scheduler };
+      return runTask(fixtures, deal, i, accounts, { owner: direct, worker: lanes[w] });
     }),
   );
   return performance.now() - started;
