@@ -11,7 +11,8 @@
 // Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
 // per task (target ≤ 1 s), from the task and replicate histories (see `latencyOf`).
 // `--block-ms N` mines a block every N ms while each side runs (deals are created on automine),
-// as a real chain does; the direct side then sends every task at once (runDirectBotPipelined).
+// as a real chain does, and tells the scheduler that block time (IEXEC_BLOCK_TIME); the direct
+// side then sends every task at once (runDirectBotPipelined).
 import 'reflect-metadata';
 import { environmentVariables } from '../src/config/load-config.js';
 import { devPrivateKey, FIRST_WORKER_INDEX, workerAccount } from '../devstack/chain/accounts.js';
@@ -61,6 +62,9 @@ const env = {
   ...production,
   IEXEC_CHAIN_WRITER: WRITER,
   IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS),
+  // The chain's block time, as an operator's Config Server would say it: the scheduler paces its
+  // receipt polls and on-chain re-checks by it.
+  ...(BLOCK_MS > 0 ? { IEXEC_BLOCK_TIME: `PT${BLOCK_MS / 1000}S` } : {}),
   IEXEC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'ERROR',
 };
 const stack = MODE === 'process' ? await processStack() : await inProcessStack();
