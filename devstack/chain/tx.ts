@@ -70,6 +70,23 @@ export function revertReason(error: unknown): string {
 }
 
 /**
+ * PoCo reverts without reason on a plain `require`: on such a failure, `explain` replays the
+ * preconditions to say which one broke; other failures pass through.
+ */
+export async function explained<T>(
+  send: () => Promise<T>,
+  explain: () => Promise<string | undefined>,
+): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!(error instanceof ChainTxError) || error.reason !== NO_REVERT_REASON) throw error;
+    const reason = await explain().catch(() => undefined);
+    throw new ChainTxError(error.functionName, reason ?? NO_REVERT_REASON, { cause: error });
+  }
+}
+
+/**
  * With automine the transaction is mined when eth_sendRawTransaction answers: ask for the
  * receipt directly, and poll only if it is not there yet (interval mining).
  */

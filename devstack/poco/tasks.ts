@@ -8,7 +8,7 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { devRoles } from '../chain/accounts.js';
-import { ChainTxError, NO_REVERT_REASON, sendContractTx } from '../chain/tx.js';
+import { explained, sendContractTx } from '../chain/tx.js';
 import { hubAbi } from './abi.js';
 import type { PocoContext } from './context.js';
 import { resultHashOf, resultSealOf, signEnclaveResult } from './signatures.js';
@@ -27,19 +27,6 @@ export interface ContributeTx extends TaskTx {
   resultHash: Hex;
   resultSeal: Hex;
   enclaveChallenge: Address;
-}
-
-async function explained<T>(
-  send: () => Promise<T>,
-  explain: () => Promise<string | undefined>,
-): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    if (!(error instanceof ChainTxError) || error.reason !== NO_REVERT_REASON) throw error;
-    const reason = await explain().catch(() => undefined);
-    throw new ChainTxError(error.functionName, reason ?? NO_REVERT_REASON, { cause: error });
-  }
 }
 
 function hubCall(

@@ -4,7 +4,7 @@
 import type { Address, Hex, LocalAccount, TransactionReceipt } from 'viem';
 import { isTeeTag } from '../../src/chain/tee-tag.js';
 import { createChainClients, type ChainClients } from '../chain/clients.js';
-import { ChainTxError, NO_REVERT_REASON, sendContractTx } from '../chain/tx.js';
+import { explained, sendContractTx } from '../chain/tx.js';
 import { hubAbi } from '../poco/abi.js';
 import { pocoContext, type PocoContext } from '../poco/context.js';
 import type { PocoDeployment } from '../poco/deployment.js';
@@ -111,7 +111,7 @@ export class WorkerChain implements WorkerChainApi {
 
   contribute(account: LocalAccount, args: ContributeArgs): Promise<ChainReceipt> {
     return this.serialized(account.address, async () => {
-      const { receipt } = await this.explained(
+      const { receipt } = await explained(
         () =>
           this.hubTx(account, 'contribute', [
             args.chainTaskId,
@@ -134,7 +134,7 @@ export class WorkerChain implements WorkerChainApi {
 
   reveal(account: LocalAccount, chainTaskId: Hex, resultDigest: Hex): Promise<ChainReceipt> {
     return this.serialized(account.address, async () => {
-      const { receipt } = await this.explained(
+      const { receipt } = await explained(
         () => this.hubTx(account, 'reveal', [chainTaskId, resultDigest]),
         () =>
           explainRevealFailure(
@@ -153,7 +153,7 @@ export class WorkerChain implements WorkerChainApi {
     args: ContributeAndFinalizeArgs,
   ): Promise<ChainReceipt> {
     return this.serialized(account.address, async () => {
-      const { receipt } = await this.explained(
+      const { receipt } = await explained(
         () =>
           this.hubTx(account, 'contributeAndFinalize', [
             args.chainTaskId,
@@ -204,20 +204,6 @@ export class WorkerChain implements WorkerChainApi {
       functionName,
       args,
     });
-  }
-
-  /** PoCo reverts without reason: replay its preconditions to say which one broke. */
-  private async explained<T>(
-    send: () => Promise<T>,
-    explain: () => Promise<string | undefined>,
-  ): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (!(error instanceof ChainTxError) || error.reason !== NO_REVERT_REASON) throw error;
-      const reason = await explain().catch(() => undefined);
-      throw new ChainTxError(error.functionName, reason ?? NO_REVERT_REASON, { cause: error });
-    }
   }
 
   private serialized<T>(key: string, run: () => Promise<T>): Promise<T> {
