@@ -130,7 +130,11 @@ export class CompletionSteps {
       task.resultLink,
       task.chainCallbackData,
     );
-    if (request.accepted) return this.state.transition(task, [TaskStatus.FINALIZING]);
+    if (request.accepted) {
+      // Nothing to read until the writer says the transaction settled: that runs the next step.
+      await this.state.transition(task, [TaskStatus.FINALIZING]);
+      return false;
+    }
     if (request.transient) {
       this.logger.warn(
         `Task ${task.chainTaskId}: finalize not requested (${request.reason}); will retry`,

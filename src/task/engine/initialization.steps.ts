@@ -65,8 +65,11 @@ export class InitializationSteps {
       task.taskIndex,
       task.chainTaskId,
     );
-    if (request.accepted)
-      return this.state.transition(task, [TaskStatus.INITIALIZING], smsUrl ? { smsUrl } : {});
+    if (request.accepted) {
+      // Nothing to read until the writer says the transaction settled: that runs the next step.
+      await this.state.transition(task, [TaskStatus.INITIALIZING], smsUrl ? { smsUrl } : {});
+      return false;
+    }
     if (request.transient) {
       this.logger.warn(
         `Task ${task.chainTaskId}: initialize not requested (${request.reason}); will retry`,
