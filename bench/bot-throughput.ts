@@ -23,6 +23,7 @@ import { startStack } from '../test/support/stack.js';
 import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
 import { runDirectBot, runDirectBotPipelined } from './support/direct-bot.js';
 import { startProcessStack, workerOwnTimes, type DealOutcome } from './support/process-stack.js';
+import { cpuDelta, cpuSnapshot, cpuTable, CpuTally } from './support/cpu-census.js';
 import { latencyOf, type TaskLatency } from './support/task-latency.js';
 import {
   list,
@@ -90,6 +91,9 @@ const dealOptions = { volume: TASKS, trust: 1, category: 1, workers };
 const scheduled: number[] = [];
 const direct: number[] = [];
 const latencies: TaskLatency[] = [];
+// CPU of every process while each side runs; the scheduler side's window ends with the poll that
+// sees the deal done, up to 2 s after its last task (time the processes are mostly idle).
+const cpu = { scheduler: new CpuTally(), direct: new CpuTally() };
 try {
   await stack.startWorkers(WORKERS, { worker: { pingIntervalMs: 10_000 } });
   for (let run = -WARMUP; run < RUNS; run++) {
@@ -103,11 +107,15 @@ try {
           scheduler: directOwner,
         });
         await mineEvery(BLOCK_MS);
+        const cpuBefore = cpuSnapshot();
         const elapsed =
           BLOCK_MS > 0
             ? await runDirectBotPipelined(chain.fixtures, deal, workers, directOwnerKey)
             : await runDirectBot(chain.fixtures, deal, workers, directOwner);
-        if (counted) direct.push(elapsed);
+        if (counted) {
+          direct.push(elapsed);
+          cpu.direct.add(cpuDelta(cpuBefore, cpuSnapshot()));
+        }
         await mineEvery(0);
       },
       async () => {
@@ -116,6 +124,7 @@ try {
           workerpool: stack.workerpool,
         });
         await mineEvery(BLOCK_MS);
+        const cpuBefore = cpuSnapshot();
         const matchedAt = Date.now();
         // Completion times come from the task histories, not from this poll: a slow poll keeps
         // the bench's own reads off the database the scheduler is measured on.
@@ -124,6 +133,7 @@ try {
           30 * 60_000,
           2000,
         );
+        if (counted) cpu.scheduler.add(cpuDelta(cpuBefore, cpuSnapshot()));
         await mineEvery(0);
         const failed = tasks.filter((t) => t.currentStatus !== TaskStatus.COMPLETED).length;
         if (failed > 0) console.error(`run ${run}: ${failed} task(s) FAILED`);
@@ -217,6 +227,16 @@ console.log(
   `scheduler-added latency per task: median ${ms(median(latencies.map((l) => l.schedulerAdded)))} ` +
     `(target ≤ 1 s)`,
 );
+console.log('\nCPU per run, by process (median; /proc, Linux only):');
+const cores = (await import('node:os')).cpus().length;
+for (const row of cpuTable(
+  {
+    'scheduler + fleet side': { tally: cpu.scheduler, durationMs: sched },
+    'direct side': { tally: cpu.direct, durationMs: base },
+  },
+  cores,
+))
+  console.log(row);
 process.exit(0);
 
 interface BotStack {
