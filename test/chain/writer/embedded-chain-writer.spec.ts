@@ -105,6 +105,30 @@ describe('EmbeddedChainWriter', () => {
     expect(await writer.status(taskId(7), 'finalize')).toBe('SUCCESS');
   });
 
+  it('reads the receipts of the transactions in flight concurrently, not one after the other', async () => {
+    const node = stubNode();
+    node.releaseFirst();
+    const { writer, followReceipts } = writerOn(node);
+    for (const i of [1, 2, 3, 4]) await writer.requestFinalize(taskId(i), undefined, undefined);
+    expect(node.sent).toHaveLength(4);
+    for (const { hash } of node.sent) node.receipts.set(hash, 'success');
+    let reading = 0;
+    let most = 0;
+    const read = node.context.publicClient.getTransactionReceipt.bind(node.context.publicClient);
+    jest
+      .spyOn(node.context.publicClient, 'getTransactionReceipt')
+      .mockImplementation(async (args) => {
+        most = Math.max(most, ++reading);
+        await new Promise((r) => setTimeout(r, 5));
+        reading--;
+        return read(args);
+      });
+    await followReceipts();
+    expect(most).toBe(4);
+    for (const i of [1, 2, 3, 4])
+      expect(await writer.status(taskId(i), 'finalize')).toBe('SUCCESS');
+  });
+
   it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
     const node = stubNode();
     const { writer, followReceipts } = writerOn(node);
