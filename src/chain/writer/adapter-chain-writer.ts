@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { forEachLimit } from '../../common/for-each-limit.js';
 import { httpCall, isSuccess } from '../../common/http/http-call.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
 import { ChainCommand, ChainWriter, CommandStatus, RequestResult } from './chain-writer.js';
@@ -12,6 +13,7 @@ const ADAPTER_STATUSES: Record<string, CommandStatus> = {
   FAILURE: 'FAILURE',
 };
 const REQUEST_TIMEOUT_MS = 30_000;
+const STATUS_CALLS_AT_ONCE = 16;
 
 /**
  * Writes through the iExec Blockchain Adapter (services.md §2), as the Java scheduler does, but
@@ -132,15 +134,16 @@ export class AdapterChainWriter extends ChainWriter {
     }
   }
 
+  /** Several status calls at once: one after the other, each settle waited behind the others. */
   private async pollPending(): Promise<void> {
-    for (const [key, { chainTaskId, command }] of [...this.pending]) {
-      const status = await this.status(chainTaskId, command);
+    await forEachLimit([...this.pending], STATUS_CALLS_AT_ONCE, async ([key, pending]) => {
+      const status = await this.status(pending.chainTaskId, pending.command);
       if (status === 'SUCCESS' || status === 'FAILURE') {
         this.pending.delete(key);
-        this.settled(chainTaskId, command, status);
+        this.settled(pending.chainTaskId, pending.command, status);
       } else if (status === 'UNKNOWN') {
         this.pending.delete(key);
       }
-    }
+    });
   }
 }
