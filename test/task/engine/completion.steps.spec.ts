@@ -4,6 +4,7 @@ import { ReplicateStatus } from '../../../src/replicate/replicate-status.js';
 import { CompletionSteps } from '../../../src/task/engine/completion.steps.js';
 import { TaskStatus } from '../../../src/task/task-status.js';
 import type { TaskRecord } from '../../../src/task/task.repository.js';
+import { recordingStateWriter, systemClock } from '../../support/task-engine-stubs.js';
 
 // RESULT_UPLOADED → FINALIZING (task-lifecycle.md §7.8): whether the update goes on to the next
 // step at once (true) or waits for the writer's settle notification (false).
@@ -44,12 +45,9 @@ describe('CompletionSteps.resultUploaded', () => {
       } as never,
       { findByChainTaskId: async () => ({ replicates: [revealed] }) } as never,
       {} as never,
-      {
-        transition: async (_task: TaskRecord, statuses: TaskStatus[]) =>
-          calls.transitions.push(statuses) > 0,
-      } as never,
+      recordingStateWriter(calls.transitions),
       {} as never,
-      { now: () => Date.now() } as never,
+      systemClock,
     );
     return { instance, calls };
   }

@@ -3,6 +3,7 @@ import type { ChainTask } from '../../../src/chain/chain-task.js';
 import { InitializationSteps } from '../../../src/task/engine/initialization.steps.js';
 import { TaskStatus } from '../../../src/task/task-status.js';
 import type { TaskRecord } from '../../../src/task/task.repository.js';
+import { recordingStateWriter, systemClock } from '../../support/task-engine-stubs.js';
 
 // RECEIVED (task-lifecycle.md §7.2) when the chain task was not read first (embedded mode): the
 // initialize is requested straight away, and the chain is read only when it cannot be.
@@ -37,12 +38,9 @@ describe('InitializationSteps.received without a chain read first', () => {
       } as never,
       {} as never,
       {} as never,
-      {
-        transition: async (_task: TaskRecord, statuses: TaskStatus[]) =>
-          calls.transitions.push(statuses) > 0,
-      } as never,
+      recordingStateWriter(calls.transitions),
       {} as never,
-      { now: () => Date.now() } as never,
+      systemClock,
     );
     return { run: () => instance.received(task, undefined, read), calls };
   }
