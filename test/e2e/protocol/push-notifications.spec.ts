@@ -89,7 +89,8 @@ describe('push notifications in a real run', () => {
         txHash: tx.receipt.transactionHash,
       },
     });
-    expect(contributed.status).toBe(200);
+    // 208 when the contribution detector (every second here) saw it on chain before the report.
+    expect([200, 208]).toContain(contributed.status);
     // Three honest workers (wallets 1–3) outweigh it.
     const fleet = await stack.startWorkers(3, { account: (i) => workerAccount(i + 1) });
     const honest = fleet.workers.map((w) => w.wallet);
