@@ -50,7 +50,12 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
         http: HttpService,
         jobs: JobScheduler,
       ) => {
-        const pollMs = Math.max(200, Math.min(context.chainConfig.blockTimeMs, 2000));
+        // A quarter of a block time: a settled transaction is seen ~1/8 block after its block
+        // (it was half a block on average, 1 s with 5 s blocks, when polled once per block time).
+        const pollMs = Math.max(
+          100,
+          Math.min(Math.round(context.chainConfig.blockTimeMs / 4), 500),
+        );
         return config.chain.writer === 'embedded'
           ? new EmbeddedChainWriter(config, context, jobs, pollMs)
           : new AdapterChainWriter(config, http, jobs, pollMs);

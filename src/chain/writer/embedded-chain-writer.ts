@@ -77,6 +77,9 @@ export class EmbeddedChainWriter extends ChainWriter {
   private sendQueue: Promise<unknown> = Promise.resolve();
   private nextNonce?: number;
   private readonly stuckAfterMs: number;
+  /** Block number at the last receipt reads, and whether a transaction went out since. */
+  private receiptsReadAt?: bigint;
+  private sentSinceReceipts = false;
   private networkPrice?: { read: Promise<bigint | undefined>; at: number };
 
   constructor(
@@ -264,6 +267,7 @@ export class EmbeddedChainWriter extends ChainWriter {
         hash = await sendWith(nonce);
       }
       this.nextNonce = nonce + 1;
+      this.sentSinceReceipts = true;
       const tx: SentTransaction = {
         chainTaskIds: ids,
         command,
@@ -308,12 +312,29 @@ export class EmbeddedChainWriter extends ChainWriter {
     return publicClient.sendRawTransaction({ serializedTransaction });
   }
 
+  /**
+   * Polled a few times per block time: a receipt can only appear with a new block, so the
+   * receipts are read again only when the block number moved or a transaction went out since.
+   */
   private async followReceipts(): Promise<void> {
+    const txs = new Set(this.inFlight.values());
+    if (txs.size === 0) return;
+    const latest = await this.chain.publicClient
+      .getBlockNumber({ cacheTime: 0 })
+      .catch(() => undefined);
+    if (latest !== undefined && latest === this.receiptsReadAt && !this.sentSinceReceipts) {
+      for (const tx of txs) if (this.isStuck(tx)) await this.replace(tx);
+      return;
+    }
+    this.receiptsReadAt = latest;
+    this.sentSinceReceipts = false;
     // One after the other, a poll took a round trip per transaction in flight: ~100 ms with 5 of
     // them on a busy node, longer than a 250 ms block, and it delayed every settle behind it.
-    await forEachLimit(new Set(this.inFlight.values()), RECEIPT_READS_AT_ONCE, (tx) =>
-      this.followReceipt(tx),
-    );
+    await forEachLimit(txs, RECEIPT_READS_AT_ONCE, (tx) => this.followReceipt(tx));
+  }
+
+  private isStuck(tx: SentTransaction): boolean {
+    return Date.now() - tx.lastSentAt > this.stuckAfterMs;
   }
 
   private async followReceipt(tx: SentTransaction): Promise<void> {
@@ -328,7 +349,7 @@ export class EmbeddedChainWriter extends ChainWriter {
       }
     }
     if (settled) this.settle(tx, settled);
-    else if (Date.now() - tx.lastSentAt > this.stuckAfterMs) await this.replace(tx);
+    else if (this.isStuck(tx)) await this.replace(tx);
   }
 
   private settle(tx: SentTransaction, outcome: 'SUCCESS' | 'FAILURE'): void {
@@ -359,6 +380,7 @@ export class EmbeddedChainWriter extends ChainWriter {
       const hash = await this.sign({ data: tx.data, gas: tx.gas }, tx.nonce, gasPrice);
       tx.hashes.push(hash);
       tx.gasPrice = gasPrice;
+      this.sentSinceReceipts = true;
       this.logger.warn(
         `${tx.command} ${tx.chainTaskIds.join(', ')} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`,
       );

@@ -20,7 +20,8 @@ const DEAL = `0x${'ab'.repeat(32)}` as Hex;
 const taskId = (i: number) => `0x${i.toString(16).padStart(64, '0')}`;
 
 function stubNode(doomed: bigint[] = []) {
-  const calls = { simulations: 0, gasPrices: 0 };
+  const calls = { simulations: 0, gasPrices: 0, receiptReads: 0 };
+  const chainHead = { block: 1n };
   const sent: { functionName: string; indexes: bigint[]; hash: Hex; tx: SignedTx }[] = [];
   const receipts = new Map<Hex, 'success' | 'reverted'>();
   let releaseFirst: () => void = () => undefined;
@@ -49,7 +50,9 @@ function stubNode(doomed: bigint[] = []) {
       if (sent.length === 1) await firstSend;
       return hash;
     },
+    getBlockNumber: async () => chainHead.block,
     getTransactionReceipt: async ({ hash }: { hash: Hex }) => {
+      calls.receiptReads++;
       const status = receipts.get(hash);
       if (!status) throw new Error('not mined');
       return { status };
@@ -68,7 +71,7 @@ function stubNode(doomed: bigint[] = []) {
     chain: { id: 65535 },
     chainConfig: { hubAddress: '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', blockTimeMs: 1000 },
   } as unknown as ChainContext;
-  return { context, sent, receipts, releaseFirst, calls };
+  return { context, sent, receipts, releaseFirst, calls, chainHead };
 }
 
 describe('EmbeddedChainWriter', () => {
@@ -127,6 +130,26 @@ describe('EmbeddedChainWriter', () => {
     expect(most).toBe(4);
     for (const i of [1, 2, 3, 4])
       expect(await writer.status(taskId(i), 'finalize')).toBe('SUCCESS');
+  });
+
+  it('reads receipts again only when a block came or a transaction went out since', async () => {
+    const node = stubNode();
+    node.releaseFirst();
+    const { writer, followReceipts } = writerOn(node);
+    await writer.requestFinalize(taskId(1), undefined, undefined);
+    await followReceipts();
+    expect(node.calls.receiptReads).toBe(1);
+    await followReceipts(); // same block, nothing sent: no receipt can be new
+    expect(node.calls.receiptReads).toBe(1);
+    await writer.requestFinalize(taskId(2), undefined, undefined);
+    await followReceipts(); // same block, but a transaction went out
+    expect(node.calls.receiptReads).toBe(3);
+    node.chainHead.block++;
+    node.receipts.set(node.sent[0].hash, 'success');
+    await followReceipts();
+    expect(node.calls.receiptReads).toBe(5);
+    expect(await writer.status(taskId(1), 'finalize')).toBe('SUCCESS');
+    expect(await writer.status(taskId(2), 'finalize')).toBe('PENDING');
   });
 
   it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
