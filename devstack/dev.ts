@@ -86,8 +86,11 @@ async function stop(code = 0): Promise<never> {
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // Signals that come while stopping (tsx relays them, a second Ctrl-C) wait for the clean-up:
+  // the default handler would exit at once and leave FerretDB and the chain node running.
+  const onSignal = () => void (stopping || stop());
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const cache = join(root, '.cache', 'devstack');
   mkdirSync(cache, { recursive: true });
   if (!existsSync(join(root, 'dist', 'main.js')) || process.env.IEXEC_DEV_REBUILD !== '0')
