@@ -88,7 +88,7 @@ async function stop(code = 0): Promise<never> {
 async function main(): Promise<void> {
   // Signals that come while stopping (tsx relays them, a second Ctrl-C) wait for the clean-up:
   // the default handler would exit at once and leave FerretDB and the chain node running.
-  const onSignal = () => void (stopping || stop());
+  const onSignal = () => (stopping ? say('still stopping…') : void stop());
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const cache = join(root, '.cache', 'devstack');
@@ -142,7 +142,12 @@ async function main(): Promise<void> {
     () =>
       new Promise<void>((resolve) => {
         if (scheduler.exitCode !== null) return resolve();
-        scheduler.once('exit', () => resolve());
+        // Its graceful shutdown takes ~1 s; a stuck one must not keep the stack from stopping.
+        const force = setTimeout(() => scheduler.kill('SIGKILL'), 10_000);
+        scheduler.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
         scheduler.kill('SIGTERM');
       }),
   );
