@@ -64,8 +64,11 @@ const env = {
   IEXEC_CHAIN_WRITER: WRITER,
   IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS),
   // The chain's block time, as an operator's Config Server would say it: the scheduler paces its
-  // receipt polls and on-chain re-checks by it.
-  ...(BLOCK_MS > 0 ? { IEXEC_BLOCK_TIME: `PT${BLOCK_MS / 1000}S` } : {}),
+  // receipt polls and on-chain re-checks by it, and polls for deals once per block time (the
+  // production default; the tests' 100 ms would find each deal up to a block earlier).
+  ...(BLOCK_MS > 0
+    ? { IEXEC_BLOCK_TIME: `PT${BLOCK_MS / 1000}S`, IEXEC_DEAL_POLLING_INTERVAL: '' }
+    : {}),
   IEXEC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'ERROR',
 };
 const stack = MODE === 'process' ? await processStack() : await inProcessStack();
