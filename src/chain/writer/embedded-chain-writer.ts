@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { encodeFunctionData, type Hex } from 'viem';
+import { encodeFunctionData, TransactionReceiptNotFoundError, type Hex } from 'viem';
 import { AppConfig } from '../../config/app-config.js';
 import { forEachLimit } from '../../common/for-each-limit.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
@@ -342,7 +342,12 @@ export class EmbeddedChainWriter extends ChainWriter {
     for (const hash of tx.hashes) {
       const receipt = await this.chain.publicClient
         .getTransactionReceipt({ hash })
-        .catch(() => undefined);
+        .catch((error: unknown) => {
+          // Only "no receipt yet" is an answer; after a failed read, read again next poll even
+          // if no block comes (an automining node makes none without a transaction).
+          if (!(error instanceof TransactionReceiptNotFoundError)) this.receiptsReadAt = undefined;
+          return undefined;
+        });
       if (receipt) {
         settled = receipt.status === 'success' ? 'SUCCESS' : 'FAILURE';
         break;

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { decodeFunctionData, type Hex } from 'viem';
+import { decodeFunctionData, TransactionReceiptNotFoundError, type Hex } from 'viem';
 import { ChainContext } from '../../../src/chain/chain-context.js';
 import { hubAbi } from '../../../src/chain/poco-abi.js';
 import { EmbeddedChainWriter } from '../../../src/chain/writer/embedded-chain-writer.js';
@@ -54,7 +54,7 @@ function stubNode(doomed: bigint[] = []) {
     getTransactionReceipt: async ({ hash }: { hash: Hex }) => {
       calls.receiptReads++;
       const status = receipts.get(hash);
-      if (!status) throw new Error('not mined');
+      if (!status) throw new TransactionReceiptNotFoundError({ hash });
       return { status };
     },
   };
@@ -150,6 +150,17 @@ describe('EmbeddedChainWriter', () => {
     expect(node.calls.receiptReads).toBe(5);
     expect(await writer.status(taskId(1), 'finalize')).toBe('SUCCESS');
     expect(await writer.status(taskId(2), 'finalize')).toBe('PENDING');
+    // A failed read (not "no receipt yet") is read again at the next poll, same block or not.
+    const read = node.context.publicClient.getTransactionReceipt.bind(node.context.publicClient);
+    jest
+      .spyOn(node.context.publicClient, 'getTransactionReceipt')
+      .mockRejectedValueOnce(new Error('socket hang up'))
+      .mockImplementation(read);
+    node.chainHead.block++;
+    await followReceipts();
+    node.receipts.set(node.sent[1].hash, 'success');
+    await followReceipts();
+    expect(await writer.status(taskId(2), 'finalize')).toBe('SUCCESS');
   });
 
   it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
