@@ -157,6 +157,23 @@ export function waitForTaskStatus(
   );
 }
 
+/**
+ * A one-task deal of `workerpool` that only `worker` may take, initialized and handed to it by
+ * R1; resolves with the task id.
+ */
+export async function replicateOfNewDeal(
+  chain: TestChain,
+  scheduler: RunningScheduler,
+  workerpool: `0x${string}`,
+  worker: ProtocolWorker,
+): Promise<string> {
+  const deal = await chain.fixtures.createDeal({ workerpool, workers: [worker.account] });
+  const chainTaskId = deal.taskIds[0];
+  await waitForTaskStatus(scheduler, chainTaskId);
+  await eventually(async () => (await worker.available(await latestBlock(chain))).status === 200);
+  return chainTaskId;
+}
+
 /** The object keys of a JSON value, recursively (arrays by their first element), for shape checks. */
 export function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];

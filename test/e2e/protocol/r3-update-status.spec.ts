@@ -15,6 +15,7 @@ import {
   digestOf,
   latestBlock,
   ProtocolWorker,
+  replicateOfNewDeal,
   UP_TO_COMPUTED,
   waitForTaskStatus,
 } from '../../support/protocol-worker.js';
@@ -239,13 +240,7 @@ describe('R3 /replicates/{id}/updateStatus (raw HTTP, real scheduler and chain)'
   });
 
   it('COMPUTE_FAILED (APP_COMPUTE_FAILED) keeps the last 100 000 characters of the logs; ABORTED: 200 empty, then 208', async () => {
-    const deal = await chain.fixtures.createDeal({
-      workerpool: stack.workerpool,
-      workers: [b.account],
-    });
-    const other = deal.taskIds[0];
-    await waitForTaskStatus(stack.scheduler, other);
-    await eventually(async () => (await b.available(await latestBlock(chain))).status === 200);
+    const other = await replicateOfNewDeal(chain, stack.scheduler, stack.workerpool, b);
     await b.reportAll(other, UP_TO_COMPUTED.slice(0, -1));
     const stdout = `${'x'.repeat(10)}${'y'.repeat(100_000)}`;
     const failed = await b.report(other, S.COMPUTE_FAILED, {
@@ -273,13 +268,7 @@ describe('R3 /replicates/{id}/updateStatus (raw HTTP, real scheduler and chain)'
   });
 
   it('[deviation] COMPUTED right after CREATED (progress reports a crash lost): accepted, the progress filled in', async () => {
-    const deal = await chain.fixtures.createDeal({
-      workerpool: stack.workerpool,
-      workers: [a.account],
-    });
-    const other = deal.taskIds[0];
-    await waitForTaskStatus(stack.scheduler, other);
-    await eventually(async () => (await a.available(await latestBlock(chain))).status === 200);
+    const other = await replicateOfNewDeal(chain, stack.scheduler, stack.workerpool, a);
     // The progress statuses are not refused when they were lost; a skipped COMPUTED still is.
     expectAnswer(await a.report(other, S.CONTRIBUTING), 202, 'PLEASE_ABORT');
     expectAnswer(await a.report(other, S.COMPUTED), 200, 'PLEASE_CONTRIBUTE');

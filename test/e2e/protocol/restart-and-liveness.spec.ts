@@ -16,8 +16,8 @@ import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import {
   latestBlock,
   ProtocolWorker,
+  replicateOfNewDeal,
   sleep,
-  waitForTaskStatus,
 } from '../../support/protocol-worker.js';
 import { eventually } from '../../support/scheduler.js';
 import { startStack, Stack } from '../../support/stack.js';
@@ -104,13 +104,7 @@ describe('scheduler restart and lost workers', () => {
   it('a worker silent for more than a minute gets WORKER_LOST on its active replicate, once, and may come back', async () => {
     const lost = await ProtocolWorker.start(stack.scheduler, 2);
     const alive = await ProtocolWorker.start(stack.scheduler, 3);
-    const deal = await chain.fixtures.createDeal({
-      workerpool: stack.workerpool,
-      workers: [lost.account],
-    });
-    const taskId = deal.taskIds[0];
-    await waitForTaskStatus(stack.scheduler, taskId);
-    await eventually(async () => (await lost.available(await latestBlock(chain))).status === 200);
+    const taskId = await replicateOfNewDeal(chain, stack.scheduler, stack.workerpool, lost);
     expect((await lost.report(taskId, S.STARTING)).status).toBe(200);
     await sleep(1200); // still alive: no WORKER_LOST
     expect((await replicatesOf(taskId))[0].statusUpdateList.map((u) => u.status)).toEqual([
