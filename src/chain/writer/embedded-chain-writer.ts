@@ -317,17 +317,20 @@ export class EmbeddedChainWriter extends ChainWriter {
    * receipts are read again only when the block number moved or a transaction went out since.
    */
   private async followReceipts(): Promise<void> {
-    const txs = new Set(this.inFlight.values());
-    if (txs.size === 0) return;
+    if (this.inFlight.size === 0) return;
+    const sent = this.sentSinceReceipts;
+    this.sentSinceReceipts = false;
     const latest = await this.chain.publicClient
       .getBlockNumber({ cacheTime: 0 })
       .catch(() => undefined);
-    if (latest !== undefined && latest === this.receiptsReadAt && !this.sentSinceReceipts) {
+    // Taken after the block number: a transaction sent meanwhile (already mined, on an automining
+    // node) is read now, and one sent from here on sets `sentSinceReceipts` for the next poll.
+    const txs = new Set(this.inFlight.values());
+    if (latest !== undefined && latest === this.receiptsReadAt && !sent) {
       for (const tx of txs) if (this.isStuck(tx)) await this.replace(tx);
       return;
     }
     this.receiptsReadAt = latest;
-    this.sentSinceReceipts = false;
     // One after the other, a poll took a round trip per transaction in flight: ~100 ms with 5 of
     // them on a busy node, longer than a 250 ms block, and it delayed every settle behind it.
     await forEachLimit(txs, RECEIPT_READS_AT_ONCE, (tx) => this.followReceipt(tx));

@@ -163,6 +163,28 @@ describe('EmbeddedChainWriter', () => {
     expect(await writer.status(taskId(2), 'finalize')).toBe('SUCCESS');
   });
 
+  it('reads the receipt of a transaction sent while a poll asked for the block number', async () => {
+    // An automining node: the send makes the block, and then no block comes without a transaction.
+    const node = stubNode();
+    node.releaseFirst();
+    const { writer, followReceipts } = writerOn(node);
+    await writer.requestFinalize(taskId(1), undefined, undefined);
+    let answer: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => (answer = resolve));
+    jest
+      .spyOn(node.context.publicClient, 'getBlockNumber')
+      .mockImplementationOnce(async () => (await asked, node.chainHead.block))
+      .mockImplementation(async () => node.chainHead.block);
+    const poll = followReceipts();
+    await writer.requestFinalize(taskId(2), undefined, undefined);
+    node.chainHead.block++;
+    node.receipts.set(node.sent[1].hash, 'success');
+    answer(); // the block number the poll gets already has the second transaction
+    await poll;
+    await followReceipts();
+    expect(await writer.status(taskId(2), 'finalize')).toBe('SUCCESS');
+  });
+
   it('batches what waits behind a send, and sends a reverted batch task by task', async () => {
     const node = stubNode();
     const { writer, followReceipts } = writerOn(node);
