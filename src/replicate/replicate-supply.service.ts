@@ -37,7 +37,7 @@ const CANDIDATES_TTL_MS = 500;
 @Injectable()
 export class ReplicateSupplyService {
   private readonly logger = new Logger(ReplicateSupplyService.name);
-  private candidates?: { at: number; tasks: Promise<TaskRecord[]> };
+  private candidates?: { at: number; tasks: Promise<Readonly<TaskRecord>[]> };
 
   constructor(
     private readonly config: AppConfig,
@@ -77,7 +77,7 @@ export class ReplicateSupplyService {
     return undefined;
   }
 
-  private candidateTasks(): Promise<TaskRecord[]> {
+  private candidateTasks(): Promise<Readonly<TaskRecord>[]> {
     const now = Date.now();
     if (!this.candidates || now - this.candidates.at > CANDIDATES_TTL_MS) {
       this.candidates = { at: now, tasks: this.tasks.findSupplyCandidates(this.clock.date()) };
@@ -87,7 +87,7 @@ export class ReplicateSupplyService {
 
   /** §5.4 step 3, under the task's supply lock. */
   private async tryAccept(
-    task: TaskRecord,
+    task: Readonly<TaskRecord>,
     walletAddress: string,
   ): Promise<ReplicateTaskSummary | 'worker-full' | undefined> {
     const list = await this.replicates.findByChainTaskId(task.chainTaskId);

@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, Types, type UpdateQuery } from 'mongoose';
 import { copyDocument } from '../common/document-cache.js';
 import { duplicateIndexes } from '../common/mongo-errors.js';
 import { CachedCollection } from '../database/cached-collection.js';
+import { OpenTasks, supplyCandidates } from './open-tasks.js';
 import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
 
@@ -43,9 +44,16 @@ export type TaskFieldUpdate = Partial<
 @Injectable()
 export class TaskRepository implements OnModuleInit {
   private readonly byChainTaskId: CachedCollection<Task, TaskRecord>;
+  private readonly openTasks: OpenTasks<TaskRecord>;
 
   constructor(@InjectModel(Task.name) private readonly model: Model<Task>) {
     this.byChainTaskId = new CachedCollection(model, 'chainTaskId', CACHED_TASKS);
+    this.openTasks = new OpenTasks(() =>
+      this.model
+        .find({ currentStatus: { $in: SUPPLY_STATUSES } })
+        .lean<TaskRecord[]>()
+        .exec(),
+    );
   }
 
   /** Creates the collection and its indexes before the application serves anything. */
@@ -67,6 +75,7 @@ export class TaskRepository implements OnModuleInit {
       const rejected = duplicateIndexes(error);
       inserted = docs.filter((_, i) => !rejected.has(i));
     }
+    for (const doc of inserted) this.openTasks.written(doc as TaskRecord);
     // Each task's first update would otherwise load it by chainTaskId (a scan on FerretDB). Only
     // a deal's first tasks, which its updates reach first: a big deal must not push the tasks in
     // progress out of the cache.
@@ -112,9 +121,9 @@ export class TaskRepository implements OnModuleInit {
   ): Promise<boolean> {
     if (changes.length === 0) throw new Error('updateStatus needs at least one status change');
     const currentStatus = changes[changes.length - 1].status;
-    return this.byChainTaskId.updateIf(
+    return this.updateIf(
       chainTaskId,
-      (task) => task.currentStatus === expected,
+      expected,
       {
         $set: { ...fields, currentStatus },
         $push: { dateStatusList: { $each: changes } },
@@ -135,15 +144,36 @@ export class TaskRepository implements OnModuleInit {
     expected: TaskStatus,
     fields: TaskFieldUpdate,
   ): Promise<boolean> {
-    return this.byChainTaskId.updateIf(
-      chainTaskId,
-      (task) => task.currentStatus === expected,
-      { $set: fields, $inc: { version: 1 } },
-      (task) => {
-        Object.assign(task, copyDocument(fields));
-        task.version = (task.version ?? 0) + 1;
-      },
-    );
+    return this.updateIf(chainTaskId, expected, { $set: fields, $inc: { version: 1 } }, (task) => {
+      Object.assign(task, copyDocument(fields));
+      task.version = (task.version ?? 0) + 1;
+    });
+  }
+
+  /**
+   * A compare-and-set on the status, and the open tasks told of the task as written: the copy the
+   * check judged (this call's own) with the change applied.
+   */
+  private async updateIf(
+    chainTaskId: string,
+    expected: TaskStatus,
+    update: UpdateQuery<Task>,
+    apply: (task: TaskRecord) => void,
+  ): Promise<boolean> {
+    let checked: TaskRecord | undefined;
+    const expect = (task: TaskRecord) => ((checked = task), task.currentStatus === expected);
+    let written: boolean;
+    try {
+      written = await this.byChainTaskId.updateIf(chainTaskId, expect, update, apply);
+    } catch (error) {
+      this.openTasks.reset();
+      throw error;
+    }
+    if (written && checked) {
+      apply(checked);
+      this.openTasks.written(checked);
+    }
+    return written;
   }
 
   /** Every task not yet COMPLETED or FAILED. */
@@ -218,16 +248,10 @@ export class TaskRepository implements OnModuleInit {
   /**
    * Tasks waiting for contributions, best first for replicate supply (worker-api.md §5.3):
    * RUNNING before INITIALIZED (status string descending), then earliest contribution deadline.
+   * From memory (see OpenTasks): the records are shared, not copies.
    */
-  findSupplyCandidates(now: Date): Promise<TaskRecord[]> {
-    return this.model
-      .find({
-        currentStatus: { $in: SUPPLY_STATUSES },
-        contributionDeadline: { $gt: now },
-      })
-      .sort({ currentStatus: -1, contributionDeadline: 1 })
-      .lean<TaskRecord[]>()
-      .exec();
+  async findSupplyCandidates(now: Date): Promise<Readonly<TaskRecord>[]> {
+    return supplyCandidates(await this.openTasks.list(), now);
   }
 
   /** Among `chainTaskIds`, those whose final deadline is before `date` (compute logs purge). */

@@ -1,5 +1,5 @@
 import { TestingModule } from '@nestjs/testing';
-import { getConnectionToken } from '@nestjs/mongoose';
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
 import { TaskLogsRepository } from '../../../src/logs/task-logs.repository.js';
@@ -10,6 +10,7 @@ import {
 import { ReplicatesListRepository } from '../../../src/replicate/replicates-list.repository.js';
 import { TaskStatus } from '../../../src/task/task-status.js';
 import { TaskRepository } from '../../../src/task/task.repository.js';
+import { Task } from '../../../src/task/task.schema.js';
 import { WorkerRepository } from '../../../src/worker/worker.repository.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { DEAL_ID, newTask, taskId } from '../../support/read-api-fixtures.js';
@@ -121,6 +122,39 @@ describe('repositories against the Mongo-wire server', () => {
       const refs = await repo().findUnfinishedRefs();
       expect(refs.map((r) => r.currentStatus)).toEqual([TaskStatus.RECEIVED, TaskStatus.RECEIVED]);
       expect(refs.map((r) => r.chainTaskId)).not.toContain(taskId(2));
+    });
+    it('lists the supply candidates from its own writes after one read; a restart reads them back', async () => {
+      const repository = repo();
+      const inS = (s: number) => new Date(Date.now() + s * 1000);
+      await repository.insertMany([
+        newTask(10),
+        newTask(11),
+        newTask(12, { contributionDeadline: inS(30) }),
+      ]);
+      expect(await repository.findSupplyCandidates(new Date())).toEqual([]);
+      const move = async (i: number, from: TaskStatus, to: TaskStatus) =>
+        expect(
+          await repository.updateStatus(taskId(i), from, [{ date: new Date(), status: to }]),
+        ).toBe(true);
+      await move(10, TaskStatus.RECEIVED, TaskStatus.INITIALIZED);
+      await move(11, TaskStatus.RECEIVED, TaskStatus.INITIALIZED);
+      await move(11, TaskStatus.INITIALIZED, TaskStatus.RUNNING);
+      await move(12, TaskStatus.RECEIVED, TaskStatus.INITIALIZED);
+      const candidates = async (r: TaskRepository) =>
+        (await r.findSupplyCandidates(new Date())).map((t) => [t.chainTaskId, t.currentStatus]);
+      expect(await candidates(repository)).toEqual([
+        [taskId(11), TaskStatus.RUNNING],
+        [taskId(12), TaskStatus.INITIALIZED],
+        [taskId(10), TaskStatus.INITIALIZED],
+      ]);
+      await move(11, TaskStatus.RUNNING, TaskStatus.CONSENSUS_REACHED);
+      const open = [
+        [taskId(12), TaskStatus.INITIALIZED],
+        [taskId(10), TaskStatus.INITIALIZED],
+      ];
+      expect(await candidates(repository)).toEqual(open);
+      const restarted = new TaskRepository(moduleRef.get(getModelToken(Task.name)));
+      expect(await candidates(restarted)).toEqual(open);
     });
   });
 
