@@ -46,6 +46,16 @@ class ChainConfigResponse {
   blockTime!: number;
 }
 
+/**
+ * How often to look for what a new block brings (receipts, logs): a quarter of a block time,
+ * within 100–500 ms. Something settled in a block is then seen ~1/8 block after it on average
+ * (half a block when polled once per block time: 2.5 s with 5 s blocks); the polls in between
+ * cost one `eth_blockNumber` each.
+ */
+export function blockFollowingPollMs(blockTimeMs: number): number {
+  return Math.max(100, Math.min(Math.round(blockTimeMs / 4), 500));
+}
+
 export class ChainConfigError extends Error {
   override name = 'ChainConfigError';
 }

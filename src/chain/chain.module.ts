@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { ChainClock } from './chain-clock.js';
 import { ChainContext, createChainContext, verifyWalletOnChain } from './chain-context.js';
+import { blockFollowingPollMs } from './chain-config.js';
 import { ChainHealthService } from './chain-health.service.js';
 import { GasCheckCache } from './gas-check-cache.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
@@ -50,12 +51,7 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
         http: HttpService,
         jobs: JobScheduler,
       ) => {
-        // A quarter of a block time: a settled transaction is seen ~1/8 block after its block
-        // (it was half a block on average, 1 s with 5 s blocks, when polled once per block time).
-        const pollMs = Math.max(
-          100,
-          Math.min(Math.round(context.chainConfig.blockTimeMs / 4), 500),
-        );
+        const pollMs = blockFollowingPollMs(context.chainConfig.blockTimeMs);
         return config.chain.writer === 'embedded'
           ? new EmbeddedChainWriter(config, context, jobs, pollMs)
           : new AdapterChainWriter(config, http, jobs, pollMs);

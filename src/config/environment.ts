@@ -383,7 +383,8 @@ export class Environment {
     kind: 'int',
     default: '',
     extension: true,
-    description: 'Deal polling period (ms); defaults to the block time.',
+    description:
+      'Deal polling period (ms); defaults to a quarter of the block time (100-500 ms). Logs are read only when a block came.',
   })
   @IsOptionalPositiveInt('a positive number of milliseconds')
   IEXEC_DEAL_POLLING_INTERVAL!: number | undefined;

@@ -8,6 +8,7 @@ import { decodeEventLog, type Hex } from 'viem';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { ChainContext } from '../chain/chain-context.js';
+import { blockFollowingPollMs } from '../chain/chain-config.js';
 import { ChainHealthService } from '../chain/chain-health.service.js';
 import { hubAbi } from '../chain/poco-abi.js';
 import { BlockCursorRepository } from './block-cursor.repository.js';
@@ -65,7 +66,10 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(
       `Watching deals of workerpool ${this.chain.poolAddress} from block ${this.nextBlock}`,
     );
-    const period = this.config.dealWatcher.pollingIntervalMs ?? this.chain.chainConfig.blockTimeMs;
+    // By default a few times per block time: logs are read only when a block came (see poll).
+    const period =
+      this.config.dealWatcher.pollingIntervalMs ??
+      blockFollowingPollMs(this.chain.chainConfig.blockTimeMs);
     this.jobs.register(POLL_JOB, Math.max(50, period), () => this.poll(), { runAtStart: true });
     this.jobs.register(REPLAY_JOB, this.config.cron.dealReplayMs, () => this.replay());
     this.health.onConnectionChange((connected) => connected && this.jobs.trigger(POLL_JOB));

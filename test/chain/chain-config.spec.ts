@@ -1,4 +1,8 @@
-import { ChainConfigError, parseChainConfig } from '../../src/chain/chain-config.js';
+import {
+  blockFollowingPollMs,
+  ChainConfigError,
+  parseChainConfig,
+} from '../../src/chain/chain-config.js';
 
 const HUB = '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f';
 
@@ -58,5 +62,16 @@ describe('parseChainConfig', () => {
   ])('rejects %j', (body, message) => {
     expect(() => parseChainConfig(body)).toThrow(ChainConfigError);
     expect(() => parseChainConfig(body)).toThrow(message);
+  });
+});
+
+describe('blockFollowingPollMs', () => {
+  it.each([
+    [5000, 500], // Bellecour: capped at 500 ms
+    [1000, 250],
+    [250, 100], // Arbitrum: not below 100 ms
+    [1, 100],
+  ])('a block every %i ms: polls every %i ms', (blockTimeMs, pollMs) => {
+    expect(blockFollowingPollMs(blockTimeMs)).toBe(pollMs);
   });
 });

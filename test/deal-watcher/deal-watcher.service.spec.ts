@@ -18,16 +18,27 @@ describe('DealWatcherService cursor persistence', () => {
   let now: number;
   let written: bigint[];
 
-  function watcher(): DealWatcherService {
+  let logReads: number;
+  let periods: number[];
+
+  /** `pollingIntervalMs` null: IEXEC_DEAL_POLLING_INTERVAL not set. */
+  function watcher(pollingIntervalMs: number | null = 1000, blockTimeMs = 1000) {
     const config = {
       chain: { startBlockNumber: 10n },
-      dealWatcher: { pollingIntervalMs: 1000, confirmationBlocks: 0, maxBlockRange: 1000 },
+      dealWatcher: {
+        pollingIntervalMs: pollingIntervalMs ?? undefined,
+        confirmationBlocks: 0,
+        maxBlockRange: 1000,
+      },
       cron: { dealReplayMs: 60000 },
     } as unknown as AppConfig;
     const chain = {
       poolAddress: '0x0000000000000000000000000000000000000001',
-      chainConfig: { blockTimeMs: 1000, hubAddress: '0x0000000000000000000000000000000000000002' },
-      publicClient: { getBlockNumber: async () => head, getLogs: async () => [] },
+      chainConfig: { blockTimeMs, hubAddress: '0x0000000000000000000000000000000000000002' },
+      publicClient: {
+        getBlockNumber: async () => head,
+        getLogs: async () => (logReads++, []),
+      },
     } as unknown as ChainContext;
     const health = {
       isOutOfService: () => false,
@@ -38,7 +49,10 @@ describe('DealWatcherService cursor persistence', () => {
       getReplayFromBlock: async (start: bigint) => start,
       setLastSeenBlockWithDeal: async (block: bigint) => void written.push(block),
     } as unknown as BlockCursorRepository;
-    const jobs = { register: () => undefined, trigger: () => undefined } as unknown as JobScheduler;
+    const jobs = {
+      register: (_name: string, ms: number) => void periods.push(ms),
+      trigger: () => undefined,
+    } as unknown as JobScheduler;
     return new DealWatcherService(
       config,
       chain,
@@ -54,6 +68,8 @@ describe('DealWatcherService cursor persistence', () => {
     head = 20n;
     now = 1_000_000;
     written = [];
+    logReads = 0;
+    periods = [];
     jest.spyOn(Date, 'now').mockImplementation(() => now);
   });
 
@@ -81,6 +97,22 @@ describe('DealWatcherService cursor persistence', () => {
     now += CURSOR_PERSIST_INTERVAL_MS;
     await service.poll();
     expect(written).toEqual([21n]);
+  });
+
+  it('polls a quarter of a block time unless told otherwise, reading logs only when a block came', async () => {
+    const service = watcher(null, 5000);
+    await service.onApplicationBootstrap();
+    expect(periods[0]).toBe(500); // the poll job is registered first
+    await service.poll();
+    expect(logReads).toBe(1);
+    await service.poll(); // same head: one eth_blockNumber, no eth_getLogs
+    expect(logReads).toBe(1);
+    head++;
+    await service.poll();
+    expect(logReads).toBe(2);
+    const told = watcher(2000, 5000);
+    await told.onApplicationBootstrap();
+    expect(periods.at(-2)).toBe(2000);
   });
 
   it('writes where it got to at shutdown, whatever the interval', async () => {
