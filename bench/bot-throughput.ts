@@ -64,8 +64,8 @@ const env = {
   IEXEC_CHAIN_WRITER: WRITER,
   IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS),
   // The chain's block time, as an operator's Config Server would say it: the scheduler paces its
-  // receipt polls and on-chain re-checks by it, and polls for deals once per block time (the
-  // production default; the tests' 100 ms would find each deal up to a block earlier).
+  // receipt and deal polls (a quarter of it) and its on-chain re-checks by it. The deal polling is
+  // left at that production default, not the tests' 100 ms.
   ...(BLOCK_MS > 0
     ? { IEXEC_BLOCK_TIME: `PT${BLOCK_MS / 1000}S`, IEXEC_DEAL_POLLING_INTERVAL: '' }
     : {}),
