@@ -88,10 +88,15 @@ describe('EmbeddedChainWriter', () => {
     return { writer, followReceipts: () => followReceipts() };
   }
 
-  it('replaces a transaction unmined for 30 s: same nonce, data and gas, a higher price', async () => {
+  /** A writer on a node whose sends all return at once (none held back). */
+  function sendingAtOnce() {
     const node = stubNode();
     node.releaseFirst();
-    const { writer, followReceipts } = writerOn(node);
+    return { node, ...writerOn(node) };
+  }
+
+  it('replaces a transaction unmined for 30 s: same nonce, data and gas, a higher price', async () => {
+    const { node, writer, followReceipts } = sendingAtOnce();
     expect(await writer.requestFinalize(taskId(7), undefined, undefined)).toEqual({
       accepted: true,
     });
@@ -109,9 +114,7 @@ describe('EmbeddedChainWriter', () => {
   });
 
   it('reads the receipts of the transactions in flight concurrently, not one after the other', async () => {
-    const node = stubNode();
-    node.releaseFirst();
-    const { writer, followReceipts } = writerOn(node);
+    const { node, writer, followReceipts } = sendingAtOnce();
     for (const i of [1, 2, 3, 4]) await writer.requestFinalize(taskId(i), undefined, undefined);
     expect(node.sent).toHaveLength(4);
     for (const { hash } of node.sent) node.receipts.set(hash, 'success');
@@ -133,9 +136,7 @@ describe('EmbeddedChainWriter', () => {
   });
 
   it('reads receipts again only when a block came or a transaction went out since', async () => {
-    const node = stubNode();
-    node.releaseFirst();
-    const { writer, followReceipts } = writerOn(node);
+    const { node, writer, followReceipts } = sendingAtOnce();
     await writer.requestFinalize(taskId(1), undefined, undefined);
     await followReceipts();
     expect(node.calls.receiptReads).toBe(1);
@@ -165,9 +166,7 @@ describe('EmbeddedChainWriter', () => {
 
   it('reads the receipt of a transaction sent while a poll asked for the block number', async () => {
     // An automining node: the send makes the block, and then no block comes without a transaction.
-    const node = stubNode();
-    node.releaseFirst();
-    const { writer, followReceipts } = writerOn(node);
+    const { node, writer, followReceipts } = sendingAtOnce();
     await writer.requestFinalize(taskId(1), undefined, undefined);
     let answer: () => void = () => undefined;
     const asked = new Promise<void>((resolve) => (answer = resolve));
