@@ -1,4 +1,4 @@
-// Regenerates .env.example and the README configuration table from src/config/environment.ts.
+// Regenerates .env.example and the README configuration table from src/config/environment/.
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

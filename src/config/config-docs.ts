@@ -13,7 +13,7 @@ function shownDefault(def: EnvVarDefinition): string {
   return def.default === undefined || def.default === '' ? '(empty)' : `\`${def.default}\``;
 }
 
-/** The configuration table of the README, generated from the declarations in environment.ts. */
+/** The configuration table of the README, generated from the declarations in `environment/`. */
 export function configurationMarkdown(): string {
   const lines: string[] = [];
   for (const [group, defs] of groups()) {
@@ -36,7 +36,7 @@ export function configurationMarkdown(): string {
 export function envExample(): string {
   const lines = [
     '# iexec-core-ts configuration. Every variable is optional; the value shown is the default.',
-    '# Generated from src/config/environment.ts by `npm run config:docs` (a test keeps it in sync).',
+    '# Generated from src/config/environment/ by `npm run config:docs` (a test keeps it in sync).',
     '',
   ];
   for (const [group, defs] of groups()) {

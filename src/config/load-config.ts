@@ -1,7 +1,7 @@
 import { validateSync } from 'class-validator';
 import { AppConfig } from './app-config.js';
 import { EnvKind, envVarDefinitions, EnvVarDefinition } from './env-var.decorator.js';
-import { Environment } from './environment.js';
+import { ENVIRONMENT_SECTIONS, Environment, EnvironmentSection } from './environment.js';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -13,7 +13,7 @@ export class ConfigValidationError extends Error {
 export type RawEnvironment = Record<string, string | undefined>;
 
 export function environmentVariables(): EnvVarDefinition[] {
-  return envVarDefinitions(Environment.prototype);
+  return ENVIRONMENT_SECTIONS.flatMap((section) => envVarDefinitions(section.prototype));
 }
 
 /**
@@ -62,14 +62,19 @@ function convert(kind: EnvKind, text: string): unknown {
  * with one line per bad variable (its name, the value, what is expected).
  */
 export function loadConfig(raw: RawEnvironment): AppConfig {
-  const env = new Environment();
   const sources = new Map<string, { value: string; source: string }>();
-  for (const def of environmentVariables()) {
-    const found = lookup(def, raw);
-    sources.set(def.name, found);
-    (env as unknown as Record<string, unknown>)[def.name] = convert(def.kind, found.value);
-  }
-  const errors = validateSync(env, { forbidUnknownValues: false });
+  const sections: EnvironmentSection[] = ENVIRONMENT_SECTIONS.map((Section) => {
+    const section = new Section();
+    for (const def of envVarDefinitions(Section.prototype)) {
+      const found = lookup(def, raw);
+      sources.set(def.name, found);
+      (section as unknown as Record<string, unknown>)[def.name] = convert(def.kind, found.value);
+    }
+    return section;
+  });
+  const errors = sections.flatMap((section) =>
+    validateSync(section, { forbidUnknownValues: false }),
+  );
   if (errors.length > 0) {
     const problems = errors.map((e) => {
       const found = sources.get(e.property);
@@ -78,5 +83,5 @@ export function loadConfig(raw: RawEnvironment): AppConfig {
     });
     throw new ConfigValidationError(problems);
   }
-  return new AppConfig(env);
+  return new AppConfig(Object.assign({}, ...sections) as Environment);
 }

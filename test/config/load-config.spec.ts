@@ -246,6 +246,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({})).not.toThrow();
   });
 
+  it('declares each variable in one section only', () => {
+    const names = environmentVariables().map((d) => d.name);
+    expect(names.length).toBe(65);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('has a test row for every declared variable', () => {
     expect(CASES.map(([name]) => name).sort()).toEqual(
       environmentVariables()

@@ -1,0 +1,155 @@
+import { EnvVar } from '../env-var.decorator.js';
+import {
+  IsAddressList,
+  IsAnyString,
+  IsHostname,
+  IsListOf,
+  IsMongoUrl,
+  IsNonEmptyString,
+  IsOneOf,
+  IsPositiveInt,
+  IsTcpPort,
+} from '../validators.js';
+
+export const ACTUATOR_ENDPOINTS = ['health', 'info', 'prometheus', 'metrics', '*'] as const;
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
+
+const GROUPS = {
+  server: 'Server',
+  mongo: 'MongoDB',
+  workers: 'Workers',
+  wallet: 'Wallet',
+} as const;
+
+/** The scheduler's own service: its HTTP server, its database, its workers and its wallet. */
+export class ServerEnvironment {
+  // --- Server --------------------------------------------------------------------------------
+  @EnvVar({
+    group: GROUPS.server,
+    kind: 'int',
+    default: '13000',
+    property: 'server.port',
+    description: 'HTTP port of the scheduler API.',
+  })
+  @IsTcpPort()
+  IEXEC_CORE_PORT!: number;
+
+  @EnvVar({
+    group: GROUPS.server,
+    default: 'INFO',
+    property: 'logging.level',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+  })
+  @IsOneOf(LOG_LEVELS, true)
+  IEXEC_LOG_LEVEL!: string;
+
+  @EnvVar({
+    group: GROUPS.server,
+    kind: 'list',
+    default: 'health, info',
+    property: 'management.endpoints.web.exposure.include',
+    description: `Comma-separated actuator endpoints to expose (${ACTUATOR_ENDPOINTS.join(', ')}).`,
+  })
+  @IsListOf(ACTUATOR_ENDPOINTS)
+  IEXEC_CORE_MANAGEMENT_ACTUATORS!: string[];
+
+  @EnvVar({
+    group: GROUPS.server,
+    default: '',
+    extension: true,
+    description: 'Bearer token for the /admin endpoints (deal replay). Empty disables them.',
+  })
+  @IsAnyString()
+  IEXEC_CORE_ADMIN_TOKEN!: string;
+
+  // --- MongoDB -------------------------------------------------------------------------------
+  @EnvVar({
+    group: GROUPS.mongo,
+    default: 'localhost',
+    property: 'spring.data.mongodb.host',
+    description: 'MongoDB host (database `iexec`).',
+  })
+  @IsHostname()
+  MONGO_HOST!: string;
+
+  @EnvVar({
+    group: GROUPS.mongo,
+    kind: 'int',
+    default: '13002',
+    property: 'spring.data.mongodb.port',
+    description: 'MongoDB port.',
+  })
+  @IsTcpPort()
+  MONGO_PORT!: number;
+
+  @EnvVar({
+    group: GROUPS.mongo,
+    default: '',
+    extension: true,
+    description:
+      'Full MongoDB connection string; when set it replaces MONGO_HOST/MONGO_PORT (database from its path, else `iexec`).',
+  })
+  @IsMongoUrl()
+  MONGO_URL!: string;
+
+  @EnvVar({
+    group: GROUPS.mongo,
+    kind: 'int',
+    default: '30000',
+    extension: true,
+    description: 'How long boot waits for MongoDB (ms) before failing.',
+  })
+  @IsPositiveInt('a positive number of milliseconds')
+  MONGO_CONNECT_TIMEOUT!: number;
+
+  // --- Workers -------------------------------------------------------------------------------
+  @EnvVar({
+    group: GROUPS.workers,
+    kind: 'int',
+    default: '5000',
+    property: 'workers.askForReplicatePeriod',
+    description:
+      'Period (ms) between two replicate demands of a worker; also the server-side throttle.',
+  })
+  @IsPositiveInt('a positive number of milliseconds')
+  IEXEC_ASK_REPLICATE_PERIOD!: number;
+
+  @EnvVar({
+    group: GROUPS.workers,
+    default: '',
+    property: 'workers.requiredWorkerVersion',
+    description: 'Worker version workers must run (empty: any).',
+  })
+  @IsAnyString()
+  IEXEC_CORE_REQUIRED_WORKER_VERSION!: string;
+
+  @EnvVar({
+    group: GROUPS.workers,
+    kind: 'list',
+    default: '',
+    property: 'workers.whitelist',
+    description:
+      'Comma-separated worker wallets allowed to log in (exact match; empty: everybody).',
+  })
+  @IsAddressList()
+  IEXEC_WORKERS_WHITELIST!: string[];
+
+  // --- Wallet --------------------------------------------------------------------------------
+  @EnvVar({
+    group: GROUPS.wallet,
+    default: './src/main/resources/wallet/encrypted-wallet_scheduler.json',
+    property: 'wallet.encryptedFilePath',
+    description: 'Encrypted JSON keystore of the scheduler wallet (must own the workerpool).',
+  })
+  @IsNonEmptyString()
+  IEXEC_CORE_WALLET_PATH!: string;
+
+  @EnvVar({
+    group: GROUPS.wallet,
+    default: 'whatever',
+    property: 'wallet.password',
+    description: 'Password of the keystore.',
+  })
+  @IsAnyString()
+  IEXEC_CORE_WALLET_PASSWORD!: string;
+}
