@@ -24,6 +24,7 @@ import { FAST_SCHEDULER_ENV } from '../test/support/scheduler.js';
 import { runDirectBot, runDirectBotPipelined } from './support/direct-bot.js';
 import { startProcessStack, workerOwnTimes, type DealOutcome } from './support/process-stack.js';
 import { cpuDelta, cpuSnapshot, cpuTable, CpuTally } from './support/cpu-census.js';
+import { fleetCadenceCeiling, fleetCadenceFloorMs } from './support/fleet-cadence.js';
 import { latencyOf, type TaskLatency } from './support/task-latency.js';
 import {
   list,
@@ -198,6 +199,15 @@ console.log(
 console.log(
   `ratio (scheduler tasks/min ÷ direct tasks/min): ${(base / sched).toFixed(2)} (target ≥ 0.7)`,
 );
+const fleet = { tasks: TASKS, workers: WORKERS, askMs: ASK_MS };
+const ceiling = fleetCadenceCeiling(fleet, base);
+if (ceiling !== undefined) {
+  console.log(
+    `the fleet's ask cadence alone caps it at ${ceiling.toFixed(2)} here: the busiest worker ` +
+      `takes ${Math.ceil(TASKS / WORKERS)} tasks, one per ask, asks ≥ ${ASK_MS} ms apart, so ` +
+      `≥ ${ms(fleetCadenceFloorMs(fleet))} whatever the scheduler does (chain time left out)`,
+  );
+}
 
 const column = (pick: (l: TaskLatency) => number) => {
   const xs = latencies.map(pick);
