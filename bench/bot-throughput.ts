@@ -8,8 +8,10 @@
 // completed last to stderr). `--scheduler process` (default) runs the built dist/main.js in its own process, as
 // operators do; `in-process` runs it in the bench process, sharing one event loop with the fleet
 // and the stand-ins.
-// Prints tasks/minute of both and their ratio (target ≥ 0.7), and the scheduler-added latency
-// per task (target ≤ 1 s), from the task and replicate histories (see `latencyOf`).
+// Prints tasks/minute of both and their ratio (target ≥ 0.7, judged with blocks of 1 s and more),
+// the cap the fleet's ask cadence puts on that ratio when there is one (automine: see
+// support/fleet-cadence), and the scheduler-added latency per task (target ≤ 1 s, on every
+// chain), from the task and replicate histories (see `latencyOf`).
 // `--block-ms N` mines a block every N ms while each side runs (deals are created on automine),
 // as a real chain does, and tells the scheduler that block time (IEXEC_BLOCK_TIME); the direct
 // side then sends every task at once (runDirectBotPipelined).
