@@ -1,0 +1,2 @@
+export function staleReason(root?: string): string | null;
+export function ensureSchedulerBuilt(): Promise<void>;
