@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import sockjs from 'sockjs';
+import { isIP } from 'node:net';
 import { CLOSE_GOING_AWAY, StompBroker } from './stomp/stomp-broker.js';
 
 // SockJS server of the push channel (worker-api.md §8.2), bridging SockJS sessions to the STOMP
@@ -16,13 +17,44 @@ export interface SockJsEndpointOptions {
   responseLimitBytes?: number;
   /** Largest request body accepted on a SockJS path (xhr_send); larger requests are cut. */
   maxRequestBodyBytes?: number;
+  /** Sessions open at once, all clients together; more are closed at once ("try again later"). */
+  maxSessions?: number;
+  /** Sessions open at once from one client (see `clientOf`). */
+  maxSessionsPerClient?: number;
   log?: (severity: string, line: string) => void;
 }
 
 /** The part of sockjs-node's connection object used here (its typings declare `code` a string). */
 interface SockJsConnection extends EventEmitter {
+  remoteAddress?: string;
+  headers?: Record<string, string>;
   write(text: string): boolean;
   close(code?: number, reason?: string): boolean;
+}
+
+/** SockJS/WebSocket close code 1013: the server is overloaded, the client may retry later. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Loopback and private peers are taken for a reverse proxy (an ingress) in front of us. */
+function isProxyPeer(address: string): boolean {
+  const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(ip) === 4) {
+    const [a, b] = ip.split('.').map(Number);
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168);
+  }
+  return ip === '::1' || /^f[cd]/i.test(ip);
+}
+
+/**
+ * The client a session counts against: its TCP peer, or, when that peer is a proxy on a private
+ * network, the first address of X-Forwarded-For / X-Real-IP. A spoofed header can only move a
+ * session to another client's count; the total bound still holds.
+ */
+export function clientOf(remoteAddress: string | undefined, headers: Record<string, string> = {}) {
+  const peer = remoteAddress ?? 'unknown';
+  if (!isProxyPeer(peer)) return peer;
+  const forwarded = headers['x-forwarded-for']?.split(',')[0]?.trim() || headers['x-real-ip'];
+  return forwarded || peer;
 }
 
 /** sockjs-node internals used only to finish sessions at shutdown without its 5 s timer. */
@@ -43,6 +75,7 @@ function escapeRegExp(text: string): string {
 
 export class SockJsEndpoint {
   private readonly connections = new Set<SockJsConnection>();
+  private readonly sessionsPerClient = new Map<string, number>();
   private readonly pathPattern: RegExp;
   private readonly options: Required<SockJsEndpointOptions>;
   private closing = false;
@@ -58,6 +91,8 @@ export class SockJsEndpoint {
       disconnectDelayMs: options.disconnectDelayMs ?? 5000,
       responseLimitBytes: options.responseLimitBytes ?? 128 * 1024,
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? 1024 * 1024,
+      maxSessions: options.maxSessions ?? 10_000,
+      maxSessionsPerClient: options.maxSessionsPerClient ?? 64,
       log: options.log ?? (() => undefined),
     };
     // Same matching rule as sockjs-node's own listener.
@@ -106,6 +141,7 @@ export class SockJsEndpoint {
     this.broker.closeAll(CLOSE_GOING_AWAY, 'Server shutting down');
     for (const conn of [...this.connections]) finishNow(conn);
     this.connections.clear();
+    this.sessionsPerClient.clear();
   }
 
   private accept(conn: SockJsConnection): void {
@@ -113,14 +149,29 @@ export class SockJsEndpoint {
       conn.close(CLOSE_GOING_AWAY, 'Server shutting down');
       return;
     }
+    const client = clientOf(conn.remoteAddress, conn.headers);
+    const ofClient = this.sessionsPerClient.get(client) ?? 0;
+    if (
+      this.connections.size >= this.options.maxSessions ||
+      ofClient >= this.options.maxSessionsPerClient
+    ) {
+      this.options.log('info', `Push session of ${client} refused: too many sessions`);
+      conn.close(CLOSE_TRY_AGAIN_LATER, 'Too many sessions');
+      return;
+    }
     this.connections.add(conn);
+    this.sessionsPerClient.set(client, ofClient + 1);
     const session = this.broker.open({
       send: (frame) => void conn.write(frame),
       close: (code, reason) => void conn.close(code, reason),
     });
-    conn.on('data', (message: string) => session.receive(message));
+    // sockjs hands over any JSON value of the posted array, not only strings.
+    conn.on('data', (message: unknown) => session.receive(message));
     conn.on('close', () => {
-      this.connections.delete(conn);
+      if (!this.connections.delete(conn)) return;
+      const left = (this.sessionsPerClient.get(client) ?? 1) - 1;
+      if (left > 0) this.sessionsPerClient.set(client, left);
+      else this.sessionsPerClient.delete(client);
       session.closed();
     });
   }

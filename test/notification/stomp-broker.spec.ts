@@ -242,4 +242,33 @@ describe('StompBroker', () => {
       destinations: 0,
     });
   });
+
+  it('closes a session whose message is not text before decoding anything (no 1 GB Buffer)', () => {
+    for (const message of [{ length: 1_000_000_000 }, 1_000_000_000, ['x'], null]) {
+      const a = client(broker);
+      const before = process.memoryUsage().arrayBuffers;
+      a.session.receive(message);
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
+      expect(a.transport.frames()[0]).toMatchObject({
+        command: 'ERROR',
+        headers: { message: 'Messages must be text' },
+      });
+      expect(a.transport.closedWith?.[0]).toBe(CLOSE_PROTOCOL_ERROR);
+      expect(a.session.ended).toBe(true);
+    }
+    expect(broker.stats().sessions).toBe(0);
+  });
+
+  it('bounds the subscriptions of one session; re-subscribing an existing id stays allowed', () => {
+    broker = new StompBroker({ maxSubscriptionsPerSession: 2 });
+    const a = client(broker);
+    subscribe(a.session, '0', '/topic/t0');
+    subscribe(a.session, '1', '/topic/t1');
+    subscribe(a.session, '1', '/topic/t1b');
+    expect(a.transport.take()).toEqual([]);
+    subscribe(a.session, '2', '/topic/t2');
+    expect(a.transport.frames()[0].headers.message).toBe('Too many subscriptions');
+    expect(a.transport.closedWith?.[0]).toBe(CLOSE_PROTOCOL_ERROR);
+    expect(broker.stats().subscriptions).toBe(0);
+  });
 });

@@ -1,6 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DevWallet } from '../../devstack/wallet.js';
+import type { TestChain } from './chain.js';
+import { FAST_SCHEDULER_ENV } from './scheduler.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const MAIN_JS = join(ROOT, 'dist', 'main.js');
@@ -50,4 +53,35 @@ export async function waitForStatus(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
+}
+
+/** The environment of a built scheduler on the test chain with the embedded writer. */
+export function builtSchedulerEnv(
+  chain: TestChain,
+  pool: string,
+  wallet: DevWallet,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...(FAST_SCHEDULER_ENV as Record<string, string>),
+    IEXEC_PRIVATE_CHAIN_ADDRESS: chain.rpcUrl,
+    IEXEC_CHAIN_ID: String(chain.chainId),
+    IEXEC_HUB_ADDRESS: chain.deployment.hub,
+    IEXEC_CHAIN_WRITER: 'embedded',
+    SMS_SCONE: 'http://127.0.0.1:9',
+    SMS_GRAMINE: 'http://127.0.0.1:9',
+    POOL_ADDRESS: pool,
+    IEXEC_CORE_WALLET_PATH: wallet.path,
+    IEXEC_CORE_WALLET_PASSWORD: wallet.password,
+    IEXEC_LOG_LEVEL: 'WARN',
+    ...overrides,
+  };
+}
+
+/** Resident set size of a running process, in bytes (Linux /proc). */
+export function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) * 1024;
 }

@@ -27,6 +27,8 @@ export interface BrokerStats {
 
 export interface StompBrokerOptions {
   maxFrameBytes?: number;
+  /** Subscriptions one session may hold; a worker holds one per task it works on. */
+  maxSubscriptionsPerSession?: number;
   /** Debug-level diagnostics (protocol errors, sessions). */
   log?: (message: string) => void;
 }
@@ -67,8 +69,8 @@ export class StompSession {
   ) {}
 
   /** Feeds one message received from the client (any slice of the frame stream). */
-  receive(text: string): void {
-    this.broker.receive(this, text);
+  receive(message: unknown): void {
+    this.broker.receive(this, message);
   }
 
   /** Tells the broker the transport is gone; drops the subscriptions. */
@@ -81,6 +83,7 @@ export class StompBroker {
   private readonly sessions = new Set<StompSession>();
   private readonly routes = new Map<string, Set<Subscription>>();
   private readonly maxFrameBytes: number;
+  private readonly maxSubscriptionsPerSession: number;
   private readonly log: (message: string) => void;
   private readonly idPrefix = `${randomBytes(4).toString('hex')}-`;
   private messageSeq = 0;
@@ -88,6 +91,7 @@ export class StompBroker {
 
   constructor(options: StompBrokerOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.maxSubscriptionsPerSession = options.maxSubscriptionsPerSession ?? 1000;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -148,9 +152,11 @@ export class StompBroker {
   }
 
   /** @internal use StompSession.receive */
-  receive(session: StompSession, text: string): void {
+  receive(session: StompSession, message: unknown): void {
     if (session.ended) return;
-    const chunk = Buffer.from(text, 'utf8');
+    // Only text is STOMP: `Buffer.from({ length: 1e9 })` would allocate a gigabyte.
+    if (typeof message !== 'string') return this.fail(session, 'Messages must be text');
+    const chunk = Buffer.from(message, 'utf8');
     const input = session.pending ? Buffer.concat([session.pending, chunk]) : chunk;
     const result = decodeFrames(input, this.maxFrameBytes);
     session.pending = result.rest.length > 0 ? Buffer.from(result.rest) : null;
@@ -179,6 +185,12 @@ export class StompBroker {
       case 'SUBSCRIBE':
         if (!headers.destination || headers.id === undefined) {
           return this.fail(session, 'SUBSCRIBE needs destination and id headers', frame);
+        }
+        if (
+          (session.subscriptions?.size ?? 0) >= this.maxSubscriptionsPerSession &&
+          !session.subscriptions?.has(headers.id)
+        ) {
+          return this.fail(session, 'Too many subscriptions', frame);
         }
         this.subscribe(session, headers.id, headers.destination);
         return this.receipt(session, frame);

@@ -6,8 +6,7 @@ import { writeSchedulerWallet, writeWalletFile } from '../../../devstack/wallet.
 import { freePort } from '../../setup/mongo-server.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { spawnScheduler, waitForStatus } from '../../support/process.js';
-import { FAST_SCHEDULER_ENV } from '../../support/scheduler.js';
+import { builtSchedulerEnv, spawnScheduler, waitForStatus } from '../../support/process.js';
 
 // The built artifact (`npm run build` → dist/main.js, one bundled file) as operators run it,
 // against the dev chain.
@@ -16,22 +15,8 @@ isolateChainPerFile(chain);
 const dir = mkdtempSync(join(tmpdir(), 'iexec-boot-'));
 const wallet = writeSchedulerWallet(join(dir, 'scheduler.json'));
 
-function env(pool: string, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...(FAST_SCHEDULER_ENV as Record<string, string>),
-    IEXEC_PRIVATE_CHAIN_ADDRESS: chain.rpcUrl,
-    IEXEC_CHAIN_ID: String(chain.chainId),
-    IEXEC_HUB_ADDRESS: chain.deployment.hub,
-    IEXEC_CHAIN_WRITER: 'embedded',
-    SMS_SCONE: 'http://127.0.0.1:9',
-    SMS_GRAMINE: 'http://127.0.0.1:9',
-    POOL_ADDRESS: pool,
-    IEXEC_CORE_WALLET_PATH: wallet.path,
-    IEXEC_CORE_WALLET_PASSWORD: wallet.password,
-    IEXEC_LOG_LEVEL: 'WARN',
-    ...overrides,
-  };
-}
+const env = (pool: string, overrides: Record<string, string> = {}) =>
+  builtSchedulerEnv(chain, pool, wallet, overrides);
 
 describe('node dist/main.js', () => {
   let pool: string;

@@ -62,12 +62,12 @@ export class XhrStream extends EventEmitter {
   private buffer = '';
   private req?: http.ClientRequest;
 
-  static open(sessionUrl: string): Promise<XhrStream> {
+  static open(sessionUrl: string, headers: Record<string, string> = {}): Promise<XhrStream> {
     const stream = new XhrStream();
     return new Promise((resolve, reject) => {
       stream.req = http.request(
         `${sessionUrl}/xhr_streaming`,
-        { method: 'POST', agent: false },
+        { method: 'POST', agent: false, headers },
         (res) => {
           stream.status = res.statusCode ?? 0;
           stream.headers = res.headers;
