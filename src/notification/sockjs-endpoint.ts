@@ -92,7 +92,7 @@ export class SockJsEndpoint {
       responseLimitBytes: options.responseLimitBytes ?? 128 * 1024,
       maxRequestBodyBytes: options.maxRequestBodyBytes ?? 1024 * 1024,
       maxSessions: options.maxSessions ?? 10_000,
-      maxSessionsPerClient: options.maxSessionsPerClient ?? 64,
+      maxSessionsPerClient: options.maxSessionsPerClient ?? 256,
       log: options.log ?? (() => undefined),
     };
     // Same matching rule as sockjs-node's own listener.
