@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ComputeLogsModule } from '../logs/compute-logs.module.js';
 import { ResultModule } from '../result/result.module.js';
 import { TaskModule } from '../task/task.module.js';
+import { WorkerJwtMiddleware } from '../worker/auth/worker-jwt.middleware.js';
 import { WorkerModule } from '../worker/worker.module.js';
 import { BlockWaiter } from './block-waiter.js';
 import { ReplicateDetectors } from './replicate-detectors.service.js';
@@ -39,4 +40,9 @@ import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
   ],
   exports: [ReplicatesListRepository, ReplicateStatusService, ReplicateLocks],
 })
-export class ReplicateModule {}
+export class ReplicateModule implements NestModule {
+  // Every replicate route is guarded: a caller without a token is refused before its body is read.
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(WorkerJwtMiddleware).forRoutes(ReplicatesController);
+  }
+}

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
-import { RequiredParamPipe } from '../common/http/required-param.pipe.js';
+import { WalletAddressParamPipe } from '../common/http/required-param.pipe.js';
 import { WorkerAuthService } from './auth/worker-auth.service.js';
 import { AuthenticatedWallet, WorkerJwtGuard } from './auth/worker-jwt.guard.js';
 import type { PublicConfiguration } from './public-configuration.js';
@@ -31,7 +31,7 @@ export class WorkerController {
 
   /** W1: the wallet's login challenge; 401 (and no challenge) when not whitelisted. */
   @Get('challenge')
-  challenge(@Query('walletAddress', RequiredParamPipe) walletAddress: string): string {
+  challenge(@Query('walletAddress', WalletAddressParamPipe) walletAddress: string): string {
     const challenge = this.auth.getChallenge(walletAddress);
     if (challenge === undefined) throw new EmptyResponseException(401);
     return challenge;
@@ -41,7 +41,7 @@ export class WorkerController {
   @Post('login')
   @HttpCode(200)
   login(
-    @Query('walletAddress', RequiredParamPipe) walletAddress: string,
+    @Query('walletAddress', WalletAddressParamPipe) walletAddress: string,
     @Req() request: FastifyRequest,
     @Body() signature: SignatureDto,
   ): string {

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { WorkerAuthService } from './auth/worker-auth.service.js';
 import { WorkerJwtGuard } from './auth/worker-jwt.guard.js';
+import { WorkerJwtMiddleware } from './auth/worker-jwt.middleware.js';
 import { PublicConfigurationService } from './public-configuration.service.js';
 import { WorkerController } from './worker.controller.js';
 import { WorkerLivenessService } from './worker-liveness.service.js';
@@ -23,6 +24,7 @@ import { WORKER_FIGURES_SOURCE } from '../metrics/worker-figures.js';
     WorkerRepository,
     WorkerAuthService,
     WorkerJwtGuard,
+    WorkerJwtMiddleware,
     WorkerLivenessService,
     WorkerService,
     PublicConfigurationService,
@@ -38,8 +40,15 @@ import { WORKER_FIGURES_SOURCE } from '../metrics/worker-figures.js';
     WorkerRepository,
     WorkerAuthService,
     WorkerJwtGuard,
+    WorkerJwtMiddleware,
     WorkerService,
     PublicConfigurationService,
   ],
 })
-export class WorkerModule {}
+export class WorkerModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(WorkerJwtMiddleware)
+      .forRoutes({ path: 'workers/register', method: RequestMethod.POST });
+  }
+}

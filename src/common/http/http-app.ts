@@ -9,11 +9,23 @@ import { HttpExceptionFilter } from './http-exception.filter.js';
  */
 
 /**
- * Largest request body accepted. Compute logs are the biggest payload and the worker sends them
- * whole (the scheduler keeps the last 100,000 characters): a refused report would be re-posted
- * until the final deadline, so the bound is generous (the Java scheduler sets none).
+ * Largest request body of every route but the replicate status update: the other worker bodies
+ * (W4 worker model, login signature) are well under a kilobyte.
  */
-export const BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Largest status update (R3). Compute logs are the biggest payload and the worker sends them
+ * whole (the scheduler keeps the last 100,000 characters of each): a refused report would be
+ * re-posted until the final deadline, so this one bound stays generous (the Java scheduler sets
+ * none). R3 is guarded: an unauthenticated request is refused before its body is read.
+ */
+export const STATUS_UPDATE_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** Routes whose body may exceed {@link BODY_LIMIT_BYTES}. */
+function bodyLimitOf(url: string): number {
+  return url.endsWith('/updateStatus') ? STATUS_UPDATE_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
+}
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   TRACE: ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'],
@@ -34,21 +46,24 @@ export function createHttpAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
   });
-  // The worker sends `Content-Type: application/json` on bodiless POSTs (ping): an empty body is no body.
-  adapter
-    .getInstance()
-    .addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-      const text = String(body);
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch {
-        const error = Object.assign(new Error('Request body is not valid JSON'), {
-          statusCode: 400,
-        });
-        done(error, undefined);
-      }
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => {
+    route.bodyLimit = bodyLimitOf(route.url);
+  });
+  // Fastify's own parser: refuses `__proto__` and `constructor.prototype` keys (prototype
+  // poisoning). The worker sends `Content-Type: application/json` on bodiless POSTs (ping): an
+  // empty body is no body.
+  const secureJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    secureJson(req, text, (error, value) => {
+      if (!error) return done(null, value);
+      const reason =
+        'Request body is not valid JSON, or carries __proto__ or constructor.prototype';
+      done(Object.assign(new Error(reason), { statusCode: 400 }), undefined);
     });
+  });
   return adapter;
 }
 

@@ -12,7 +12,8 @@ const authenticated = new WeakMap<object, string>();
  * empty body. Runs before pipes, so authentication is checked before the body or the query.
  *
  * Use with `@UseGuards(WorkerJwtGuard)` in a module importing `WorkerModule`, and read the
- * identity with {@link AuthenticatedWallet}.
+ * identity with {@link AuthenticatedWallet}; routes with a body also apply
+ * `WorkerJwtMiddleware`, which refuses before the body is read.
  */
 @Injectable()
 export class WorkerJwtGuard implements CanActivate {

@@ -6,6 +6,7 @@ import { writeSchedulerWallet, writeWalletFile } from '../../../devstack/wallet.
 import { freePort } from '../../setup/mongo-server.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
+import { statusBeforeBody } from '../../support/early-answer.js';
 import { builtSchedulerEnv, spawnScheduler, waitForStatus } from '../../support/process.js';
 
 // The built artifact (`npm run build` → dist/main.js, one bundled file) as operators run it,
@@ -36,6 +37,12 @@ describe('node dist/main.js', () => {
       };
       expect(info.build).toMatchObject({ name: 'iexec-core-ts', version: expect.any(String) });
       expect(Date.parse(info.build.time)).toBeGreaterThan(0);
+      // An anonymous status update is refused before its (announced 60 MB) body is read.
+      const updateStatus = `http://127.0.0.1:${port}/replicates/0x${'1'.repeat(64)}/updateStatus`;
+      expect(await statusBeforeBody(updateStatus, { declaredBytes: 60 * 1024 * 1024 })).toBe(401);
+      const register = `http://127.0.0.1:${port}/workers/register`;
+      const bearer = { authorization: 'Bearer not-a-token' };
+      expect(await statusBeforeBody(register, { headers: bearer, declaredBytes: 60_000 })).toBe(401);
       scheduler.child.kill('SIGTERM');
       expect(await scheduler.exited).toBe(0);
     } finally {

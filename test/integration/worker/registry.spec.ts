@@ -6,6 +6,7 @@ import { publicConfigurationFingerprint } from '../../../src/worker/public-confi
 import { WorkerRepository } from '../../../src/worker/worker.repository.js';
 import { WorkerService } from '../../../src/worker/worker.service.js';
 import { WorkerLivenessService } from '../../../src/worker/worker-liveness.service.js';
+import { startLoggedInWorker, stopWorkerApp } from '../../support/logged-in-worker.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { RunningWorkerApp, startWorkerApp } from '../../support/worker-app.js';
 import { defaultWorkerModel, TestWorker, jsonOf } from '../../support/worker-client.js';
@@ -44,15 +45,8 @@ describe('worker registry over HTTP (W3–W6)', () => {
   let worker: TestWorker;
   let token: string;
   const service = () => running.moduleRef.get(WorkerService);
-  beforeAll(async () => {
-    running = await startWorkerApp({ env: { MONGO_URL: url } });
-    worker = new TestWorker(running.baseUrl, generatePrivateKey());
-    token = await worker.login();
-  });
-  afterAll(async () => {
-    await running.close();
-    await dropDatabase(url);
-  });
+  beforeAll(async () => ({ running, worker, token } = await startLoggedInWorker(url)));
+  afterAll(() => stopWorkerApp(running, url));
 
   describe('W5 GET /workers/config', () => {
     it('serves exactly the seven properties, in order, with the default configuration', async () => {
