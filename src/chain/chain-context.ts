@@ -18,6 +18,7 @@ import { deriveJwtSecret } from '../worker/auth/jwt.js';
 import { decryptKeystore } from './keystore.js';
 import { workerpoolAbi } from './poco-abi.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
+import { originOf } from '../common/redact.js';
 
 /** Gas a scheduler transaction may use at most; with the gas price cap it sets the balance threshold. */
 export const GAS_LIMIT_CAP = 1_000_000n;
@@ -136,7 +137,7 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
   }) as PublicClient;
   const walletClient = createWalletClient({ account, chain, transport, pollingInterval });
   logger.log(
-    `Scheduler wallet ${account.address.toLowerCase()}, chain ${chainConfig.chainId} (hub ${chainConfig.hubAddress}, block time ${chainConfig.blockTimeMs} ms${chainConfig.sidechain ? ', sidechain' : ''}), node ${config.chain.nodeUrl}`,
+    `Scheduler wallet ${account.address.toLowerCase()}, chain ${chainConfig.chainId} (hub ${chainConfig.hubAddress}, block time ${chainConfig.blockTimeMs} ms${chainConfig.sidechain ? ', sidechain' : ''}), node ${originOf(config.chain.nodeUrl)}`,
   );
   return new ChainContext(
     account,

@@ -14,6 +14,7 @@ import {
 } from './chain-health.js';
 import { PocoReader } from './poco-reader.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
+import { originOf } from '../common/redact.js';
 
 export type ChainConnectionListener = (connected: boolean) => void;
 
@@ -78,7 +79,7 @@ export class ChainHealthService implements OnModuleInit {
           blockNumber: block.number,
           blockTimestamp: new Date(Number(block.timestamp) * 1000),
         }
-      : { ok: false, error: `no answer from ${this.config.chain.nodeUrl}` };
+      : { ok: false, error: `no answer from ${originOf(this.config.chain.nodeUrl)}` };
     const { state, changed } = applyChainCheck(this.state, check, {
       threshold: this.config.chain.outOfServiceThreshold,
       maxBlockAgeMs: this.config.chain.maxBlockAgeMs,

@@ -13,6 +13,7 @@ import { TaskDescriptionService } from './task-description.service.js';
 import { AdapterChainWriter } from './writer/adapter-chain-writer.js';
 import { ChainWriter } from './writer/chain-writer.js';
 import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
+import { originOf } from '../common/redact.js';
 
 /** Wallet, chain parameters, PoCo reads and writes, chain health. Boot fails here on a bad chain setup. */
 @Global()
@@ -32,7 +33,7 @@ import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
         const verified = await verifyWalletOnChain(context, config.chain.gasPriceCap);
         if (!verified)
           new Logger('ChainModule').warn(
-            `Node ${config.chain.nodeUrl} unreachable at boot: starting OUT_OF_SERVICE`,
+            `Node ${originOf(config.chain.nodeUrl)} unreachable at boot: starting OUT_OF_SERVICE`,
           );
         return verified;
       },

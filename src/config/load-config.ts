@@ -2,6 +2,7 @@ import { validateSync } from 'class-validator';
 import { AppConfig } from './app-config.js';
 import { EnvKind, envVarDefinitions, EnvVarDefinition } from './env-var.decorator.js';
 import { ENVIRONMENT_SECTIONS, Environment, EnvironmentSection } from './environment.js';
+import { displayedValue } from '../common/redact.js';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -79,7 +80,8 @@ export function loadConfig(raw: RawEnvironment): AppConfig {
     const problems = errors.map((e) => {
       const found = sources.get(e.property);
       const message = Object.values(e.constraints ?? {}).join('; ');
-      return `${found?.source ?? e.property}=${JSON.stringify(found?.value ?? '')}: ${message}`;
+      const source = found?.source ?? e.property;
+      return `${source}=${displayedValue(source, found?.value ?? '')}: ${message}`;
     });
     throw new ConfigValidationError(problems);
   }

@@ -137,6 +137,14 @@ export const IsNonEmptyString = () =>
 export const IsAnyString = () =>
   rule('isAnyString', 'expected a text value', (v) => typeof v === 'string');
 
+/** Empty (feature off) or at least `min` characters (a secret that resists guessing). */
+export const IsEmptyOrAtLeast = (min: number) =>
+  rule(
+    'isEmptyOrAtLeast',
+    `expected empty (disabled) or at least ${min} characters`,
+    (v) => typeof v === 'string' && (v === '' || v.length >= min),
+  );
+
 export const IsOptionalBoolean = () =>
   rule(
     'isOptionalBoolean',

@@ -1,11 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { redactCredentials } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { MigrationsService } from './migrations.service.js';
-
-function redactCredentials(url: string): string {
-  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
-}
 
 /** The MongoDB connection (database `iexec` unless MONGO_URL names another) and the migrations. */
 @Module({

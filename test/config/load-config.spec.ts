@@ -27,7 +27,13 @@ const CASES: Case[] = [
     ['health', 'info'],
     ['health', 'info', 'prometheus'],
   ],
-  ['IEXEC_CORE_ADMIN_TOKEN', 's3cret', (c) => c.server.adminToken, '', 's3cret'],
+  [
+    'IEXEC_CORE_ADMIN_TOKEN',
+    's3cret-admin-token-of-the-pool',
+    (c) => c.server.adminToken,
+    '',
+    's3cret-admin-token-of-the-pool',
+  ],
   [
     'MONGO_HOST',
     'mongo.internal',
@@ -423,6 +429,19 @@ describe('loadConfig rejects bad values with one line per variable', () => {
 describe('empty values', () => {
   it('keeps an empty password (set, not absent)', () => {
     expect(loadConfig({ IEXEC_CORE_WALLET_PASSWORD: '' }).wallet.password).toBe('');
+  });
+
+  it('refuses an admin token under 24 characters without echoing it', () => {
+    let message = '';
+    try {
+      loadConfig({ IEXEC_CORE_ADMIN_TOKEN: 'guessable' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'IEXEC_CORE_ADMIN_TOKEN=(hidden): expected empty (disabled) or at least 24',
+    );
+    expect(message).not.toContain('guessable');
   });
 
   it('rejects an empty port instead of silently using the default', () => {

@@ -2,6 +2,7 @@ import { EnvVar } from '../env-var.decorator.js';
 import {
   IsAddressList,
   IsAnyString,
+  IsEmptyOrAtLeast,
   IsHostname,
   IsListOf,
   IsMongoUrl,
@@ -57,9 +58,10 @@ export class ServerEnvironment {
     group: GROUPS.server,
     default: '',
     extension: true,
-    description: 'Bearer token for the /admin endpoints (deal replay). Empty disables them.',
+    description:
+      'Bearer token for the /admin endpoints (deal replay), at least 24 characters. Empty disables them.',
   })
-  @IsAnyString()
+  @IsEmptyOrAtLeast(24)
   IEXEC_CORE_ADMIN_TOKEN!: string;
 
   // --- MongoDB -------------------------------------------------------------------------------

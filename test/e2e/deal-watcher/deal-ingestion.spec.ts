@@ -86,7 +86,7 @@ describe('deal ingestion', () => {
         await again.stop();
       }
       const operator = await startScheduler(chain, workerpool, {
-        env: { ...NO_WRITES, IEXEC_CORE_ADMIN_TOKEN: 'op-secret' },
+        env: { ...NO_WRITES, IEXEC_CORE_ADMIN_TOKEN: 'op-secret-of-at-least-24-chars' },
         mongoUrl: scheduler.mongoUrl,
       });
       try {
@@ -96,7 +96,7 @@ describe('deal ingestion', () => {
         ).toBe(401);
         const replay = await fetch(`${operator.baseUrl}/admin/deals/replay?fromBlock=0`, {
           method: 'POST',
-          headers: { authorization: 'Bearer op-secret' },
+          headers: { authorization: 'Bearer op-secret-of-at-least-24-chars' },
         });
         expect(replay.status).toBe(202);
         expect((await jsonOf(replay)).fromBlock).toBe(0);
