@@ -14,7 +14,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { AppConfig } from '../config/app-config.js';
 import { ChainConfig, parseChainConfig } from './chain-config.js';
-import { deriveJwtSecret } from '../worker/auth/jwt.js';
+import { deriveJwtSecret, workerJwtLabel } from '../worker/auth/jwt.js';
 import { decryptKeystore } from './keystore.js';
 import { workerpoolAbi } from './poco-abi.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
@@ -146,7 +146,7 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
     publicClient,
     walletClient,
     getAddress(config.chain.poolAddress),
-    deriveJwtSecret(privateKey),
+    deriveJwtSecret(privateKey, workerJwtLabel(config.workers.jwtGeneration)),
   );
 }
 

@@ -39,6 +39,8 @@ export class AppConfig {
     askForReplicatePeriodMs: number;
     requiredWorkerVersion: string;
     whitelist: readonly string[];
+    /** Generation of the worker JWT secret: a new one revokes every token issued before. */
+    jwtGeneration: number;
   };
   readonly wallet: { path: string; password: string };
   readonly chain: {
@@ -104,6 +106,7 @@ export class AppConfig {
       askForReplicatePeriodMs: env.IEXEC_ASK_REPLICATE_PERIOD,
       requiredWorkerVersion: env.IEXEC_CORE_REQUIRED_WORKER_VERSION,
       whitelist: env.IEXEC_WORKERS_WHITELIST,
+      jwtGeneration: env.IEXEC_WORKER_JWT_GENERATION,
     };
     this.wallet = { path: env.IEXEC_CORE_WALLET_PATH, password: env.IEXEC_CORE_WALLET_PASSWORD };
     const partialOverride: Partial<ChainConfigOverride> = {};

@@ -27,7 +27,7 @@ import { AppConfigModule } from '../../src/config/config.module.js';
 import { RawEnvironment } from '../../src/config/load-config.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
 import { HealthModule } from '../../src/health/health.module.js';
-import { deriveJwtSecret } from '../../src/worker/auth/jwt.js';
+import { deriveJwtSecret, workerJwtLabel } from '../../src/worker/auth/jwt.js';
 import { WorkerModule } from '../../src/worker/worker.module.js';
 import { testConfig } from './config.js';
 
@@ -66,7 +66,7 @@ export function testChainContext(
     createPublicClient({ chain, transport }) as PublicClient,
     createWalletClient({ account, chain, transport }),
     getAddress(config.chain.poolAddress),
-    deriveJwtSecret(privateKey),
+    deriveJwtSecret(privateKey, workerJwtLabel(config.workers.jwtGeneration)),
   );
 }
 

@@ -6,6 +6,7 @@ import {
   IsHostname,
   IsListOf,
   IsMongoUrl,
+  IsNonNegativeInt,
   IsNonEmptyString,
   IsOneOf,
   IsPositiveInt,
@@ -135,6 +136,17 @@ export class ServerEnvironment {
   })
   @IsAddressList()
   IEXEC_WORKERS_WHITELIST!: string[];
+
+  @EnvVar({
+    group: GROUPS.workers,
+    kind: 'int',
+    default: '0',
+    extension: true,
+    description:
+      'Generation of the worker JWT secret (derived from the scheduler wallet): raise it to revoke every issued token; workers then log in again.',
+  })
+  @IsNonNegativeInt()
+  IEXEC_WORKER_JWT_GENERATION!: number;
 
   // --- Wallet --------------------------------------------------------------------------------
   @EnvVar({

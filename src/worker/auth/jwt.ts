@@ -28,9 +28,18 @@ const MIN_SECRET_BYTES = 32;
 
 export const WORKER_JWT_LABEL = 'iexec-core-ts/worker-jwt/v1';
 
+/** The derivation label of a secret generation; generation 0 keeps the original label. */
+export function workerJwtLabel(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 0) {
+    throw new Error(`workerJwtLabel: the generation must be an integer >= 0, got ${generation}`);
+  }
+  return generation === 0 ? WORKER_JWT_LABEL : `${WORKER_JWT_LABEL}#${generation}`;
+}
+
 /**
  * A stable JWT secret: HMAC-SHA256(key = scheduler private key, data = label). Unlike the
- * reference's per-process random secret, tokens survive a restart with the same wallet.
+ * reference's per-process random secret, tokens survive a restart with the same wallet; a new
+ * label ({@link workerJwtLabel}) rotates it without changing the wallet.
  */
 export function deriveJwtSecret(
   schedulerPrivateKey: Hex,

@@ -88,21 +88,26 @@ export class WorkerAuthService {
 
   /**
    * The wallet authenticated by an `Authorization` header value: exactly `Bearer <jwt>`, HS256
-   * with this scheduler's secret, not expired, our audience. Undefined otherwise.
+   * with this scheduler's secret, not expired, our audience, and a wallet still whitelisted
+   * (tokens outlive restarts, so one issued before the wallet left the whitelist would).
+   * Undefined otherwise.
    */
   authenticate(authorization: string | undefined): string | undefined {
     if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return undefined;
     const token = authorization.slice(7);
     const nowSeconds = Math.floor(this.clock() / 1000);
-    const known = this.verified.get(token);
-    if (known) return known.expiresAt > nowSeconds ? known.walletAddress : undefined;
-    const result = verifyWorkerJwt(token, this.chain.workerJwtSecret, {
-      audience: this.audience,
-      nowSeconds,
-    });
-    if (!result.ok) return undefined;
-    this.verified.set(token, { walletAddress: result.walletAddress, expiresAt: result.expiresAt });
-    return result.walletAddress;
+    let identity = this.verified.get(token);
+    if (!identity) {
+      const result = verifyWorkerJwt(token, this.chain.workerJwtSecret, {
+        audience: this.audience,
+        nowSeconds,
+      });
+      if (!result.ok) return undefined;
+      identity = { walletAddress: result.walletAddress, expiresAt: result.expiresAt };
+      this.verified.set(token, identity);
+    }
+    if (identity.expiresAt <= nowSeconds) return undefined;
+    return this.isWhitelisted(identity.walletAddress) ? identity.walletAddress : undefined;
   }
 
   private tokenFor(walletAddress: string): string {

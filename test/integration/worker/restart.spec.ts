@@ -64,4 +64,27 @@ describe('a scheduler restart between two worker calls', () => {
     expect((await service.lostWorkers()).map((w) => w.walletAddress)).toEqual(['0xstale']);
     expect(service.isAlive(workers[0].walletAddress)).toBe(true);
   });
+
+  it('revokes every token when the JWT generation is raised or the wallet leaves the whitelist', async () => {
+    running = await startWorkerApp({ env: { MONGO_URL: url } });
+    const worker = new TestWorker(running.baseUrl, generatePrivateKey());
+    const token = await worker.login();
+    expect((await worker.ping(token)).status).toBe(200);
+    await running.close();
+    running = undefined;
+
+    const restartWith = async (env: Record<string, string>) => {
+      running = await startWorkerApp({ env: { MONGO_URL: url, ...env } });
+      return new TestWorker(running.baseUrl, worker.privateKey);
+    };
+    let again = await restartWith({ IEXEC_WORKERS_WHITELIST: `0x${'1'.repeat(40)}` });
+    expect((await again.ping(token)).status).toBe(401);
+    await running!.close();
+
+    again = await restartWith({ IEXEC_WORKER_JWT_GENERATION: '1' });
+    expect((await again.ping(token)).status).toBe(401);
+    const fresh = await again.login();
+    expect(fresh).not.toBe(token);
+    expect((await again.ping(fresh)).status).toBe(200);
+  });
 });

@@ -4,6 +4,7 @@ import {
   signWorkerJwt,
   verifyWorkerJwt,
   WORKER_JWT_LABEL,
+  workerJwtLabel,
 } from '../../../src/worker/auth/jwt.js';
 
 const SECRET = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -245,6 +246,16 @@ describe('deriveJwtSecret', () => {
     expect(verifyWorkerJwt(token, deriveJwtSecret(otherKey), expected)).toMatchObject({
       ok: false,
     });
+  });
+
+  it('rotates with the generation: generation 0 keeps the original label, others revoke its tokens', () => {
+    expect(workerJwtLabel(0)).toBe(WORKER_JWT_LABEL);
+    expect(workerJwtLabel(2)).toBe('iexec-core-ts/worker-jwt/v1#2');
+    const token = signWorkerJwt(claims, deriveJwtSecret(KEY, workerJwtLabel(0)));
+    const rotated = deriveJwtSecret(KEY, workerJwtLabel(1));
+    expect(verifyWorkerJwt(token, rotated, expected)).toMatchObject({ ok: false });
+    expect(() => workerJwtLabel(-1)).toThrow(/integer >= 0/);
+    expect(() => workerJwtLabel(1.5)).toThrow(/integer >= 0/);
   });
 
   it('refuses something that is not a 32-byte hex private key', () => {

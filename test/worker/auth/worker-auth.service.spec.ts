@@ -136,6 +136,23 @@ describe('WorkerAuthService', () => {
       ).toBeUndefined();
     });
 
+    it('refuses the token of a wallet no longer whitelisted (tokens outlive restarts)', () => {
+      const issued = signWorkerJwt(
+        {
+          walletAddress: wallet,
+          audience: 'iExec Scheduler v8.5.0',
+          issuedAtSeconds: now / 1000,
+          ttlSeconds: 3600,
+        },
+        chain.workerJwtSecret,
+      );
+      const header = `Bearer ${issued}`;
+      expect(service().authenticate(header)).toBe(wallet);
+      expect(service(wallet).authenticate(header)).toBe(wallet);
+      // A restart with the wallet removed: the stateless token still verifies, but is refused.
+      expect(service(`0x${'1'.repeat(40)}`).authenticate(header)).toBeUndefined();
+    });
+
     it('a token verified once still expires at its exp, and a tampered copy is still refused', () => {
       const auth = service();
       const issued = token(now / 1000 - 3590); // exp 10 s from now
