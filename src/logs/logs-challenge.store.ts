@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { getAddress, isAddress } from 'viem';
+import { ExpiringStore } from '../common/expiring-store.js';
 import { newLogsChallenge } from './logs-challenge.js';
 
 /** A challenge lives 60 minutes from its creation (worker-api.md §2.8). */
 export const LOGS_CHALLENGE_LIFETIME_MS = 60 * 60 * 1000;
-/** Expired entries are swept at most this often, on access (no timer needed). */
-const SWEEP_PERIOD_MS = 60 * 1000;
-
-interface Entry {
-  challenge: string;
-  expiresAt: number;
-}
+/** Challenges held at once; past it the least recently used goes (anyone may ask for one). */
+export const LOGS_CHALLENGES_MAX = 100_000;
 
 /**
  * EIP-712 logs challenges, keyed by the checksummed address so that every casing of an address
@@ -18,8 +14,11 @@ interface Entry {
  */
 @Injectable()
 export class LogsChallengeStore {
-  private readonly entries = new Map<string, Entry>();
-  private nextSweep = 0;
+  private readonly entries = new ExpiringStore<string>(
+    LOGS_CHALLENGE_LIFETIME_MS,
+    () => this.now(),
+    LOGS_CHALLENGES_MAX,
+  );
 
   /** Undefined when `address` is not a 20-byte hex address. */
   static keyOf(address: string): string | undefined {
@@ -30,13 +29,7 @@ export class LogsChallengeStore {
   getOrCreate(address: string): string {
     const key = LogsChallengeStore.keyOf(address);
     if (!key) throw new Error(`not an address: ${address}`);
-    const now = this.now();
-    this.sweep(now);
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > now) return entry.challenge;
-    const challenge = this.generate(key);
-    this.entries.set(key, { challenge, expiresAt: now + LOGS_CHALLENGE_LIFETIME_MS });
-    return challenge;
+    return this.entries.getOrCreate(key, () => this.generate(key));
   }
 
   get size(): number {
@@ -50,11 +43,5 @@ export class LogsChallengeStore {
 
   protected now(): number {
     return Date.now();
-  }
-
-  private sweep(now: number): void {
-    if (now < this.nextSweep) return;
-    this.nextSweep = now + SWEEP_PERIOD_MS;
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
 }

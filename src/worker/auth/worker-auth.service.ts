@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ChainContext } from '../../chain/chain-context.js';
 import { CLOCK, systemClock, type Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
-import { ExpiringStore } from './expiring-store.js';
+import { ExpiringStore } from '../../common/expiring-store.js';
 import { signWorkerJwt, verifyWorkerJwt } from './jwt.js';
 import { isLoginSignatureValid, newChallenge } from './login-signature.js';
 

@@ -1,4 +1,4 @@
-import { ExpiringStore } from '../../../src/worker/auth/expiring-store.js';
+import { ExpiringStore } from '../../src/common/expiring-store.js';
 
 describe('ExpiringStore', () => {
   let now = 1_000_000;
