@@ -1,6 +1,20 @@
-import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  Allow,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 const INT32_MAX = 2_147_483_647;
+/**
+ * Longest text property: every registered worker is kept in memory. Real values are short (a
+ * worker name, `Linux`, a CPU model string, a 42-character address).
+ */
+export const WORKER_TEXT_MAX_LENGTH = 256;
 
 /**
  * W4 body (worker-api.md §3.2). Unknown properties are dropped by the global pipe; `walletAddress`
@@ -10,18 +24,22 @@ const INT32_MAX = 2_147_483_647;
 export class WorkerModelDto {
   @IsOptional()
   @IsString()
+  @MaxLength(WORKER_TEXT_MAX_LENGTH)
   name?: string | null;
 
   @IsOptional()
   @IsString()
+  @MaxLength(WORKER_TEXT_MAX_LENGTH)
   walletAddress?: string | null;
 
   @IsOptional()
   @IsString()
+  @MaxLength(WORKER_TEXT_MAX_LENGTH)
   os?: string | null;
 
   @IsOptional()
   @IsString()
+  @MaxLength(WORKER_TEXT_MAX_LENGTH)
   cpu?: string | null;
 
   @IsOptional()

@@ -176,6 +176,8 @@ describe('worker registry over HTTP (W3–W6)', () => {
       ['a fractional cpuNb', { cpuNb: 2.5 }],
       ['a string boolean', { gpuEnabled: 'yes' }],
       ['a numeric name', { name: 42 }],
+      ['a name over 256 characters', { name: 'n'.repeat(257) }],
+      ['a cpu model over 256 characters', { cpu: 'c'.repeat(257) }],
     ])('answers 400 to %s', async (_label, override) => {
       const res = await worker.register(token, defaultWorkerModel(worker.wallet, override));
       expect(res.status).toBe(400);
