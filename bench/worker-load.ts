@@ -151,7 +151,13 @@ if (ONLY.some((s) => s.startsWith('scheduler') || s === 'open-tasks')) {
       .map((k) => [k, defaults.get(k)!]),
   );
   const scheduler = await startScheduler(chain, workerpool, {
-    env: { ...production, IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS), IEXEC_LOG_LEVEL: 'ERROR' },
+    env: {
+      ...production,
+      IEXEC_ASK_REPLICATE_PERIOD: String(ASK_MS),
+      IEXEC_LOG_LEVEL: 'ERROR',
+      // All simulated workers log in from 127.0.0.1: one client to the anonymous rate limit.
+      IEXEC_ANONYMOUS_RATE_LIMIT: '0',
+    },
   });
   try {
     const url = scheduler.baseUrl;

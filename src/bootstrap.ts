@@ -20,7 +20,7 @@ export function appOptions(config: AppConfig) {
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    createHttpAdapter(),
+    createHttpAdapter(config),
     appOptions(config),
   );
   configureApp(app);

@@ -59,6 +59,8 @@ export async function startProcessStack(
     ...baseSchedulerEnv(chain, workerpool, wallet.path, mongoUrl),
     IEXEC_CORE_WALLET_PASSWORD: wallet.password,
     IEXEC_CORE_PORT: String(port),
+    // Every simulated worker logs in from 127.0.0.1: one client to the anonymous rate limit.
+    IEXEC_ANONYMOUS_RATE_LIMIT: '0',
     ...schedulerEnv,
     ...env,
   });

@@ -41,6 +41,8 @@ export class AppConfig {
     whitelist: readonly string[];
     /** Generation of the worker JWT secret: a new one revokes every token issued before. */
     jwtGeneration: number;
+    /** Requests per minute per client to each anonymous endpoint creating state; 0: unlimited. */
+    anonymousRatePerMinute: number;
   };
   readonly wallet: { path: string; password: string };
   readonly chain: {
@@ -107,6 +109,7 @@ export class AppConfig {
       requiredWorkerVersion: env.IEXEC_CORE_REQUIRED_WORKER_VERSION,
       whitelist: env.IEXEC_WORKERS_WHITELIST,
       jwtGeneration: env.IEXEC_WORKER_JWT_GENERATION,
+      anonymousRatePerMinute: env.IEXEC_ANONYMOUS_RATE_LIMIT,
     };
     this.wallet = { path: env.IEXEC_CORE_WALLET_PATH, password: env.IEXEC_CORE_WALLET_PASSWORD };
     const partialOverride: Partial<ChainConfigOverride> = {};

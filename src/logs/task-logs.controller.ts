@@ -1,6 +1,8 @@
 import { BadRequestException, Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ChainContext } from '../chain/chain-context.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import { ANONYMOUS_RATE_LIMITED } from '../common/http/http-app.js';
 import {
   ComputeLogsModel,
   TaskLogsModel,
@@ -28,6 +30,7 @@ export class TaskLogsController {
   ) {}
 
   @Get('logs/challenge')
+  @RouteConfig(ANONYMOUS_RATE_LIMITED)
   getChallenge(@Query('address') address?: string): LogsChallengeTypedData {
     if (address === undefined)
       throw new BadRequestException("Required parameter 'address' is not present.");

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import sockjs from 'sockjs';
-import { isIP } from 'node:net';
+import { clientOf } from '../common/http/client-address.js';
 import { CLOSE_GOING_AWAY, StompBroker } from './stomp/stomp-broker.js';
 
 // SockJS server of the push channel (worker-api.md §8.2), bridging SockJS sessions to the STOMP
@@ -34,28 +34,6 @@ interface SockJsConnection extends EventEmitter {
 
 /** SockJS/WebSocket close code 1013: the server is overloaded, the client may retry later. */
 export const CLOSE_TRY_AGAIN_LATER = 1013;
-
-/** Loopback and private peers are taken for a reverse proxy (an ingress) in front of us. */
-function isProxyPeer(address: string): boolean {
-  const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (isIP(ip) === 4) {
-    const [a, b] = ip.split('.').map(Number);
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168);
-  }
-  return ip === '::1' || /^f[cd]/i.test(ip);
-}
-
-/**
- * The client a session counts against: its TCP peer, or, when that peer is a proxy on a private
- * network, the first address of X-Forwarded-For / X-Real-IP. A spoofed header can only move a
- * session to another client's count; the total bound still holds.
- */
-export function clientOf(remoteAddress: string | undefined, headers: Record<string, string> = {}) {
-  const peer = remoteAddress ?? 'unknown';
-  if (!isProxyPeer(peer)) return peer;
-  const forwarded = headers['x-forwarded-for']?.split(',')[0]?.trim() || headers['x-real-ip'];
-  return forwarded || peer;
-}
 
 /** sockjs-node internals used only to finish sessions at shutdown without its 5 s timer. */
 interface SockJsSessionInternals {

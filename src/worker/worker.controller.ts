@@ -9,8 +9,10 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import { ANONYMOUS_RATE_LIMITED } from '../common/http/http-app.js';
 import { WalletAddressParamPipe } from '../common/http/required-param.pipe.js';
 import { WorkerAuthService } from './auth/worker-auth.service.js';
 import { AuthenticatedWallet, WorkerJwtGuard } from './auth/worker-jwt.guard.js';
@@ -31,6 +33,7 @@ export class WorkerController {
 
   /** W1: the wallet's login challenge; 401 (and no challenge) when not whitelisted. */
   @Get('challenge')
+  @RouteConfig(ANONYMOUS_RATE_LIMITED)
   challenge(@Query('walletAddress', WalletAddressParamPipe) walletAddress: string): string {
     const challenge = this.auth.getChallenge(walletAddress);
     if (challenge === undefined) throw new EmptyResponseException(401);
@@ -40,6 +43,7 @@ export class WorkerController {
   /** W2: the JWT (without `Bearer `) for a signature of the current challenge; 401 otherwise. */
   @Post('login')
   @HttpCode(200)
+  @RouteConfig(ANONYMOUS_RATE_LIMITED)
   login(
     @Query('walletAddress', WalletAddressParamPipe) walletAddress: string,
     @Req() request: FastifyRequest,

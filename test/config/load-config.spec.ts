@@ -89,6 +89,7 @@ const CASES: Case[] = [
     [ADDRESS, ADDRESS.replace('12', '34')],
   ],
   ['IEXEC_WORKER_JWT_GENERATION', '3', (c) => c.workers.jwtGeneration, 0, 3],
+  ['IEXEC_ANONYMOUS_RATE_LIMIT', '0', (c) => c.workers.anonymousRatePerMinute, 600, 0],
   [
     'IEXEC_CORE_WALLET_PATH',
     '/wallet.json',
@@ -255,7 +256,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(66);
+    expect(names.length).toBe(67);
     expect(new Set(names).size).toBe(names.length);
   });
 

@@ -32,7 +32,7 @@ export async function startTestApp(
     });
     const moduleRef = await (options.override ?? ((b) => b))(builder).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(
-      createHttpAdapter(),
+      createHttpAdapter(config),
       appOptions(config),
     );
     configureApp(app);

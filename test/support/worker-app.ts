@@ -128,7 +128,7 @@ export async function startWorkerApp(options: WorkerAppOptions): Promise<Running
       ...(options.imports ?? []),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
     logger: logLevels(config.server.logLevel),
     bodyParser: false,
   });

@@ -1,6 +1,8 @@
 import { LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
+import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { LogLevel } from '../../config/app-config.js';
+import type { AppConfig, LogLevel } from '../../config/app-config.js';
+import { clientOf } from './client-address.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
 /**
@@ -40,13 +42,31 @@ export function logLevels(level: LogLevel): NestLogLevel[] {
   return NEST_LEVELS[level];
 }
 
+/**
+ * Route config of the anonymous endpoints that create state (login and logs challenges, login):
+ * `@RouteConfig(ANONYMOUS_RATE_LIMITED)`. Counted per client and per route, before the body.
+ */
+export const ANONYMOUS_RATE_LIMITED = { rateLimit: {} };
+
 /** The Fastify adapter every scheduler application is built on. */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
   });
   const fastify = adapter.getInstance();
+  const ratePerMinute = config.workers.anonymousRatePerMinute;
+  if (ratePerMinute > 0) {
+    // Loaded before Nest adds its routes, so the plugin's onRoute hook sees every one of them.
+    void fastify.register(rateLimit, {
+      global: false,
+      max: ratePerMinute,
+      timeWindow: 60_000,
+      cache: 10_000,
+      keyGenerator: (request) =>
+        clientOf(request.socket.remoteAddress, request.headers as Record<string, string>),
+    });
+  }
   fastify.addHook('onRoute', (route) => {
     route.bodyLimit = bodyLimitOf(route.url);
   });

@@ -148,6 +148,17 @@ export class ServerEnvironment {
   @IsNonNegativeInt()
   IEXEC_WORKER_JWT_GENERATION!: number;
 
+  @EnvVar({
+    group: GROUPS.workers,
+    kind: 'int',
+    default: '600',
+    extension: true,
+    description:
+      'Requests per minute from one client (TCP peer, or X-Forwarded-For behind a private proxy) to each anonymous endpoint that creates state: worker challenge and login, logs challenge; 0: unlimited.',
+  })
+  @IsNonNegativeInt()
+  IEXEC_ANONYMOUS_RATE_LIMIT!: number;
+
   // --- Wallet --------------------------------------------------------------------------------
   @EnvVar({
     group: GROUPS.wallet,

@@ -1,6 +1,6 @@
-import { clientOf } from '../../src/notification/sockjs-endpoint.js';
+import { clientOf } from '../../../src/common/http/client-address.js';
 
-describe('clientOf (whom a push session counts against)', () => {
+describe('clientOf (whom a request or push session counts against)', () => {
   it('is the TCP peer when that peer is a public address, whatever the headers say', () => {
     expect(clientOf('203.0.113.7', { 'x-forwarded-for': '198.51.100.1' })).toBe('203.0.113.7');
     expect(clientOf('2001:db8::1', { 'x-real-ip': '198.51.100.1' })).toBe('2001:db8::1');
