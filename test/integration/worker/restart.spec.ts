@@ -66,6 +66,7 @@ describe('a scheduler restart between two worker calls', () => {
   });
 
   it('revokes every token when the JWT generation is raised or the wallet leaves the whitelist', async () => {
+    await running?.close(); // the previous test's instance
     running = await startWorkerApp({ env: { MONGO_URL: url } });
     const worker = new TestWorker(running.baseUrl, generatePrivateKey());
     const token = await worker.login();
