@@ -3,7 +3,7 @@ import type { TaskDescriptionFacts } from '../task/rules/task-description-facts.
 import { ChainDeal, isNonZeroAddress } from './chain-models.js';
 import { parseDealParams } from './deal-params.js';
 import { chainTaskId as computeChainTaskId } from './task-id.js';
-import { teeFrameworkOfTag, TeeFramework } from './tee-tag.js';
+import { isTeeTag, teeFrameworkOfTag, TeeFramework } from './tee-tag.js';
 
 /** What the scheduler knows of a task from the chain (chain.md §7); immutable once read. */
 export interface TaskDescription extends TaskDescriptionFacts {
@@ -62,7 +62,7 @@ export function taskDescriptionOf(deal: ChainDeal, index: number): TaskDescripti
     appEnclaveConfiguration: deal.chainApp?.enclaveConfiguration,
     cmd: params.iexecArgs,
     inputFiles: params.iexecInputFiles,
-    isTeeTask: teeFramework !== undefined,
+    isTeeTask: isTeeTag(deal.tag),
     teeFramework,
     isResultEncryption: params.iexecResultEncryption,
     resultStorageProvider: params.iexecResultStorageProvider,

@@ -1,22 +1,23 @@
 import { Instant, toMillis } from '../common/instant.js';
 import { ConsensusReplicate, needsMoreContributions } from '../task/rules/consensus.js';
-import { isTeeTag } from '../chain/tee-tag.js';
+import { isTeeTag, unservedTeeTagReason } from '../chain/tee-tag.js';
 import { SUPPLY_STATUSES, TaskStatus } from '../task/task-status.js';
 import type { Replicate } from './replicates-list.schema.js';
 
 // Chain-free part of accepting a candidate task for a worker (worker-api.md §5.3, §5.4 step 3).
 
 /**
- * Whether a worker may be offered a task with this tag. TEE-enabled workers get every tag.
- * [quirk fixed, §5.3] The reference excludes only the two exact TEE tag strings from non-TEE
- * workers; here any tag whose low nibble is a TEE framework is excluded (same result for every
- * tag actually used).
+ * Whether a worker may be offered a task with this tag: TEE tags (bit 0, PoCo's rule) only to
+ * TEE-enabled workers, and a TEE tag of a framework not served here to nobody (no worker could
+ * contribute to it). [quirk fixed, §5.3] The reference excludes only the two exact TEE tag
+ * strings from non-TEE workers, so a TDX task went to standard workers and PoCo refused them.
  */
 export function isTagOfferableToWorker(
   tag: string | null | undefined,
   teeEnabled: boolean,
 ): boolean {
-  return teeEnabled || !isTeeTag(tag);
+  if (!isTeeTag(tag)) return true;
+  return teeEnabled && unservedTeeTagReason(tag) === undefined;
 }
 
 export type SupplyPrecheck =

@@ -2,7 +2,9 @@ import {
   isTeeTag,
   TEE_GRAMINE_ONLY_TAG,
   TEE_SCONE_ONLY_TAG,
+  TEE_TDX_ONLY_TAG,
   teeFrameworkOfTag,
+  unservedTeeTagReason,
 } from '../../src/chain/tee-tag.js';
 
 const tag = (lastHexDigit: string, prefix = '0'.repeat(63)) => `0x${prefix}${lastHexDigit}`;
@@ -26,12 +28,31 @@ describe('teeFrameworkOfTag (task-lifecycle.md §10)', () => {
   });
 
   it.each(['0', '1', '2', '4', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'])(
-    'low nibble 0x%s is not TEE',
+    'low nibble 0x%s is no framework served here',
     (digit) => {
       expect(teeFrameworkOfTag(tag(digit))).toBeUndefined();
-      expect(isTeeTag(tag(digit))).toBe(false);
     },
   );
+
+  it.each(['1', '3', '5', '7', '9', 'b', 'd', 'f'])('low nibble 0x%s is TEE (bit 0, PoCo)', (d) => {
+    expect(isTeeTag(tag(d))).toBe(true);
+  });
+
+  it.each(['0', '2', '4', '6', '8', 'a', 'c', 'e'])('low nibble 0x%s is standard', (d) => {
+    expect(isTeeTag(tag(d))).toBe(false);
+    expect(unservedTeeTagReason(tag(d))).toBeUndefined();
+  });
+
+  it('names the framework of an unserved TEE tag: TDX (the SDK 9 default), or unknown bits', () => {
+    expect(TEE_TDX_ONLY_TAG).toBe(tag('9'));
+    expect(unservedTeeTagReason(TEE_TDX_ONLY_TAG)).toBe(
+      `TEE tag ${TEE_TDX_ONLY_TAG} asks for the TDX framework, which this scheduler does not serve (Scone and Gramine only)`,
+    );
+    expect(unservedTeeTagReason(tag('1'))).toContain('an unknown TEE framework (low bits 0b0001)');
+    expect(unservedTeeTagReason(tag('7'))).toContain('(low bits 0b0111)');
+    expect(unservedTeeTagReason(TEE_SCONE_ONLY_TAG)).toBeUndefined();
+    expect(unservedTeeTagReason(TEE_GRAMINE_ONLY_TAG)).toBeUndefined();
+  });
 
   it('treats 0b0111 (both bit patterns set) as neither framework', () => {
     expect(teeFrameworkOfTag(tag('7'))).toBeUndefined();

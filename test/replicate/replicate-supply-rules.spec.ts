@@ -18,12 +18,20 @@ describe('candidate filters (§5.3, §5.4 step 1)', () => {
       expect(isTagOfferableToWorker(tag(last), true)).toBe(true);
   });
 
-  it('[quirk fix] non-TEE workers are excluded from every TEE nibble, not only the two exact tags', () => {
+  it('[quirk fix] non-TEE workers are excluded from every TEE tag (bit 0), not only the two exact tags', () => {
     expect(isTagOfferableToWorker(tag('00'), false)).toBe(true);
-    expect(isTagOfferableToWorker(tag('01'), false)).toBe(true);
-    expect(isTagOfferableToWorker(tag('03'), false)).toBe(false);
-    expect(isTagOfferableToWorker(tag('05'), false)).toBe(false);
-    expect(isTagOfferableToWorker(tag('13'), false)).toBe(false);
+    expect(isTagOfferableToWorker(tag('02'), false)).toBe(true);
+    for (const teeTag of ['01', '03', '05', '09', '13']) {
+      expect(isTagOfferableToWorker(tag(teeTag), false)).toBe(false);
+    }
+    expect(isTagOfferableToWorker(tag('03'), true)).toBe(true);
+    expect(isTagOfferableToWorker(tag('15'), true)).toBe(true);
+  });
+
+  it('a TEE tag of a framework not served here (TDX, unknown bits) is offered to nobody', () => {
+    for (const unserved of ['01', '07', '09', 'f9']) {
+      expect(isTagOfferableToWorker(tag(unserved), true)).toBe(false);
+    }
   });
 
   it('a task without enclave challenge is skipped (edge 14)', () => {

@@ -6,7 +6,7 @@ import type { ChainTask } from '../../chain/chain-task.js';
 import { GasCheckCache } from '../../chain/gas-check-cache.js';
 import { PocoReader } from '../../chain/poco-reader.js';
 import { TaskDescriptionService } from '../../chain/task-description.service.js';
-import { isTeeTag } from '../../chain/tee-tag.js';
+import { isTeeTag, unservedTeeTagReason } from '../../chain/tee-tag.js';
 import { ZERO_ADDRESS } from '../../chain/chain-models.js';
 import { ChainWriter } from '../../chain/writer/chain-writer.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
@@ -48,6 +48,9 @@ export class InitializationSteps {
     // Already initialized on chain (our transaction before a crash, or anyone's): never twice.
     const initialized = (c: ChainTask | undefined) => !!c && c.status !== ChainTaskStatus.UNSET;
     if (initialized(chainTask)) return this.state.transition(task, [TaskStatus.INITIALIZING]);
+    // No worker could contribute: end now rather than spend gas and workers' time on it.
+    const unserved = unservedTeeTagReason(task.tag);
+    if (unserved) return this.fail(task, unserved);
     const requestable =
       (await this.dealStillOpen(task)) &&
       (await this.gas.hasEnoughGas(this.chain.schedulerAddress));
@@ -84,6 +87,8 @@ export class InitializationSteps {
   async initializing(task: TaskRecord, chainTask: ChainTask | undefined): Promise<boolean> {
     if (!chainTask || chainTask.status === ChainTaskStatus.UNSET)
       return this.waitForInitialize(task);
+    const unserved = unservedTeeTagReason(task.tag);
+    if (unserved) return this.fail(task, unserved);
     let smsUrl = task.smsUrl;
     if (isTeeTag(task.tag) && !smsUrl) {
       smsUrl = await this.sms.verifiedSmsUrl(task.chainTaskId, task.tag);

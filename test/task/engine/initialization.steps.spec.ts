@@ -17,8 +17,13 @@ describe('InitializationSteps.received without a chain read first', () => {
   } as unknown as TaskRecord;
   const chainTask = (status: ChainTaskStatus) => ({ status }) as ChainTask;
 
-  function steps(options: { dealOpen: boolean; gas?: boolean; initialized?: boolean }) {
-    const calls = { reads: 0, requests: 0, transitions: [] as TaskStatus[][] };
+  function steps(options: {
+    dealOpen: boolean;
+    gas?: boolean;
+    initialized?: boolean;
+    tag?: string;
+  }) {
+    const calls = { reads: 0, requests: 0, transitions: [] as TaskStatus[][], failed: 0 };
     const read = async () => {
       calls.reads++;
       return chainTask(options.initialized ? ChainTaskStatus.ACTIVE : ChainTaskStatus.UNSET);
@@ -39,30 +44,54 @@ describe('InitializationSteps.received without a chain read first', () => {
       {} as never,
       {} as never,
       recordingStateWriter(calls.transitions),
-      {} as never,
+      { failed: async () => void calls.failed++ } as never,
       systemClock,
     );
-    return { run: () => instance.received(task, undefined, read), calls };
+    const subject = options.tag ? ({ ...task, tag: options.tag } as TaskRecord) : task;
+    return { run: () => instance.received(subject, undefined, read), calls };
   }
 
   it('requests the initialize without reading the chain, and stops there', async () => {
     const { run, calls } = steps({ dealOpen: true });
     // false: the writer's settle notification runs the next step, not a read of an unmined task
     expect(await run()).toBe(false);
-    expect(calls).toEqual({ reads: 0, requests: 1, transitions: [[TaskStatus.INITIALIZING]] });
+    expect(calls).toEqual({
+      reads: 0,
+      requests: 1,
+      transitions: [[TaskStatus.INITIALIZING]],
+      failed: 0,
+    });
   });
 
   it('deal closed: a task already initialized on chain moves on, with no transaction', async () => {
     const { run, calls } = steps({ dealOpen: false, initialized: true });
     expect(await run()).toBe(true);
-    expect(calls).toEqual({ reads: 1, requests: 0, transitions: [[TaskStatus.INITIALIZING]] });
+    expect(calls).toEqual({
+      reads: 1,
+      requests: 0,
+      transitions: [[TaskStatus.INITIALIZING]],
+      failed: 0,
+    });
   });
 
   it('deal closed or no gas, not initialized on chain: stays RECEIVED', async () => {
     for (const options of [{ dealOpen: false }, { dealOpen: true, gas: false }]) {
       const { run, calls } = steps(options);
       expect(await run()).toBe(false);
-      expect(calls).toEqual({ reads: 1, requests: 0, transitions: [] });
+      expect(calls).toEqual({ reads: 1, requests: 0, transitions: [], failed: 0 });
+    }
+  });
+
+  it('a TEE tag of a framework not served here (TDX, SDK 9 default): FAILED at once, no transaction', async () => {
+    for (const tag of [`0x${'0'.repeat(63)}9`, `0x${'0'.repeat(63)}1`]) {
+      const { run, calls } = steps({ dealOpen: true, tag });
+      expect(await run()).toBe(false);
+      expect(calls).toEqual({
+        reads: 0,
+        requests: 0,
+        transitions: [[TaskStatus.INITIALIZE_FAILED, TaskStatus.FAILED]],
+        failed: 1,
+      });
     }
   });
 });
