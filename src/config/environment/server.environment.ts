@@ -173,7 +173,7 @@ export class ServerEnvironment {
     group: GROUPS.wallet,
     default: 'whatever',
     property: 'wallet.password',
-    description: 'Password of the keystore.',
+    description: 'Password of the keystore (a WARN at boot while it is the public default).',
   })
   @IsAnyString()
   IEXEC_CORE_WALLET_PASSWORD!: string;

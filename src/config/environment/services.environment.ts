@@ -115,7 +115,8 @@ export class ServicesEnvironment {
     group: GROUPS.adapter,
     default: 'whatever',
     property: 'blockchain-adapter.user.password',
-    description: 'Blockchain Adapter basic-auth password.',
+    description:
+      'Blockchain Adapter basic-auth password (a WARN at boot while it is the public default, adapter mode).',
   })
   @IsAnyString()
   IEXEC_CORE_CHAIN_ADAPTER_PASSWORD!: string;

@@ -37,6 +37,8 @@ describe('node dist/main.js', () => {
       };
       expect(info.build).toMatchObject({ name: 'iexec-core-ts', version: expect.any(String) });
       expect(Date.parse(info.build.time)).toBeGreaterThan(0);
+      // The dev wallet's password is the Java default: said at boot, even at IEXEC_LOG_LEVEL=WARN.
+      expect(scheduler.output()).toContain('IEXEC_CORE_WALLET_PASSWORD is the public default');
       // An anonymous status update is refused before its (announced 60 MB) body is read.
       const updateStatus = `http://127.0.0.1:${port}/replicates/0x${'1'.repeat(64)}/updateStatus`;
       expect(await statusBeforeBody(updateStatus, { declaredBytes: 60 * 1024 * 1024 })).toBe(401);
