@@ -70,6 +70,8 @@ export class AppConfig {
   readonly resultRepository: { url: string };
   readonly logs: { purgeRateInDays: number; availabilityPeriodInDays: number };
   readonly taskUpdate: { concurrency: number };
+  /** How contribution and reveal claims of workers are checked against our node. */
+  readonly claims: { confirmationBlocks: number; holdMs: number };
   readonly cron: {
     metricsRefreshMs: number;
     dealReplayMs: number;
@@ -176,6 +178,10 @@ export class AppConfig {
       availabilityPeriodInDays: env.IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS,
     };
     this.taskUpdate = { concurrency: env.IEXEC_TASK_UPDATE_CONCURRENCY };
+    this.claims = {
+      confirmationBlocks: env.IEXEC_CLAIM_CONFIRMATION_BLOCKS,
+      holdMs: env.IEXEC_CLAIM_HOLD_MS,
+    };
     this.cron = {
       metricsRefreshMs: env.CRON_METRICS_REFRESH_PERIOD,
       dealReplayMs: env.CRON_DEAL_REPLAY,

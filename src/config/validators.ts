@@ -30,6 +30,13 @@ export const IsTcpPort = () =>
 export const IsPositiveInt = (what = 'a positive integer') =>
   rule('isPositiveInt', `expected ${what}`, (v) => isInt(v) && v > 0);
 
+export const IsIntBetween = (min: number, max: number, what = 'an integer') =>
+  rule(
+    'isIntBetween',
+    `expected ${what} between ${min} and ${max}`,
+    (v) => isInt(v) && v >= min && v <= max,
+  );
+
 export const IsNonNegativeInt = (what = 'an integer >= 0') =>
   rule('isNonNegativeInt', `expected ${what}`, (v) => isInt(v) && v >= 0);
 

@@ -78,6 +78,11 @@ export class MetricsService implements OnApplicationBootstrap {
     this.meters.observeTransition(from, to, seconds);
   }
 
+  /** A worker's claim not yet visible on our node when its hold ended (R3 answered 503). */
+  countDeferredClaim(claim: 'contributed' | 'revealed'): void {
+    this.meters.countDeferredClaim(claim);
+  }
+
   /** Prometheus text exposition of every meter. */
   prometheus(): Promise<string> {
     return this.meters.registry.metrics();

@@ -18,6 +18,7 @@ export interface PrometheusMeters {
   registry: Registry;
   setWorkerFigures(figures: WorkerFigures): void;
   observeTransition(from: string, to: string, seconds: number): void;
+  countDeferredClaim(claim: string): void;
 }
 
 /** Task transitions go from milliseconds (local) to minutes (a mined transaction). */
@@ -133,6 +134,14 @@ export function createPrometheusMeters(sources: MeterSources): PrometheusMeters 
     registers: [registry],
   });
 
+  const deferredClaims = new Counter({
+    name: 'iexec_core_replicate_claims_deferred_total',
+    help: 'Contribution/reveal claims not yet visible on our node when their hold ended (worker asked to post again)',
+    labelNames: ['claim'] as const,
+    registers: [registry],
+  });
+  for (const claim of ['contributed', 'revealed']) deferredClaims.inc({ claim }, 0);
+
   return {
     registry,
     setWorkerFigures(figures) {
@@ -142,6 +151,9 @@ export function createPrometheusMeters(sources: MeterSources): PrometheusMeters 
     },
     observeTransition(from, to, seconds) {
       if (Number.isFinite(seconds) && seconds >= 0) transitions.observe({ from, to }, seconds);
+    },
+    countDeferredClaim(claim) {
+      deferredClaims.inc({ claim });
     },
   };
 }

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { hexToString, type Hex } from 'viem';
-import { ChainContributionStatus } from '../chain/chain-status.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { TaskDescription } from '../chain/task-description.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
@@ -22,6 +21,7 @@ import { currentStatus, nextAction } from './replicate-workflow.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { ReplicateStatusDetails, ReplicateStatusUpdate } from './replicates-list.schema.js';
 import {
+  deferIfClaimPending,
   IncomingStatusUpdate,
   isDeferrableUpdate,
   normalizeWorkerUpdate,
@@ -34,13 +34,12 @@ import {
   validateStatusUpdate,
   verificationFactsNeeded,
 } from './status-update-rules.js';
-import { BlockWaiter } from './block-waiter.js';
+import { ClaimVerifier, WorkerClaim } from './claim-verifier.js';
 
 const WRITE_ATTEMPTS = 5;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Facts = Mutable<StatusUpdateFacts> & { chainResultsText?: string | null };
-const CONTRIBUTION_CHECKS = 3;
 
 /**
  * The one place where a replicate changes status (worker-api.md §7.2): facts are read from the
@@ -58,7 +57,7 @@ export class ReplicateStatusService {
     private readonly reader: PocoReader,
     private readonly results: ResultService,
     private readonly computeLogs: ComputeLogsService,
-    private readonly blocks: BlockWaiter,
+    private readonly claims: ClaimVerifier,
     private readonly updates: TaskUpdateRequests,
     private readonly listeners: ReplicateListeners,
     private readonly locks: ReplicateLocks,
@@ -122,6 +121,7 @@ export class ReplicateStatusService {
       async (): Promise<
         | { error: ReplicateStatusUpdateError; replayedAction?: TaskNotificationType }
         | { accepted: true }
+        | { deferred: true }
       > => {
         for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
           const list = await this.replicates.findByChainTaskId(chainTaskId);
@@ -134,7 +134,10 @@ export class ReplicateStatusService {
           ) {
             return { error, replayedAction: this.nextActionFor(update, description) };
           }
-          if (error !== ReplicateStatusUpdateError.NO_ERROR) return { error };
+          if (error !== ReplicateStatusUpdateError.NO_ERROR) {
+            const settled = deferIfClaimPending(error, facts);
+            return settled === 'deferred' ? { deferred: true } : { error: settled };
+          }
           const effects = statusUpdateEffects(update, facts);
           const logsPresent = await this.computeLogs.storeFromStatusUpdate(
             chainTaskId,
@@ -182,7 +185,7 @@ export class ReplicateStatusService {
         return { error: ReplicateStatusUpdateError.NO_ERROR };
       },
     );
-    if ('error' in outcome) return outcome;
+    if ('error' in outcome || 'deferred' in outcome) return outcome;
 
     this.logger.debug(
       `Replicate ${chainTaskId}/${walletAddress} → ${update.status} (${update.modifier})`,
@@ -216,10 +219,14 @@ export class ReplicateStatusService {
     const facts: Facts = { description: description ?? null };
     const chainTaskId = task.chainTaskId;
     const wanted: Promise<void>[] = [];
-    if (needed.includes('blockAvailable')) {
-      const block = update.details?.chainReceipt?.blockNumber ?? 0;
+    const claim = claimOf(task, walletAddress, update);
+    if (claim) {
       wanted.push(
-        this.blocks.isBlockAvailable(BigInt(block)).then((ok) => void (facts.blockAvailable = ok)),
+        this.claims.verify(claim).then(({ verdict, contribution }) => {
+          facts.claimPending = verdict === 'pending';
+          facts.blockAvailable = verdict === 'confirmed';
+          facts.onChainContribution = contribution ?? null;
+        }),
       );
     }
     if (needed.includes('workerWeight')) {
@@ -236,45 +243,41 @@ export class ReplicateStatusService {
           .then((uploaded) => void (facts.resultUploaded = uploaded)),
       );
     }
+    await Promise.all(wanted);
     if (
       needed.includes('chainTaskStatus') ||
       update.status === ReplicateStatus.CONTRIBUTE_AND_FINALIZE_DONE
     ) {
-      wanted.push(
-        this.reader.getChainTask(chainTaskId).then((t) => {
-          facts.chainTaskStatus = t?.status ?? null;
-          facts.chainResultsText = t ? resultsText(t.results) : null;
-        }),
-      );
-    }
-    await Promise.all(wanted);
-    if (needed.includes('onChainContribution')) {
-      // After the receipt block is known to be available: the worker's contribution must be visible.
-      const target = update.status === ReplicateStatus.CONTRIBUTED ? 'contributed' : 'revealed';
-      facts.onChainContribution =
-        (await this.checkContribution(chainTaskId, walletAddress, target)) ?? null;
+      // After the claim check: the finalize of a contribute-and-finalize is in the same block.
+      const chainTask = await this.reader.getChainTask(chainTaskId);
+      facts.chainTaskStatus = chainTask?.status ?? null;
+      facts.chainResultsText = chainTask ? resultsText(chainTask.results) : null;
     }
     return facts;
   }
+}
 
-  /** Up to 3 reads, a block time apart, until the contribution is in the wanted state. */
-  private async checkContribution(
-    chainTaskId: string,
-    walletAddress: string,
-    target: 'contributed' | 'revealed',
-  ) {
-    let contribution;
-    for (let attempt = 1; attempt <= CONTRIBUTION_CHECKS; attempt++) {
-      contribution = await this.reader.getChainContribution(chainTaskId, walletAddress);
-      const status = contribution?.status;
-      const reached =
-        status === ChainContributionStatus.REVEALED ||
-        (target === 'contributed' && status === ChainContributionStatus.CONTRIBUTED);
-      if (reached) return contribution;
-      if (attempt < CONTRIBUTION_CHECKS) await this.blocks.pause();
-    }
-    return contribution;
-  }
+/** The on-chain claim an update makes, checked against our node (§7.3 a-b); none for others. */
+function claimOf(
+  task: TaskRecord,
+  walletAddress: string,
+  update: ReplicateStatusUpdate,
+): WorkerClaim | undefined {
+  const target =
+    update.status === ReplicateStatus.CONTRIBUTED
+      ? 'contributed'
+      : update.status === ReplicateStatus.REVEALED ||
+          update.status === ReplicateStatus.CONTRIBUTE_AND_FINALIZE_DONE
+        ? 'revealed'
+        : undefined;
+  if (!target) return undefined;
+  return {
+    chainTaskId: task.chainTaskId,
+    walletAddress,
+    target,
+    claimedBlock: BigInt(update.details?.chainReceipt?.blockNumber ?? 0),
+    finalDeadline: task.finalDeadline,
+  };
 }
 
 function resultsText(results: string): string | null {

@@ -5,7 +5,7 @@ import { ResultModule } from '../result/result.module.js';
 import { TaskModule } from '../task/task.module.js';
 import { WorkerJwtMiddleware } from '../worker/auth/worker-jwt.middleware.js';
 import { WorkerModule } from '../worker/worker.module.js';
-import { BlockWaiter } from './block-waiter.js';
+import { ClaimVerifier } from './claim-verifier.js';
 import { ReplicateDetectors } from './replicate-detectors.service.js';
 import { ReplicateListeners } from './replicate-listeners.js';
 import { ReplicateLocks } from './replicate-locks.js';
@@ -30,7 +30,7 @@ import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
   providers: [
     ReplicatesListRepository,
     ReplicateLocks,
-    BlockWaiter,
+    ClaimVerifier,
     UnnotifiedScanTrigger,
     ReplicateListeners,
     ReplicateStatusService,

@@ -46,6 +46,11 @@ export interface StatusUpdateFacts {
   readonly description?: TaskDescriptionFacts | null;
   /** The receipt block of the update is available on the scheduler's node. */
   readonly blockAvailable?: boolean;
+  /**
+   * The claim (CONTRIBUTED, REVEALED, CONTRIBUTE_AND_FINALIZE_DONE) is neither confirmed nor
+   * refuted by our node yet (claim-verdict.ts): a verification failure then defers the update.
+   */
+  readonly claimPending?: boolean;
   /** This worker's contribution after the repeated check; null when unreadable. */
   readonly onChainContribution?: OnChainContribution | null;
   /** The worker's current weight (0 when the score is unreadable). */
@@ -301,16 +306,34 @@ export type StatusUpdateOutcome =
        */
       readonly replayedAction?: TaskNotificationType;
     }
-  | { readonly accepted: true; readonly nextAction: TaskNotificationType | undefined };
+  | { readonly accepted: true; readonly nextAction: TaskNotificationType | undefined }
+  /** The claim is not yet visible on our node: the worker is to post it again. */
+  | { readonly deferred: true };
+
+/**
+ * A verification failure of a claim our node has not caught up with is no refusal: the update
+ * is deferred (answered so the worker posts it again). Every other outcome stands.
+ */
+export function deferIfClaimPending(
+  error: ReplicateStatusUpdateError,
+  facts: Pick<StatusUpdateFacts, 'claimPending'>,
+): ReplicateStatusUpdateError | 'deferred' {
+  return error === ReplicateStatusUpdateError.GENERIC_CANT_UPDATE && facts.claimPending
+    ? 'deferred'
+    : error;
+}
 
 export interface StatusUpdateAnswer {
-  readonly httpStatus: 200 | 202 | 208 | 500;
+  readonly httpStatus: 200 | 202 | 208 | 500 | 503;
   /** Serialized as a quoted JSON string; `undefined` = empty body. */
   readonly body: TaskNotificationType | undefined;
 }
 
 export function statusUpdateAnswer(outcome: StatusUpdateOutcome): StatusUpdateAnswer {
   if ('accepted' in outcome) return { httpStatus: 200, body: outcome.nextAction };
+  // Not decodable by the worker, so it posts the same report again at once (§7.6): after a
+  // hold of up to IEXEC_CLAIM_HOLD_MS, that is a long poll, not PLEASE_ABORT of honest work.
+  if ('deferred' in outcome) return { httpStatus: 503, body: undefined };
   switch (outcome.error) {
     case ReplicateStatusUpdateError.ALREADY_REPORTED:
       // Deviation: the reference always answers PLEASE_WAIT, which strands a worker whose first

@@ -227,6 +227,8 @@ const CASES: Case[] = [
   ['IEXEC_LOGS_PURGE_RATE_IN_DAYS', '2', (c) => c.logs.purgeRateInDays, 1, 2],
   ['IEXEC_LOGS_AVAILABILITY_PERIOD_IN_DAYS', '7', (c) => c.logs.availabilityPeriodInDays, 3, 7],
   ['IEXEC_TASK_UPDATE_CONCURRENCY', '8', (c) => c.taskUpdate.concurrency, 32, 8],
+  ['IEXEC_CLAIM_CONFIRMATION_BLOCKS', '0', (c) => c.claims.confirmationBlocks, 2, 0],
+  ['IEXEC_CLAIM_HOLD_MS', '5000', (c) => c.claims.holdMs, 45000, 5000],
   ['CRON_METRICS_REFRESH_PERIOD', '1000', (c) => c.cron.metricsRefreshMs, 20000, 1000],
   ['CRON_DEAL_REPLAY', '1000', (c) => c.cron.dealReplayMs, 60000, 1000],
   ['CRON_DETECTOR_WORKERLOST', '1000', (c) => c.cron.workerLostMs, 30000, 1000],
@@ -256,7 +258,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(67);
+    expect(names.length).toBe(69);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -402,6 +404,12 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /adapter, embedded/,
     ],
     ['bad block time', { IEXEC_BLOCK_TIME: 'five' }, 'IEXEC_BLOCK_TIME', /duration/],
+    [
+      'claim hold past the worker read timeout',
+      { IEXEC_CLAIM_HOLD_MS: '60000' },
+      'IEXEC_CLAIM_HOLD_MS',
+      /between 100 and 55000/,
+    ],
     ['bad boolean', { IEXEC_IS_SIDECHAIN: 'yes' }, 'IEXEC_IS_SIDECHAIN', /true or false/],
     ['bad mongo url', { MONGO_URL: 'http://mongo' }, 'MONGO_URL', /mongodb:\/\//],
     ['empty wallet path', { IEXEC_CORE_WALLET_PATH: '' }, 'IEXEC_CORE_WALLET_PATH', /non-empty/],

@@ -11,6 +11,7 @@ import {
   ReplicateStatusUpdateError as E,
   StatusUpdateFacts,
   statusUpdateAnswer,
+  deferIfClaimPending,
   validateStatusUpdate,
   verificationFactsNeeded,
 } from '../../src/replicate/status-update-rules.js';
@@ -323,6 +324,18 @@ describe('per-status verification (§7.3)', () => {
   });
 });
 
+describe('a claim our node has not caught up with (issue 16 §1)', () => {
+  it('defers what would be a verification refusal, nothing else', () => {
+    expect(deferIfClaimPending(E.GENERIC_CANT_UPDATE, { claimPending: true })).toBe('deferred');
+    expect(deferIfClaimPending(E.GENERIC_CANT_UPDATE, { claimPending: false })).toBe(
+      E.GENERIC_CANT_UPDATE,
+    );
+    for (const error of [E.ALREADY_REPORTED, E.BAD_WORKFLOW_TRANSITION, E.UNKNOWN_REPLICATE]) {
+      expect(deferIfClaimPending(error, { claimPending: true })).toBe(error);
+    }
+  });
+});
+
 describe('R3 answer (§7.1, edge 27)', () => {
   it.each([E.UNKNOWN_REPLICATE, E.UNKNOWN_TASK, E.BAD_WORKFLOW_TRANSITION, E.GENERIC_CANT_UPDATE])(
     '%s → 202 "PLEASE_ABORT"',
@@ -337,6 +350,10 @@ describe('R3 answer (§7.1, edge 27)', () => {
       body: N.PLEASE_WAIT,
     });
     expect(statusUpdateAnswer({ error: E.NO_ERROR })).toEqual({ httpStatus: 500, body: undefined });
+  });
+
+  it('a deferred claim answers 503 with no body: the worker posts the same report again', () => {
+    expect(statusUpdateAnswer({ deferred: true })).toEqual({ httpStatus: 503, body: undefined });
   });
 
   it('a replay of the current status → 208 with its next action again', () => {

@@ -1,5 +1,5 @@
 import { EnvVar } from '../env-var.decorator.js';
-import { IsNonNegativeInt, IsPositiveInt } from '../validators.js';
+import { IsIntBetween, IsNonNegativeInt, IsPositiveInt } from '../validators.js';
 
 const GROUPS = {
   ops: 'Operations',
@@ -38,6 +38,28 @@ export class JobsEnvironment {
   })
   @IsPositiveInt()
   IEXEC_TASK_UPDATE_CONCURRENCY!: number;
+
+  @EnvVar({
+    group: GROUPS.ops,
+    kind: 'int',
+    default: '2',
+    extension: true,
+    description:
+      "Blocks our node must be past a CONTRIBUTED/REVEALED receipt's block before a contribution absent from the chain refuses the claim; a claim not yet visible is held, never refused.",
+  })
+  @IsNonNegativeInt()
+  IEXEC_CLAIM_CONFIRMATION_BLOCKS!: number;
+
+  @EnvVar({
+    group: GROUPS.ops,
+    kind: 'int',
+    default: '45000',
+    extension: true,
+    description:
+      "Longest hold (ms) of a status update whose claim is not yet visible on our node, then 503 and the worker posts again; below the worker's 60 s read timeout.",
+  })
+  @IsIntBetween(100, 55000, 'a number of milliseconds')
+  IEXEC_CLAIM_HOLD_MS!: number;
 
   // --- Detectors and jobs (application.yml properties, Spring relaxed-binding names) --------
   @EnvVar({
