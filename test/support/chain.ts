@@ -3,6 +3,7 @@
 // other: isolate each file (or each test) so they always start from the freshly deployed state.
 import { devRoles, type DevRoles } from '../../devstack/chain/accounts.js';
 import { createChainClients, type ChainClients } from '../../devstack/chain/clients.js';
+import { startRpcFaultProxy, type RpcFaultProxy } from '../../devstack/chain/rpc-fault-proxy.js';
 import { chainControl, type ChainControl } from '../../devstack/chain/test-client.js';
 import { parsePocoDeployment, type PocoDeployment } from '../../devstack/poco/deployment.js';
 import { PocoFixtures } from '../../devstack/poco/fixtures.js';
@@ -80,4 +81,25 @@ export function isolateChainPerTest(chain: TestChain = testChain()): void {
     if (snapshot) await chain.control.revert(snapshot);
     snapshot = undefined;
   });
+}
+
+/**
+ * A JSON-RPC fault proxy in front of this worker's chain, started before the file's tests and
+ * stopped after them, faults reset after each test. Point the scheduler at it with
+ * `{ IEXEC_PRIVATE_CHAIN_ADDRESS: proxy().url }`; workers keep the node itself.
+ */
+export function rpcFaultProxyPerFile(chain: TestChain = testChain()): () => RpcFaultProxy {
+  let proxy: RpcFaultProxy | undefined;
+  beforeAll(async () => {
+    proxy = await startRpcFaultProxy({ target: chain.rpcUrl });
+  });
+  afterEach(() => proxy?.reset());
+  afterAll(async () => {
+    await proxy?.stop();
+    proxy = undefined;
+  });
+  return () => {
+    if (!proxy) throw new Error('rpc fault proxy not started yet (use it inside a test or hook)');
+    return proxy;
+  };
 }
