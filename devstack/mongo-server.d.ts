@@ -1,6 +1,8 @@
 export interface MongoTestServer {
   url: string;
   port: number;
+  /** Stops the server, waits `downMs`, starts it again on the same port and data. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 export function freePort(): Promise<number>;

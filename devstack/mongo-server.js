@@ -38,7 +38,8 @@ export async function waitForPort(port, timeoutMs) {
 
 /**
  * Starts FerretDB (built and cached by scripts/mongo-test-server.sh) on `port` (default: a free
- * one) with a throw-away data directory. Returns its URL and a stop function.
+ * one) with a throw-away data directory. Returns its URL, a stop function, and a restart that
+ * stops the server and starts it again on the same port and data (outage tests).
  * @param {{ port?: number }} [options]
  */
 export async function startFerretDb(options = {}) {
@@ -48,28 +49,37 @@ export async function startFerretDb(options = {}) {
   }).trim();
   const dir = mkdtempSync(join(tmpdir(), 'iexec-ferretdb-'));
   const port = options.port ?? (await freePort());
-  const child = spawn(
-    binary,
-    [
-      `--listen-addr=127.0.0.1:${port}`,
-      // WAL without a disk sync per commit: see docs/mongo-compatibility.md.
-      `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
-      '--log-level=error',
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const launch = () =>
+    spawn(
+      binary,
+      [
+        `--listen-addr=127.0.0.1:${port}`,
+        // WAL without a disk sync per commit: see docs/mongo-compatibility.md.
+        `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
+        '--log-level=error',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  const halt = async (child) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  let child = launch();
   await waitForPort(port, 15000);
   return {
     url: `mongodb://127.0.0.1:${port}/iexec?directConnection=true`,
     port,
+    async restart(downMs = 0) {
+      await halt(child);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      child = launch();
+      await waitForPort(port, 15000);
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,78 @@
+// The outage scenarios of issue 16, in the order of its table.
+import { BLOCK_MS, type ChaosRun, type ChaosScenario } from './chaos-run.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const TWO_BLOCKS = 2 * BLOCK_MS;
+
+/** Waits until a quarter of the run is COMPLETED: the fault then hits a run in full flight. */
+async function midRun(run: ChaosRun, tasks: number): Promise<void> {
+  await run.waitForCompleted(Math.max(1, Math.floor(tasks / 4)));
+}
+
+export function chaosScenarios(tasks: number): ChaosScenario[] {
+  return [
+    {
+      name: 'node 20 blocks behind the workers’ node',
+      async before(run) {
+        run.proxy.setFaults({ lagBlocks: 20 });
+      },
+      async fault(run) {
+        // The whole run: restored only once every task is final (runScenario resets the proxy).
+        await run.waitForCompleted(tasks, 240_000);
+      },
+    },
+    {
+      name: 'eth_getLogs capped at 100 blocks, deal 5,000 blocks after the cursor',
+      async before(run) {
+        run.proxy.setFaults({ maxLogRange: 100 });
+        await run.chain.control.mine(5000);
+      },
+      async fault(run) {
+        await run.waitForCompleted(tasks, 240_000);
+      },
+    },
+    {
+      name: 'chain node unreachable 30 s mid-run',
+      async fault(run) {
+        await midRun(run, tasks);
+        run.proxy.setFaults({ downForMs: 30_000 });
+        await sleep(30_000);
+        const ended = Date.now();
+        return { recoveryMs: await run.nextProgressAfter(ended), recoveryTargetMs: TWO_BLOCKS };
+      },
+    },
+    {
+      name: 'database server restarted mid-run',
+      async fault(run) {
+        await midRun(run, tasks);
+        await run.mongo.restart(3000);
+        const ended = Date.now();
+        return { recoveryMs: await run.nextProgressAfter(ended), recoveryTargetMs: 10_000 };
+      },
+    },
+    {
+      name: 'adapter answers every POST after the client’s timeout',
+      writer: 'adapter',
+      unavailable: 'the adapter stand-in has no late-answer hook yet',
+    },
+    {
+      name: 'one poison deal and one good deal in the same block',
+      unavailable: 'no poison-deal fixture yet',
+    },
+    {
+      name: 'scheduler SIGKILLed at 10 random moments',
+      async fault(run) {
+        let worst = 0;
+        for (let kill = 1; kill <= 10; kill++) {
+          if ((await run.completed()) >= tasks) break;
+          await sleep(1000 + Math.random() * 3000);
+          await run.scheduler.kill();
+          await run.scheduler.start();
+          const back = Date.now();
+          worst = Math.max(worst, await run.nextProgressAfter(back).catch(() => 60_000));
+        }
+        return { recoveryMs: worst, recoveryTargetMs: TWO_BLOCKS };
+      },
+    },
+  ];
+}
