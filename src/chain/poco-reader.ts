@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { hexToString, type Hex } from 'viem';
+import { hexToString, type AbiEvent, type Hex } from 'viem';
+import { AppConfig } from '../config/app-config.js';
 import { ChainContext, GAS_LIMIT_CAP } from './chain-context.js';
+import { getLogsChunked, type LogsClient } from './chunked-logs.js';
 import {
   chainAddress,
   ChainApp,
@@ -27,14 +29,18 @@ const toMs = (seconds: bigint) => Number(seconds) * 1000;
 
 /**
  * Typed reads of the PoCo hub and its registries (chain.md §5–§9). Reads that fail answer
- * `undefined` ("absent"); callers decide what absence means.
+ * `undefined` ("absent"); callers decide what absence means. Event lookups (findTaskEvent)
+ * throw instead: there "absent" would be taken for "no event".
  */
 @Injectable()
 export class PocoReader {
   private readonly logger = new Logger(PocoReader.name);
   private contributionDeadlineRatio?: number;
 
-  constructor(private readonly chain: ChainContext) {}
+  constructor(
+    private readonly chain: ChainContext,
+    private readonly config: AppConfig,
+  ) {}
 
   private get hub() {
     return this.chain.chainConfig.hubAddress;
@@ -331,8 +337,10 @@ export class PocoReader {
   }
 
   /**
-   * The first log of a task event from `fromBlock` to the latest block (undefined when none,
-   * or when `fromBlock` is in the future). Indexed topics narrow the query (chain.md §9).
+   * The first log of a task event from `fromBlock` to the latest block (undefined when there is
+   * none, or when `fromBlock` is in the future), read in chunks of IEXEC_MAX_LOG_RANGE blocks.
+   * Indexed topics narrow the query (chain.md §9). Throws when a read fails: a failed read is
+   * never "no event", so callers store nothing derived from it.
    */
   async findTaskEvent(
     event: TaskEvent,
@@ -340,30 +348,25 @@ export class PocoReader {
     fromBlock: bigint,
     worker?: string,
   ): Promise<EventReceipt | undefined> {
-    try {
-      const latest = await this.client.getBlockNumber({ cacheTime: 0 });
-      if (fromBlock > latest) return undefined;
-      const eventAbi = hubAbi.find((x) => x.type === 'event' && x.name === event)!;
-      const args: Record<string, unknown> = { taskid: chainTaskId as Hex };
-      if (worker && (event === 'TaskContribute' || event === 'TaskReveal'))
-        args.worker = chainAddress(worker);
-      const logs = await this.client.getLogs({
-        address: this.hub,
-        event: eventAbi,
-        args,
-        fromBlock,
-        toBlock: latest,
-      } as never);
-      const first = (logs as { blockNumber: bigint | null; transactionHash: Hex | null }[])[0];
-      return first
-        ? {
-            blockNumber: Number(first.blockNumber ?? 0n),
-            txHash: first.transactionHash ?? undefined,
-          }
-        : undefined;
-    } catch (error) {
-      this.logger.debug(`getLogs ${event} ${chainTaskId} failed: ${(error as Error).message}`);
-      return undefined;
-    }
+    const latest = await this.client.getBlockNumber({ cacheTime: 0 });
+    if (fromBlock > latest) return undefined;
+    const eventAbi = hubAbi.find((x) => x.type === 'event' && x.name === event) as AbiEvent;
+    const args: Record<string, unknown> = { taskid: chainTaskId as Hex };
+    if (worker && (event === 'TaskContribute' || event === 'TaskReveal'))
+      args.worker = chainAddress(worker);
+    const logs = await getLogsChunked(
+      this.client as unknown as LogsClient,
+      { address: this.hub, event: eventAbi, args },
+      fromBlock,
+      latest,
+      { maxRange: this.config.chain.maxLogRange, firstOnly: true },
+    );
+    const first = logs[0];
+    return first
+      ? {
+          blockNumber: Number(first.blockNumber ?? 0n),
+          txHash: first.transactionHash ?? undefined,
+        }
+      : undefined;
   }
 }

@@ -17,6 +17,12 @@ function joinUrl(protocol: string, host: string, port: number): string {
   return `${protocol}://${host}:${port}`;
 }
 
+/** iexec-core 9.3's default range; the new name wins over the former deal-watcher one. */
+export const DEFAULT_MAX_LOG_RANGE = 1000;
+function maxLogRange(env: Environment): number {
+  return env.IEXEC_MAX_LOG_RANGE ?? env.IEXEC_DEAL_MAX_BLOCK_RANGE ?? DEFAULT_MAX_LOG_RANGE;
+}
+
 function stripSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
@@ -54,6 +60,8 @@ export class AppConfig {
     healthPollingIntervalInBlocks: number;
     outOfServiceThreshold: number;
     maxBlockAgeMs: number;
+    /** Largest block range of one eth_getLogs call (IEXEC_MAX_LOG_RANGE, alias IEXEC_DEAL_MAX_BLOCK_RANGE). */
+    maxLogRange: number;
     writer: ChainWriterMode;
     /** Set when chain id, hub and block time are all given locally (no Config Server call). */
     override?: ChainConfigOverride;
@@ -129,6 +137,7 @@ export class AppConfig {
       healthPollingIntervalInBlocks: env.IEXEC_CHAIN_HEALTH_POLLING_INTERVAL_IN_BLOCKS,
       outOfServiceThreshold: env.IEXEC_CHAIN_HEALTH_OUT_OF_SERVICE_THRESHOLD,
       maxBlockAgeMs: env.IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE,
+      maxLogRange: maxLogRange(env),
       writer: env.IEXEC_CHAIN_WRITER as ChainWriterMode,
       override:
         chainId !== undefined && hubAddress && blockTimeMs !== undefined
@@ -138,7 +147,7 @@ export class AppConfig {
     };
     this.dealWatcher = {
       confirmationBlocks: env.IEXEC_DEAL_CONFIRMATION_BLOCKS,
-      maxBlockRange: env.IEXEC_DEAL_MAX_BLOCK_RANGE,
+      maxBlockRange: maxLogRange(env),
       pollingIntervalMs: env.IEXEC_DEAL_POLLING_INTERVAL,
     };
     this.blockchainAdapter = {

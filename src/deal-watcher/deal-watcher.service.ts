@@ -10,11 +10,11 @@ import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { ChainContext } from '../chain/chain-context.js';
 import { blockFollowingPollMs } from '../chain/chain-config.js';
 import { ChainHealthService } from '../chain/chain-health.service.js';
+import { getLogsChunked, nextWindow, type LogsClient } from '../chain/chunked-logs.js';
 import { hubAbi } from '../chain/poco-abi.js';
 import { BlockCursorRepository } from './block-cursor.repository.js';
 import { DealIngestionService } from './deal-ingestion.service.js';
 import { DealWatcherMetrics } from './deal-watcher-metrics.js';
-import { nextWindow } from './block-windows.js';
 
 const POLL_JOB = 'deal-watcher';
 const REPLAY_JOB = 'deal-replay';
@@ -129,13 +129,17 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async notices(fromBlock: bigint, toBlock: bigint): Promise<Notice[]> {
-    const logs = await this.chain.publicClient.getLogs({
-      address: this.chain.chainConfig.hubAddress,
-      event: schedulerNotice,
-      args: { workerpool: this.chain.poolAddress },
+    const logs = await getLogsChunked(
+      this.chain.publicClient as unknown as LogsClient,
+      {
+        address: this.chain.chainConfig.hubAddress,
+        event: schedulerNotice,
+        args: { workerpool: this.chain.poolAddress },
+      },
       fromBlock,
       toBlock,
-    });
+      { maxRange: this.config.dealWatcher.maxBlockRange },
+    );
     const notices: Notice[] = [];
     for (const log of logs) {
       const decoded = decodeEventLog({

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { ChainClock } from '../chain/chain-clock.js';
-import { PocoReader } from '../chain/poco-reader.js';
+import { PocoReader, type EventReceipt } from '../chain/poco-reader.js';
 import { TaskDescriptionService } from '../chain/task-description.service.js';
 import { isEligibleToContributeAndFinalize } from '../task/rules/task-description-facts.js';
 import { resultUploadTimeoutDecision, shouldMarkWorkerLost } from '../task/rules/task-detectors.js';
@@ -160,14 +160,23 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
     );
     for (const status of statuses) {
       const log = receiptLogFor(status);
-      const receipt = log
-        ? await this.reader.findTaskEvent(
-            log,
-            task.chainTaskId,
-            BigInt(task.initializationBlockNumber),
-            log === 'TaskFinalize' ? undefined : wallet,
-          )
-        : undefined;
+      let receipt: EventReceipt | undefined;
+      try {
+        receipt = log
+          ? await this.reader.findTaskEvent(
+              log,
+              task.chainTaskId,
+              BigInt(task.initializationBlockNumber),
+              log === 'TaskFinalize' ? undefined : wallet,
+            )
+          : undefined;
+      } catch (error) {
+        // nothing recorded from a failed read: the next detector run tries again
+        this.logger.warn(
+          `Task ${task.chainTaskId}: ${log} of ${wallet} unreadable, ${status} not recorded yet: ${(error as Error).message}`,
+        );
+        return;
+      }
       const details = log
         ? {
             chainReceipt: {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ChainContext } from '../chain/chain-context.js';
 import { ChainContributionStatus } from '../chain/chain-status.js';
 import { PocoReader } from '../chain/poco-reader.js';
@@ -24,6 +24,8 @@ const MAX_DECISION_STEPS = 6;
  */
 @Injectable()
 export class ReplicateRecoveryService {
+  private readonly logger = new Logger(ReplicateRecoveryService.name);
+
   constructor(
     private readonly chain: ChainContext,
     private readonly reader: PocoReader,
@@ -102,12 +104,21 @@ export class ReplicateRecoveryService {
     if (type === TaskNotificationType.PLEASE_REVEAL && notificationBlock === 0) {
       // Consensus on chain while the task is still RUNNING here: give the worker the real block
       // (the reference sends 0, which makes the worker's reveal fail with CONSENSUS_BLOCK_MISSING).
-      const receipt = await this.reader.findTaskEvent(
-        'TaskConsensus',
-        task.chainTaskId,
-        BigInt(task.initializationBlockNumber),
-      );
-      notificationBlock = receipt?.blockNumber ?? 0;
+      // A failed or empty lookup sends nothing: the worker asks again at its next recovery poll.
+      const receipt = await this.reader
+        .findTaskEvent('TaskConsensus', task.chainTaskId, BigInt(task.initializationBlockNumber))
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `Task ${task.chainTaskId}: consensus block unreadable, no PLEASE_REVEAL to ${walletAddress} yet: ${(error as Error).message}`,
+          );
+          return null;
+        });
+      if (receipt === undefined)
+        this.logger.warn(
+          `Task ${task.chainTaskId}: no TaskConsensus log yet, no PLEASE_REVEAL to ${walletAddress} yet`,
+        );
+      if (!receipt) return undefined;
+      notificationBlock = receipt.blockNumber;
     }
     if (decision.requestTaskUpdate) this.requests.publish(task.chainTaskId);
     const workerpoolAuthorization = await signWorkerpoolAuthorization(this.chain.account, {

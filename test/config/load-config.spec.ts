@@ -130,7 +130,8 @@ const CASES: Case[] = [
   ['IEXEC_IS_SIDECHAIN', 'TRUE', (c) => c.chain.partialOverride.sidechain, undefined, true],
   ['IEXEC_CHAIN_WRITER', 'embedded', (c) => c.chain.writer, 'adapter', 'embedded'],
   ['IEXEC_DEAL_CONFIRMATION_BLOCKS', '6', (c) => c.dealWatcher.confirmationBlocks, 0, 6],
-  ['IEXEC_DEAL_MAX_BLOCK_RANGE', '500', (c) => c.dealWatcher.maxBlockRange, 1000, 500],
+  ['IEXEC_MAX_LOG_RANGE', '500', (c) => c.chain.maxLogRange, 1000, 500],
+  ['IEXEC_DEAL_MAX_BLOCK_RANGE', '500', (c) => c.chain.maxLogRange, 1000, 500],
   ['IEXEC_DEAL_POLLING_INTERVAL', '250', (c) => c.dealWatcher.pollingIntervalMs, undefined, 250],
   [
     'IEXEC_CORE_CHAIN_ADAPTER_PROTOCOL',
@@ -258,7 +259,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(69);
+    expect(names.length).toBe(70);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -320,6 +321,23 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: '*' }).isActuatorExposed('prometheus'),
     ).toBe(true);
+  });
+});
+
+describe('eth_getLogs range', () => {
+  it('IEXEC_MAX_LOG_RANGE wins over its former name IEXEC_DEAL_MAX_BLOCK_RANGE', () => {
+    const both = loadConfig({ IEXEC_MAX_LOG_RANGE: '100', IEXEC_DEAL_MAX_BLOCK_RANGE: '500' });
+    expect(both.chain.maxLogRange).toBe(100);
+    expect(both.dealWatcher.maxBlockRange).toBe(100);
+    const alias = loadConfig({ IEXEC_DEAL_MAX_BLOCK_RANGE: '500' });
+    expect(alias.dealWatcher.maxBlockRange).toBe(500);
+  });
+
+  it('stops the boot on a range that is not a positive integer, naming the variable', () => {
+    expect(() => loadConfig({ IEXEC_MAX_LOG_RANGE: '0' })).toThrow(/IEXEC_MAX_LOG_RANGE/);
+    expect(() => loadConfig({ IEXEC_DEAL_MAX_BLOCK_RANGE: 'x' })).toThrow(
+      /IEXEC_DEAL_MAX_BLOCK_RANGE/,
+    );
   });
 });
 

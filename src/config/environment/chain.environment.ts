@@ -168,12 +168,23 @@ export class ChainEnvironment {
   @EnvVar({
     group: GROUPS.deals,
     kind: 'int',
-    default: '1000',
+    default: '',
     extension: true,
-    description: 'Largest block window of one eth_getLogs call.',
+    description:
+      'Largest block range of one eth_getLogs call (deals, task events); longer ranges are read in chunks. Default 1000 (iexec-core 9.3); keep it at or below your RPC provider cap.',
   })
-  @IsPositiveInt()
-  IEXEC_DEAL_MAX_BLOCK_RANGE!: number;
+  @IsOptionalPositiveInt('a positive number of blocks')
+  IEXEC_MAX_LOG_RANGE!: number | undefined;
+
+  @EnvVar({
+    group: GROUPS.deals,
+    kind: 'int',
+    default: '',
+    extension: true,
+    description: 'Former name of `IEXEC_MAX_LOG_RANGE`, used only when that one is not set.',
+  })
+  @IsOptionalPositiveInt('a positive number of blocks')
+  IEXEC_DEAL_MAX_BLOCK_RANGE!: number | undefined;
 
   @EnvVar({
     group: GROUPS.deals,

@@ -209,12 +209,8 @@ export class TaskUpdateService implements OnModuleInit {
       case 'CONTRIBUTION_TIMEOUT':
         return this.contributionTimeout(task);
       case 'CONSENSUS_REACHED': {
-        const receipt = await this.reader.findTaskEvent(
-          'TaskConsensus',
-          task.chainTaskId,
-          BigInt(task.initializationBlockNumber),
-        );
-        const blockNumber = receipt?.blockNumber ?? 0;
+        const blockNumber = await this.consensusBlock(task);
+        if (blockNumber === undefined) return false;
         const written = await this.state.transition(task, [TaskStatus.CONSENSUS_REACHED], {
           consensus: decision.consensus,
           revealDeadline: new Date(decision.revealDeadline),
@@ -235,6 +231,28 @@ export class TaskUpdateService implements OnModuleInit {
       case 'NONE':
         return false;
     }
+  }
+
+  /**
+   * The block of the task's TaskConsensus log, undefined when it cannot be read yet: nothing is
+   * stored then, the task stays RUNNING and the consensus-reached detector asks again (a block 0
+   * in PLEASE_REVEAL made every winner's reveal fail).
+   */
+  private async consensusBlock(task: TaskRecord): Promise<number | undefined> {
+    try {
+      const receipt = await this.reader.findTaskEvent(
+        'TaskConsensus',
+        task.chainTaskId,
+        BigInt(task.initializationBlockNumber),
+      );
+      if (receipt) return receipt.blockNumber;
+      this.logger.warn(`Task ${task.chainTaskId}: consensus on chain, no TaskConsensus log yet`);
+    } catch (error) {
+      this.logger.warn(
+        `Task ${task.chainTaskId}: consensus block unreadable, read again at the next update: ${(error as Error).message}`,
+      );
+    }
+    return undefined;
   }
 
   private async contributionTimeout(task: TaskRecord): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import { ChainContext } from '../../../src/chain/chain-context.js';
+import { AppConfig } from '../../../src/config/app-config.js';
 import type { ChainDeal } from '../../../src/chain/chain-models.js';
 import { PocoReader } from '../../../src/chain/poco-reader.js';
 import { ComputeLogsService } from '../../../src/logs/compute-logs.service.js';
@@ -69,8 +70,9 @@ describe('compute logs endpoints', () => {
           b
             .overrideProvider(PocoReader)
             .useFactory({
-              factory: (c: ChainContext) => new KnownRequesterPocoReader(c),
-              inject: [ChainContext],
+              factory: (c: ChainContext, config: AppConfig) =>
+                new KnownRequesterPocoReader(c, config),
+              inject: [ChainContext, AppConfig],
             })
             .overrideProvider(LogsChallengeStore)
             .useClass(VectorChallengeStore),
