@@ -74,6 +74,11 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
     const start = this.config.chain.startBlockNumber;
     this.nextBlock = await this.cursors.getLastSeenBlockWithDeal(start);
     this.persistedCursor = this.nextBlock;
+    if (start > this.nextBlock) {
+      this.logger.warn(
+        `IEXEC_START_BLOCK_NUMBER=${start} is ignored: the stored cursor (configuration.lastSeenBlockWithDeal=${this.nextBlock}) wins, as in iexec-core, so no deal is missed since it was written; delete the configuration document, or POST /admin/deals/replay?fromBlock=${start}, to start from ${start}`,
+      );
+    }
     await this.cursors.getReplayFromBlock(start);
     this.logger.log(
       `Watching deals of workerpool ${this.chain.poolAddress} from block ${this.nextBlock}`,

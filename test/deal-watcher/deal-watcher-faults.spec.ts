@@ -17,7 +17,7 @@ import type { SkippedDealRepository } from '../../src/deal-watcher/skipped-deal.
 import type { SkippedDeal } from '../../src/deal-watcher/skipped-deal.schema.js';
 
 // Faults of the deal watcher with a controlled chain and ingestion: unreadable deals, operator
-// replays landing in the middle of a poll.
+// replays landing in the middle of a poll, a start block the stored cursor overrides.
 const POOL = '0x0000000000000000000000000000000000000001';
 const BLOCK_TIME_MS = 1000;
 const dealId = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex;
@@ -245,5 +245,21 @@ describe('DealWatcherService and operator replays', () => {
     await h.service.onApplicationBootstrap();
     await h.service.poll();
     expect(h.reads).toEqual([10n, 15n, 3n, 8n, 13n, 18n, 23n, 28n]);
+  });
+});
+
+describe('DealWatcherService start block', () => {
+  it('says at boot that the stored cursor wins over a higher IEXEC_START_BLOCK_NUMBER', async () => {
+    const h = harness({ head: 20n, storedCursor: 12n, startBlock: 500n });
+    await h.service.onApplicationBootstrap();
+    const lines = warnings.filter((w) => w.includes('IEXEC_START_BLOCK_NUMBER'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/500.*stored cursor.*12.*wins/);
+  });
+
+  it('stays quiet when the start block is not above the stored cursor', async () => {
+    const h = harness({ head: 20n, storedCursor: 12n, startBlock: 0n });
+    await h.service.onApplicationBootstrap();
+    expect(warnings.filter((w) => w.includes('IEXEC_START_BLOCK_NUMBER'))).toHaveLength(0);
   });
 });
