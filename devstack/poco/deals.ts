@@ -9,7 +9,7 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { devRoles } from '../chain/accounts.js';
-import { sendContractTx } from '../chain/tx.js';
+import { DEV_TX_GAS, receiptOf, sendContractTx } from '../chain/tx.js';
 import { hubAbi } from './abi.js';
 import { createApp, createDataset, createWorkerpool } from './assets.js';
 import type { PocoContext } from './context.js';
@@ -167,6 +167,56 @@ export async function matchOrders(
     functionName: 'matchOrders',
     args: [orders.app, orders.dataset, orders.workerpool, orders.request],
   });
+  return matchedDeal(ctx, receipt, orders);
+}
+
+/**
+ * Matches several sets of orders in one block, in that order (automine paused meanwhile), e.g. an
+ * unreadable deal next to a good one. The orders must be funded already (see createDeal).
+ */
+export async function matchOrdersInOneBlock(
+  ctx: PocoContext,
+  ordersList: SignedOrders[],
+  sender: LocalAccount = devRoles().requester,
+): Promise<MatchedDeal[]> {
+  const { publicClient, testClient } = ctx.clients;
+  const nonce = await publicClient.getTransactionCount({
+    address: sender.address,
+    blockTag: 'pending',
+  });
+  const hashes: Hex[] = [];
+  await testClient.setAutomine(false);
+  try {
+    for (const [i, orders] of ordersList.entries()) {
+      hashes.push(
+        await ctx.clients.wallet(sender).writeContract({
+          address: ctx.deployment.hub,
+          abi: hubAbi,
+          functionName: 'matchOrders',
+          args: [orders.app, orders.dataset, orders.workerpool, orders.request],
+          gas: DEV_TX_GAS,
+          nonce: nonce + i,
+        }),
+      );
+    }
+    await testClient.mine({ blocks: 1 });
+  } finally {
+    await testClient.setAutomine(true);
+  }
+  const deals: MatchedDeal[] = [];
+  for (const [i, hash] of hashes.entries()) {
+    const receipt = await receiptOf(ctx.clients, hash);
+    if (receipt.status !== 'success') throw new Error(`matchOrders ${hash} failed on chain`);
+    deals.push(await matchedDeal(ctx, receipt, ordersList[i]));
+  }
+  return deals;
+}
+
+async function matchedDeal(
+  ctx: PocoContext,
+  receipt: TransactionReceipt,
+  orders: SignedOrders,
+): Promise<MatchedDeal> {
   const [matched] = parseEventLogs({ abi: hubAbi, eventName: 'OrdersMatched', logs: receipt.logs });
   if (!matched) throw new Error(`matchOrders ${receipt.transactionHash}: no OrdersMatched event`);
   const { dealid: dealId, volume } = matched.args;
@@ -194,6 +244,14 @@ export async function createDeal(
   ctx: PocoContext,
   options: DealOptions = {},
 ): Promise<MatchedDeal> {
+  return matchOrders(ctx, await prepareDeal(ctx, options), options.requester);
+}
+
+/** Everything createDeal does but the match: assets created, parties funded, orders signed. */
+export async function prepareDeal(
+  ctx: PocoContext,
+  options: DealOptions = {},
+): Promise<SignedOrders> {
   const roles = devRoles();
   const scheduler = options.scheduler ?? roles.scheduler;
   const requester = options.requester ?? roles.requester;
@@ -216,5 +274,5 @@ export async function createDeal(
   for (const worker of options.workers ?? []) {
     await ensureStake(ctx, worker, ((workerpoolPrice * WORKERPOOL_STAKE_RATIO) / 100n) * volume);
   }
-  return matchOrders(ctx, orders, requester);
+  return orders;
 }

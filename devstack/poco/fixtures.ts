@@ -17,6 +17,8 @@ import {
   createDeal,
   ensureStake,
   matchOrders,
+  matchOrdersInOneBlock,
+  prepareDeal,
   signDealOrders,
   type DealOptions,
   type MatchedDeal,
@@ -68,6 +70,13 @@ export class PocoFixtures {
   }
   createDeal(options?: DealOptions): Promise<MatchedDeal> {
     return createDeal(this.ctx, options);
+  }
+  /** Assets created, parties funded, orders signed: ready for matchOrders(InOneBlock). */
+  prepareDeal(options?: DealOptions): Promise<SignedOrders> {
+    return prepareDeal(this.ctx, options);
+  }
+  matchOrdersInOneBlock(ordersList: SignedOrders[], sender?: LocalAccount): Promise<MatchedDeal[]> {
+    return matchOrdersInOneBlock(this.ctx, ordersList, sender);
   }
 
   // tasks

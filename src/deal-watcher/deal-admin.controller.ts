@@ -1,8 +1,11 @@
-import { Controller, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Matches, Min } from 'class-validator';
+import type { Hex } from 'viem';
 import { AdminTokenGuard } from '../common/http/admin-token.guard.js';
+import { EmptyResponseException } from '../common/http/empty-response.exception.js';
 import { DealWatcherService } from './deal-watcher.service.js';
+import { SkippedDealRepository } from './skipped-deal.repository.js';
 
 class ReplayQuery {
   @Type(() => Number)
@@ -11,11 +14,19 @@ class ReplayQuery {
   fromBlock!: number;
 }
 
+class DealIdParam {
+  @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'chainDealId must be 0x and 64 hex digits' })
+  chainDealId!: string;
+}
+
 /** Operator commands (Bearer IEXEC_CORE_ADMIN_TOKEN; 404 when no token is configured). */
 @Controller('admin/deals')
 @UseGuards(AdminTokenGuard)
 export class DealAdminController {
-  constructor(private readonly watcher: DealWatcherService) {}
+  constructor(
+    private readonly watcher: DealWatcherService,
+    private readonly skipped: SkippedDealRepository,
+  ) {}
 
   /** Reads deals again from a block, without touching MongoDB by hand. */
   @Post('replay')
@@ -26,5 +37,23 @@ export class DealAdminController {
       fromBlock: Number(next),
       previousCursor: previous === undefined ? null : Number(previous),
     };
+  }
+
+  /** Deals given up after their attempts, with the reason, oldest block first. */
+  @Get('skipped')
+  async listSkipped() {
+    return (await this.skipped.list()).map((deal) => ({
+      ...deal,
+      skippedAt: deal.skippedAt.toISOString(),
+    }));
+  }
+
+  /** Tries a skipped deal again (fresh attempts); it leaves the list when it succeeds. */
+  @Post('skipped/:chainDealId/retry')
+  @HttpCode(202)
+  async retrySkipped(@Param() param: DealIdParam) {
+    const chainDealId = param.chainDealId.toLowerCase() as Hex;
+    if (!(await this.watcher.retrySkipped(chainDealId))) throw new EmptyResponseException(404);
+    return { chainDealId };
   }
 }

@@ -8,6 +8,7 @@ import { TaskRepository } from '../task/task.repository.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { tasksFromDeal } from './deal-to-tasks.js';
 
+/** 'failed': the deal, its category or its app could not be read or decoded (the watcher retries). */
 export type DealOutcome = 'created' | 'skipped' | 'failed';
 
 /** Turns one deal into its tasks, idempotently (duplicates are ignored by the unique indexes). */
@@ -26,12 +27,7 @@ export class DealIngestionService {
 
   async ingest(chainDealId: Hex, dealBlockNumber: bigint): Promise<DealOutcome> {
     const deal = await this.descriptions.deal(chainDealId);
-    if (!deal) {
-      this.logger.warn(
-        `Deal ${chainDealId} (block ${dealBlockNumber}) is unreadable; retrying on the next poll`,
-      );
-      return 'failed';
-    }
+    if (!deal) return 'failed';
     const ratio = await this.reader.getContributionDeadlineRatio();
     const result = tasksFromDeal(deal, {
       dealBlockNumber: Number(dealBlockNumber),

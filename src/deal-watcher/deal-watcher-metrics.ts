@@ -3,6 +3,8 @@ export class DealWatcherMetrics {
   dealEventsCount = 0;
   dealsCount = 0;
   replayDealsCount = 0;
+  /** Deals given up after their attempts (recorded in `skippedDeal`). */
+  skippedDealsCount = 0;
   latestBlockNumberWithDeal = 0n;
   /** Latest block the watcher has fully read (for the ingestion lag gauge). */
   scannedUpTo = 0n;

@@ -12,6 +12,8 @@ import { DealAdminController } from './deal-admin.controller.js';
 import { DealIngestionService } from './deal-ingestion.service.js';
 import { DealWatcherMetrics } from './deal-watcher-metrics.js';
 import { DealWatcherService } from './deal-watcher.service.js';
+import { SkippedDealRepository } from './skipped-deal.repository.js';
+import { SkippedDeal, SkippedDealSchema } from './skipped-deal.schema.js';
 
 @Module({
   imports: [
@@ -19,10 +21,17 @@ import { DealWatcherService } from './deal-watcher.service.js';
     MongooseModule.forFeature([
       { name: Configuration.name, schema: ConfigurationSchema },
       { name: ReplayConfiguration.name, schema: ReplayConfigurationSchema },
+      { name: SkippedDeal.name, schema: SkippedDealSchema },
     ]),
   ],
   controllers: [DealAdminController],
-  providers: [BlockCursorRepository, DealIngestionService, DealWatcherService, DealWatcherMetrics],
+  providers: [
+    BlockCursorRepository,
+    SkippedDealRepository,
+    DealIngestionService,
+    DealWatcherService,
+    DealWatcherMetrics,
+  ],
   exports: [BlockCursorRepository, DealWatcherService, DealWatcherMetrics],
 })
 export class DealWatcherModule {}

@@ -39,6 +39,7 @@ export class MetricsService implements OnApplicationBootstrap {
     this.meters = createPrometheusMeters({
       deals: () => this.deals,
       dealIngestionLagBlocks: () => this.deals.ingestionLagBlocks,
+      dealsSkipped: () => this.deals.skippedDealsCount,
       taskStatusCount: (status) => this.taskStatusCounts.count(status),
       taskUpdateQueueDepth: () => this.taskUpdates.depth,
       appName: name,

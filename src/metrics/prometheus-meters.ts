@@ -8,6 +8,8 @@ export interface MeterSources {
   deals(): DealCounters;
   /** Blocks between the chain head and the last block the deal watcher has read. */
   dealIngestionLagBlocks(): number;
+  /** Deals recorded as skipped since start (unreadable after their attempts). */
+  dealsSkipped(): number;
   taskStatusCount(status: TaskStatus): number;
   taskUpdateQueueDepth(): number;
   appName: string;
@@ -78,6 +80,12 @@ export function createPrometheusMeters(sources: MeterSources): PrometheusMeters 
     'iexec_core_deals_last_block_total',
     'Highest block with a deal notice seen since start',
     () => Number(sources.deals().latestBlockNumberWithDeal),
+  );
+  mirrorCounter(
+    registry,
+    'iexec_core_deals_skipped_total',
+    'Deals recorded as skipped since start, after failed attempts (see GET /admin/deals/skipped)',
+    () => sources.dealsSkipped(),
   );
   new Gauge({
     name: 'iexec_core_tasks_count',

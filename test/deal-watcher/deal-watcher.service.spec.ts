@@ -5,6 +5,7 @@ import type { ChainHealthService } from '../../src/chain/chain-health.service.js
 import type { JobScheduler } from '../../src/common/jobs/job-scheduler.js';
 import type { BlockCursorRepository } from '../../src/deal-watcher/block-cursor.repository.js';
 import type { DealIngestionService } from '../../src/deal-watcher/deal-ingestion.service.js';
+import type { SkippedDealRepository } from '../../src/deal-watcher/skipped-deal.repository.js';
 import { DealWatcherMetrics } from '../../src/deal-watcher/deal-watcher-metrics.js';
 import {
   CURSOR_PERSIST_INTERVAL_MS,
@@ -58,6 +59,7 @@ describe('DealWatcherService cursor persistence', () => {
       chain,
       health,
       cursors,
+      {} as SkippedDealRepository,
       {} as DealIngestionService,
       jobs,
       new DealWatcherMetrics(),

@@ -17,6 +17,7 @@ function setup() {
   const sources: MeterSources = {
     deals: () => deals,
     dealIngestionLagBlocks: () => 3,
+    dealsSkipped: () => 0,
     taskStatusCount: (s) => counts.get(s) ?? 0,
     taskUpdateQueueDepth: () => 7,
     appName: 'iexec-core-ts',
@@ -34,6 +35,7 @@ describe('Prometheus meters', () => {
       'iexec_core_deals_total',
       'iexec_core_deals_replay_total',
       'iexec_core_deals_last_block_total',
+      'iexec_core_deals_skipped_total',
     ]) {
       expect(sample(text, name)).toBe(0);
     }

@@ -112,6 +112,7 @@ describe('metrics', () => {
         'iexec_core_deals_total',
         'iexec_core_deals_replay_total',
         'iexec_core_deals_last_block_total',
+        'iexec_core_deals_skipped_total',
       ]) {
         expect(text).toContain(`# TYPE ${counter} counter`);
         expect([counter, sample(text, counter)]).toEqual([counter, 0]);
