@@ -65,7 +65,12 @@ export class AppConfig {
     maxBlockRange: number;
     pollingIntervalMs?: number;
   };
-  readonly blockchainAdapter: { url: string; username: string; password: string };
+  readonly blockchainAdapter: {
+    url: string;
+    username: string;
+    password: string;
+    requestTimeoutMs: number;
+  };
   readonly configServer: { url: string };
   readonly resultRepository: { url: string };
   readonly logs: { purgeRateInDays: number; availabilityPeriodInDays: number };
@@ -150,6 +155,7 @@ export class AppConfig {
       ),
       username: env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
       password: env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+      requestTimeoutMs: env.IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT,
     };
     this.configServer = {
       url: stripSlash(
