@@ -67,6 +67,12 @@ export interface BlockchainAdapterStandIn {
   failNext(kind: AdapterCommandKind, count?: number): void;
   /** Test hook: commands stay PROCESSING this long before their transaction is sent. */
   setProcessingDelay(ms: number): void;
+  /**
+   * Test hook: command POSTs are answered `ms` late (after a client's timeout), the command
+   * accepted and run meanwhile; refusals too when `refusals` (default: at once, a duplicate is
+   * refused by an in-memory check). 0 turns it off.
+   */
+  answerPostsLate(ms: number, options?: { refusals?: boolean }): void;
   /** Resolves once no command is queued or running. */
   idle(): Promise<void>;
   /** Forgets settled commands (a new command for the same task is then accepted again). */
@@ -206,6 +212,20 @@ export async function startBlockchainAdapter(
   const adapter = new BlockchainAdapter(chain, engine, wallet, options.sidechain ?? false);
   const payload = chainConfigPayload(options);
   const secured = (handler: Handler) => basicAuth(username, password, handler);
+  const late = { ms: 0, refusals: false };
+  const lateAnswer =
+    (handler: Handler): Handler =>
+    async (request) => {
+      const wait = () => new Promise((resolve) => setTimeout(resolve, late.ms));
+      try {
+        const reply = await handler(request);
+        if (late.ms > 0) await wait();
+        return reply;
+      } catch (error) {
+        if (late.ms > 0 && late.refusals) await wait();
+        throw error;
+      }
+    };
   const routes: Route[] = chainConfigRoutes(() => payload);
   // the current paths, then the deprecated ones without /v1
   for (const prefix of ['/v1', '']) {
@@ -213,7 +233,7 @@ export async function startBlockchainAdapter(
       {
         method: 'POST',
         path: `${prefix}/tasks/initialize`,
-        handler: secured((r) => adapter.initialize(r)),
+        handler: secured(lateAnswer((r) => adapter.initialize(r))),
       },
       {
         method: 'GET',
@@ -223,7 +243,7 @@ export async function startBlockchainAdapter(
       {
         method: 'POST',
         path: `${prefix}/tasks/finalize/:chainTaskId`,
-        handler: secured((r) => adapter.finalize(r)),
+        handler: secured(lateAnswer((r) => adapter.finalize(r))),
       },
       {
         method: 'GET',
@@ -248,6 +268,10 @@ export async function startBlockchainAdapter(
     resume: () => engine.resume(),
     failNext: (kind, count) => engine.failNext(kind, count),
     setProcessingDelay: (ms) => engine.setProcessingDelay(ms),
+    answerPostsLate(ms, options = {}) {
+      late.ms = ms;
+      late.refusals = options.refusals ?? false;
+    },
     idle: () => engine.idle(),
     clear: () => engine.clearSettled(),
     async stop() {

@@ -81,6 +81,8 @@ export function header(request: StandInRequest, name: string): string {
 export interface StartedServer {
   url: string;
   port: number;
+  /** Test hook: while down, every connection is dropped at once (open ones included). */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -184,6 +186,10 @@ export async function serveRoutes(
   // ECONNRESET (a fleet shares one agent: two workers' uploads once failed together that way).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  let down = false;
+  server.on('connection', (socket) => {
+    if (down) socket.destroy();
+  });
   const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -196,6 +202,10 @@ export async function serveRoutes(
   return {
     url: `http://${host}:${port}`,
     port,
+    setDown(value) {
+      down = value;
+      if (down) server.closeAllConnections();
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

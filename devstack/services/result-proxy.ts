@@ -66,6 +66,8 @@ export interface ResultProxyStandIn {
   store(chainTaskId: string, bytes?: Uint8Array, uploader?: string): UploadedResult;
   /** Forgets every result and authorization, and resets the token counter. */
   clear(): void;
+  /** Test hook: while down, every connection is dropped (a proxy that is unreachable). */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -281,6 +283,7 @@ export async function startResultProxy(options: ResultProxyOptions): Promise<Res
       proxy.authorizations.clear();
       proxy.tokens = 0;
     },
+    setDown: (down) => server.setDown(down),
     stop: server.stop,
   };
 }

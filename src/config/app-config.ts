@@ -73,7 +73,12 @@ export class AppConfig {
     maxBlockRange: number;
     pollingIntervalMs?: number;
   };
-  readonly blockchainAdapter: { url: string; username: string; password: string };
+  readonly blockchainAdapter: {
+    url: string;
+    username: string;
+    password: string;
+    requestTimeoutMs: number;
+  };
   readonly configServer: { url: string };
   readonly resultRepository: { url: string };
   readonly logs: { purgeRateInDays: number; availabilityPeriodInDays: number };
@@ -161,6 +166,7 @@ export class AppConfig {
       ),
       username: env.IEXEC_CORE_CHAIN_ADAPTER_USERNAME,
       password: env.IEXEC_CORE_CHAIN_ADAPTER_PASSWORD,
+      requestTimeoutMs: env.IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT,
     };
     this.configServer = {
       url: stripSlash(

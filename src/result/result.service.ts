@@ -7,6 +7,7 @@ import { signWorkerpoolAuthorization } from '../chain/workerpool-authorization.j
 import { httpCall, isSuccess } from '../common/http/http-call.js';
 import { resultUploadCheck } from '../task/rules/result-upload-rules.js';
 import type { TaskDescriptionFacts } from '../task/rules/task-description-facts.js';
+import { resultProxyUrlOf } from './result-proxy-url.js';
 
 /** 3 attempts, 1 s apart (services.md §6.3). */
 const ATTEMPTS = 3;
@@ -30,12 +31,26 @@ export class ResultService {
   ): Promise<boolean> {
     const check = resultUploadCheck(description);
     if (check !== 'ASK_RESULT_PROXY') return check === 'UPLOADED';
-    return this.askResultProxy(chainTaskId, enclaveChallenge || ZERO_ADDRESS);
+    // The worker uploaded where the deal said (iexec-core 8.6 #716): ask that proxy.
+    const base = resultProxyUrlOf(
+      description?.resultStorageProxy,
+      this.config.resultRepository.url,
+    );
+    if (!base) {
+      this.logger.warn(
+        `Result of ${chainTaskId} not checked: the deal's result proxy ${JSON.stringify(description?.resultStorageProxy)} is not an http(s) URL`,
+      );
+      return false;
+    }
+    return this.askResultProxy(base, chainTaskId, enclaveChallenge || ZERO_ADDRESS);
   }
 
   /** POST /v1/results/token as the scheduler, then HEAD /v1/results/{id}; any failure is retried. */
-  private async askResultProxy(chainTaskId: string, enclaveChallenge: string): Promise<boolean> {
-    const base = this.config.resultRepository.url;
+  private async askResultProxy(
+    base: string,
+    chainTaskId: string,
+    enclaveChallenge: string,
+  ): Promise<boolean> {
     const authorization = await signWorkerpoolAuthorization(this.chain.account, {
       chainTaskId,
       workerWallet: this.chain.schedulerAddress,

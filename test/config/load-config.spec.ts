@@ -170,6 +170,13 @@ const CASES: Case[] = [
     'pw',
   ],
   [
+    'IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT',
+    '1500',
+    (c) => c.blockchainAdapter.requestTimeoutMs,
+    30000,
+    1500,
+  ],
+  [
     'IEXEC_CONFIG_SERVER_PROTOCOL',
     'https',
     (c) => c.configServer.url,
@@ -259,7 +266,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(70);
+    expect(names.length).toBe(71);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -362,6 +369,12 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /positive number of milliseconds/,
     ],
     ['zero period', { IEXEC_ASK_REPLICATE_PERIOD: '0' }, 'IEXEC_ASK_REPLICATE_PERIOD', /positive/],
+    [
+      'zero adapter timeout',
+      { IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT: '0' },
+      'IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT',
+      /positive number of milliseconds/,
+    ],
     [
       'fractional integer',
       { IEXEC_CHAIN_HEALTH_OUT_OF_SERVICE_THRESHOLD: '2.5' },

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { forEachLimit } from '../../common/for-each-limit.js';
 import { httpCall, isSuccess } from '../../common/http/http-call.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
+import { afterStatusRead, classifyPostAnswer, type StatusRead } from './adapter-send-rules.js';
 import { ChainCommand, ChainWriter, CommandStatus, RequestResult } from './chain-writer.js';
 
 const ADAPTER_STATUSES: Record<string, CommandStatus> = {
@@ -12,8 +13,13 @@ const ADAPTER_STATUSES: Record<string, CommandStatus> = {
   SUCCESS: 'SUCCESS',
   FAILURE: 'FAILURE',
 };
-const REQUEST_TIMEOUT_MS = 30_000;
 const STATUS_CALLS_AT_ONCE = 16;
+/** POSTs of one request (each ambiguous one followed by a status read), and their spacing. */
+const POST_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 200;
+
+const statusPath = (chainTaskId: string, command: ChainCommand) =>
+  `/v1/tasks/${command}/${chainTaskId}/status`;
 
 /**
  * Writes through the iExec Blockchain Adapter (services.md §2), as the Java scheduler does, but
@@ -41,11 +47,12 @@ export class AdapterChainWriter extends ChainWriter {
     return `${this.config.blockchainAdapter.url}${path}`;
   }
 
-  /** One HTTP call; transport errors retried twice (the Java client retries I/O errors too). */
+  /** One HTTP call; transport errors retried per `attempts` (the Java client retries I/O errors). */
   private async call(
     method: 'GET' | 'POST',
     path: string,
-    body?: unknown,
+    body: unknown,
+    attempts: number,
   ): Promise<{ status: number; text: string }> {
     const answer = await httpCall(
       this.http,
@@ -54,9 +61,9 @@ export class AdapterChainWriter extends ChainWriter {
         url: this.url(path),
         headers: { authorization: this.authorization },
         data: body,
-        timeout: REQUEST_TIMEOUT_MS,
+        timeout: this.config.blockchainAdapter.requestTimeoutMs,
       },
-      { attempts: 3, delayMs: 200 },
+      { attempts, delayMs: RETRY_DELAY_MS },
     );
     return { status: answer.status, text: answer.body };
   }
@@ -79,49 +86,62 @@ export class AdapterChainWriter extends ChainWriter {
     return this.request(`/v1/tasks/finalize/${chainTaskId}`, body, chainTaskId, 'finalize');
   }
 
+  /**
+   * A POST is never repeated blindly: an unanswered one may have been accepted, and the adapter
+   * answers a repeat with a 400. Every ambiguous answer is followed by a status read of the
+   * command; only a definite refusal is returned as one.
+   */
   private async request(
     path: string,
     body: unknown,
     chainTaskId: string,
     command: ChainCommand,
   ): Promise<RequestResult> {
+    let earlierUnanswered = false;
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.call('POST', path, body, 1).catch((error: unknown) => ({
+        error: (error as Error).message,
+      }));
+      const outcome = classifyPostAnswer(answer, chainTaskId, command);
+      if (outcome.kind === 'accepted') return this.accepted(chainTaskId, command);
+      if (outcome.kind === 'refused')
+        return { accepted: false, reason: outcome.reason, transient: false };
+      const read = await this.readStatus(chainTaskId, command);
+      const next = afterStatusRead(outcome.kind, read, earlierUnanswered, attempt < POST_ATTEMPTS);
+      this.logger.warn(
+        `Adapter ${command} ${chainTaskId}: ${outcome.reason}; command status ${read} → ${next}`,
+      );
+      if (next === 'accepted') return this.accepted(chainTaskId, command);
+      if (next === 'refused') return { accepted: false, reason: outcome.reason, transient: false };
+      if (next === 'retry-later')
+        return { accepted: false, reason: outcome.reason, transient: true };
+      earlierUnanswered ||= outcome.kind === 'unanswered';
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+    }
+  }
+
+  private accepted(chainTaskId: string, command: ChainCommand): RequestResult {
+    this.pending.set(`${command}:${chainTaskId}`, { chainTaskId, command });
+    return { accepted: true };
+  }
+
+  /** Whether the adapter holds the command, for the POST rules (the poll reads its status). */
+  private async readStatus(chainTaskId: string, command: ChainCommand): Promise<StatusRead> {
     try {
-      const res = await this.call('POST', path, body);
-      const text = res.text.trim();
-      if (!isSuccess(res.status)) {
-        return {
-          accepted: false,
-          reason: `adapter answered HTTP ${res.status} to ${command}`,
-          transient: res.status >= 500,
-        };
-      }
-      if (text === '')
-        return {
-          accepted: false,
-          reason: `adapter accepted ${command} with an empty body`,
-          transient: false,
-        };
-      if (text.toLowerCase() !== chainTaskId.toLowerCase()) {
-        return {
-          accepted: false,
-          reason: `adapter ${command} answered task ${text}, expected ${chainTaskId}`,
-          transient: false,
-        };
-      }
-      this.pending.set(`${command}:${chainTaskId}`, { chainTaskId, command });
-      return { accepted: true };
+      const res = await this.call('GET', statusPath(chainTaskId, command), undefined, 3);
+      if (res.status === 404) return 'ABSENT';
+      return isSuccess(res.status) ? 'EXISTS' : 'UNREADABLE';
     } catch (error) {
-      return {
-        accepted: false,
-        reason: `adapter unreachable for ${command}: ${(error as Error).message}`,
-        transient: true,
-      };
+      this.logger.warn(
+        `Adapter status of ${command} ${chainTaskId} unavailable: ${(error as Error).message}`,
+      );
+      return 'UNREADABLE';
     }
   }
 
   async status(chainTaskId: string, command: ChainCommand): Promise<CommandStatus> {
     try {
-      const res = await this.call('GET', `/v1/tasks/${command}/${chainTaskId}/status`);
+      const res = await this.call('GET', statusPath(chainTaskId, command), undefined, 3);
       if (res.status === 404) return 'UNKNOWN';
       if (!isSuccess(res.status)) return 'PENDING';
       // A JSON string literal ("SUCCESS"); tolerate an unquoted body.

@@ -5,6 +5,7 @@ import {
   IsHttpProtocol,
   IsHttpUrl,
   IsOptionalHttpUrl,
+  IsPositiveInt,
   IsTcpPort,
 } from '../validators.js';
 
@@ -120,6 +121,17 @@ export class ServicesEnvironment {
   })
   @IsAnyString()
   IEXEC_CORE_CHAIN_ADAPTER_PASSWORD!: string;
+
+  @EnvVar({
+    group: GROUPS.adapter,
+    kind: 'int',
+    default: '30000',
+    extension: true,
+    description:
+      'Blockchain Adapter request timeout (ms). A command POST left unanswered is followed by a status read of that command, never by a failure.',
+  })
+  @IsPositiveInt('a positive number of milliseconds')
+  IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT!: number;
 
   // --- Config Server -------------------------------------------------------------------------
   @EnvVar({

@@ -10,6 +10,8 @@ export interface TaskDescriptionFacts {
   readonly callback?: string | null;
   /** Deal params `iexec_result_storage_provider` (e.g. `ipfs`, `dropbox`), possibly unset. */
   readonly resultStorageProvider?: string | null;
+  /** Deal params `iexec_result_storage_proxy`: the Result Proxy of this deal, possibly unset. */
+  readonly resultStorageProxy?: string | null;
 }
 
 export function containsCallback(callback: string | null | undefined): boolean {
