@@ -17,7 +17,7 @@ import {
   resultUploadingDecision,
 } from '../rules/result-upload-rules.js';
 import { TaskStatus } from '../task-status.js';
-import { TaskRecord } from '../task.repository.js';
+import { TaskFieldUpdate, TaskRecord } from '../task.repository.js';
 import { TaskEvents } from './task-events.service.js';
 import { TaskStateWriter } from './task-state-writer.js';
 
@@ -170,8 +170,13 @@ export class CompletionSteps {
     return false;
   }
 
-  async complete(task: TaskRecord, statuses: TaskStatus[]): Promise<boolean> {
-    if (await this.state.transition(task, statuses)) await this.events.completed(task.chainTaskId);
+  async complete(
+    task: TaskRecord,
+    statuses: TaskStatus[],
+    fields: TaskFieldUpdate = {},
+  ): Promise<boolean> {
+    if (await this.state.transition(task, statuses, fields))
+      await this.events.completed(task.chainTaskId);
     return false;
   }
 
