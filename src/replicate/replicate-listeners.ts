@@ -6,8 +6,8 @@ import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
 
 /**
  * Side effects of an accepted replicate update on the worker registry and the detectors
- * (worker-api.md §7.4, task-lifecycle.md §11.2); the task update request and the automatic FAILED
- * are handled by the status service itself.
+ * (worker-api.md §7.4, task-lifecycle.md §11.2); the task update request is handled by the status
+ * service itself.
  */
 @Injectable()
 export class ReplicateListeners {

@@ -26,7 +26,6 @@ import {
   isDeferrableUpdate,
   normalizeWorkerUpdate,
   progressGap,
-  replicateUpdateReactions,
   ReplicateStatusUpdateError,
   StatusUpdateFacts,
   statusUpdateEffects,
@@ -191,9 +190,6 @@ export class ReplicateStatusService {
       `Replicate ${chainTaskId}/${walletAddress} → ${update.status} (${update.modifier})`,
     );
     await this.listeners.onReplicateUpdated(chainTaskId, walletAddress, update);
-    if (replicateUpdateReactions(update).appendFailed) {
-      await this.updateFromPoolManager(chainTaskId, walletAddress, ReplicateStatus.FAILED);
-    }
     this.updates.publish(chainTaskId, {
       status: task.currentStatus,
       contributionDeadline: task.contributionDeadline,

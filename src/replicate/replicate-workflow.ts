@@ -138,7 +138,7 @@ export const RECOVERABLE_STATUSES: readonly S[] = [
   S.RECOVERING,
 ];
 
-/** Accepted from a worker, then immediately followed by a scheduler-written FAILED. */
+/** No longer completable (Java 8.5 followed them with a FAILED; 9.2 and we do not). */
 export const UNCOMPLETABLE_STATUSES: readonly S[] = [
   S.CONTRIBUTE_FAILED,
   S.REVEAL_FAILED,

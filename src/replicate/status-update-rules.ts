@@ -255,6 +255,8 @@ export function statusUpdateEffects(
 
 // ---------------------------------------------------------------------------------------------
 // Listener decisions (§7.4 listeners, task-lifecycle.md §11.2), in execution order.
+// [deviation] Java 8.5 also appends FAILED after an uncompletable status; iexec-core 9.2 (#767)
+// dropped it: the worker is answered PLEASE_ABORT and its ABORTED must still be accepted.
 
 export const COMPUTING_SLOT_FREEING_STATUSES: readonly R[] = [
   R.START_FAILED,
@@ -271,8 +273,6 @@ export interface ReplicateUpdateReactions {
   readonly freeComputingSlot: boolean;
   /** Run ContributionUnnotifiedDetector's full scan synchronously (cause TASK_NOT_ACTIVE). */
   readonly triggerContributionUnnotifiedScan: boolean;
-  /** Append FAILED (pool manager) on this replicate (uncompletable status). */
-  readonly appendFailed: boolean;
   /** Remove the task from both of the worker's lists (COMPLETED / FAILED). */
   readonly removeTaskFromWorker: boolean;
 }
@@ -288,8 +288,6 @@ export function replicateUpdateReactions(
     freeComputingSlot: COMPUTING_SLOT_FREEING_STATUSES.includes(s),
     triggerContributionUnnotifiedScan:
       update.details?.cause === ReplicateStatusCause.TASK_NOT_ACTIVE,
-    appendFailed:
-      s === R.CONTRIBUTE_FAILED || s === R.REVEAL_FAILED || s === R.CONTRIBUTE_AND_FINALIZE_FAILED,
     removeTaskFromWorker: s === R.COMPLETED || s === R.FAILED,
   };
 }

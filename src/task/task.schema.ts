@@ -23,6 +23,10 @@ export class TaskStatusChange {
 
   @Prop({ type: ChainReceiptSchema })
   chainReceipt?: ChainReceipt;
+
+  /** Why the task failed, on the failure status (not in Java's model: Spring ignores it on read). */
+  @Prop({ type: String })
+  cause?: string;
 }
 export const TaskStatusChangeSchema = SchemaFactory.createForClass(TaskStatusChange);
 

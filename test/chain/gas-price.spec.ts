@@ -1,5 +1,6 @@
 import { replacementGasPrice, schedulerGasPrice } from '../../src/chain/writer/gas-price.js';
 import {
+  callbackDataProblem,
   finalizeCallbackBytes,
   finalizeResultsBytes,
 } from '../../src/chain/writer/chain-writer.js';
@@ -33,5 +34,15 @@ describe('finalize arguments', () => {
     expect(finalizeCallbackBytes('0xABcd')).toBe('0xabcd');
     expect(finalizeCallbackBytes('')).toBe('0x');
     expect(() => finalizeCallbackBytes('0xzz')).toThrow(/not hex/);
+  });
+  it('says why callback data cannot be finalized', () => {
+    expect(callbackDataProblem(undefined)).toBeUndefined();
+    expect(callbackDataProblem(null)).toBeUndefined();
+    expect(callbackDataProblem('0xABcd')).toBeUndefined();
+    expect(callbackDataProblem('abcd')).toBeUndefined();
+    expect(callbackDataProblem('0xabc')).toBe('callback data is not hex: 0xabc');
+    expect(callbackDataProblem(`0x${'z'.repeat(200)}`)).toBe(
+      `callback data is not hex: 0x${'z'.repeat(78)}…`,
+    );
   });
 });

@@ -64,11 +64,19 @@ export function finalizeResultsBytes(resultLink: string | undefined): `0x${strin
   return `0x${Buffer.from(resultLink ?? '', 'utf8').toString('hex')}`;
 }
 
+const withoutPrefix = (hex: string): string => (hex.startsWith('0x') ? hex.slice(2) : hex);
+
+/** Why `callbackData` cannot be the `resultsCallback` of a finalize; undefined when it can. */
+export function callbackDataProblem(callbackData: string | null | undefined): string | undefined {
+  if (!callbackData || /^([0-9a-fA-F]{2})*$/.test(withoutPrefix(callbackData))) return undefined;
+  const shown = callbackData.length > 80 ? `${callbackData.slice(0, 80)}…` : callbackData;
+  return `callback data is not hex: ${shown}`;
+}
+
 /** `resultsCallback` of finalize: the hex-decoded callback data (empty when none). */
 export function finalizeCallbackBytes(callbackData: string | undefined): `0x${string}` {
   if (!callbackData) return '0x';
-  const hex = callbackData.startsWith('0x') ? callbackData.slice(2) : callbackData;
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex))
-    throw new Error(`callback data is not hex: ${callbackData}`);
-  return `0x${hex.toLowerCase()}`;
+  const problem = callbackDataProblem(callbackData);
+  if (problem) throw new Error(problem);
+  return `0x${withoutPrefix(callbackData).toLowerCase()}`;
 }

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { encodeFunctionData, TransactionReceiptNotFoundError, type Hex } from 'viem';
+import {
+  encodeFunctionData,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+  type Hex,
+} from 'viem';
 import { AppConfig } from '../../config/app-config.js';
+import { ExpiringStore } from '../../common/expiring-store.js';
 import { forEachLimit } from '../../common/for-each-limit.js';
 import { JobScheduler } from '../../common/jobs/job-scheduler.js';
 import { ChainContext } from '../chain-context.js';
@@ -14,21 +20,24 @@ import {
   RequestResult,
 } from './chain-writer.js';
 import { GAS_LIMITS, replacementGasPrice, schedulerGasPrice } from './gas-price.js';
+import { NetworkGasPrice } from './network-gas-price.js';
 import { InitializeRequest, initializeCall, takeInitializeBatch } from './initialize-batch.js';
-
-/** A failed eth_call caused by the node being unreachable, not by a revert. */
-function isTransportError(error: unknown): boolean {
-  const name = (error as { name?: string; cause?: { name?: string } })?.name ?? '';
-  return (
-    /HttpRequestError|TimeoutError|FetchError/.test(name) ||
-    /HttpRequestError|TimeoutError/.test(
-      (error as { cause?: { name?: string } })?.cause?.name ?? '',
-    )
-  );
-}
+import {
+  firstLine,
+  isNonceError,
+  isTransportError,
+  refusal,
+  SimulationProblem,
+} from './send-problems.js';
 
 /** Receipt reads of one poll in flight at once (a transaction's replacements are read in turn). */
 const RECEIPT_READS_AT_ONCE = 16;
+
+/**
+ * How long a settled outcome is kept for `status`: the update it triggers reads it at once; past
+ * this (a long outage) the caller gets UNKNOWN and looks at the chain, as after a restart.
+ */
+export const OUTCOME_LIFETIME_MS = 3_600_000;
 
 interface SentTransaction {
   /** One task, or the tasks of an `initializeArray` batch. */
@@ -46,18 +55,6 @@ interface PendingInitialize extends InitializeRequest {
   resolve: (result: RequestResult) => void;
 }
 
-/** Why a simulated call would fail; `transient` when the node did not answer. */
-interface SimulationProblem {
-  message: string;
-  transient: boolean;
-}
-
-const refusal = (command: ChainCommand, problem: SimulationProblem): RequestResult => ({
-  accepted: false,
-  reason: `${command} would revert: ${problem.message}`,
-  transient: problem.transient,
-});
-
 /**
  * Sends initialize/finalize with the scheduler wallet: one send at a time (nonces in order; an
  * automining node refuses a nonce ahead of the expected one), initializations waiting meanwhile
@@ -70,7 +67,9 @@ export class EmbeddedChainWriter extends ChainWriter {
   readonly mode = 'embedded';
   private readonly logger = new Logger(EmbeddedChainWriter.name);
   private readonly inFlight = new Map<string, SentTransaction>();
-  private readonly outcomes = new Map<string, 'SUCCESS' | 'FAILURE'>();
+  private readonly outcomes = new ExpiringStore<'SUCCESS' | 'FAILURE'>(OUTCOME_LIFETIME_MS, () =>
+    Date.now(),
+  );
   private readonly pendingInitializes: PendingInitialize[] = [];
   /** Tasks whose batch reverted: sent alone from now on. */
   private readonly sendAlone = new Set<string>();
@@ -80,7 +79,7 @@ export class EmbeddedChainWriter extends ChainWriter {
   /** Block number at the last receipt reads, and whether a transaction went out since. */
   private receiptsReadAt?: bigint;
   private sentSinceReceipts = false;
-  private networkPrice?: { read: Promise<bigint | undefined>; at: number };
+  private readonly networkPrice: NetworkGasPrice;
 
   constructor(
     private readonly config: AppConfig,
@@ -90,6 +89,10 @@ export class EmbeddedChainWriter extends ChainWriter {
   ) {
     super();
     this.stuckAfterMs = Math.max(30_000, chain.chainConfig.blockTimeMs * 12);
+    this.networkPrice = new NetworkGasPrice(
+      () => chain.publicClient.getGasPrice(),
+      Math.min(chain.chainConfig.blockTimeMs, 5000),
+    );
     jobs.register('embedded-writer-receipts', pollIntervalMs, () => this.followReceipts());
   }
 
@@ -157,28 +160,16 @@ export class EmbeddedChainWriter extends ChainWriter {
       return undefined;
     } catch (error) {
       return {
-        message: (error as Error).message.split('\n')[0],
+        message: firstLine(error),
         transient: isTransportError(error),
       };
     }
   }
 
-  /**
-   * chain.md §11's price. The network price changes once per block at most: it is read once per
-   * block time (≤ 5 s), not before every transaction.
-   */
+  /** chain.md §11's price. */
   private async gasPrice(): Promise<bigint> {
-    const maxAgeMs = Math.min(this.chain.chainConfig.blockTimeMs, 5000);
-    if (!this.networkPrice || Date.now() - this.networkPrice.at >= maxAgeMs) {
-      const read = this.chain.publicClient.getGasPrice().catch(() => undefined);
-      this.networkPrice = { read, at: Date.now() };
-      // An unreadable price is not kept: the next transaction asks again.
-      void read.then((price) => {
-        if (price === undefined && this.networkPrice?.read === read) this.networkPrice = undefined;
-      });
-    }
     return schedulerGasPrice(
-      await this.networkPrice.read,
+      await this.networkPrice.get(),
       this.config.chain.gasPriceMultiplier,
       this.config.chain.gasPriceCap,
     );
@@ -289,7 +280,7 @@ export class EmbeddedChainWriter extends ChainWriter {
       this.nextNonce = undefined; // re-read from the node next time
       return {
         accepted: false,
-        reason: `${command} not sent: ${(error as Error).message.split('\n')[0]}`,
+        reason: `${command} not sent: ${firstLine(error)}`,
         transient: true,
       };
     }
@@ -380,29 +371,41 @@ export class EmbeddedChainWriter extends ChainWriter {
     }
   }
 
-  /** Re-sends a stuck transaction with the same nonce at a higher price (until the cap). */
+  /**
+   * A stuck transaction is re-sent with the same nonce at a higher price, up to the cap. At the
+   * cap it is sent again as it is once the node no longer knows it (dropped from its mempool):
+   * every later nonce waits behind it.
+   */
   private async replace(tx: SentTransaction): Promise<void> {
-    const gasPrice = replacementGasPrice(tx.gasPrice, this.config.chain.gasPriceCap);
-    if (gasPrice === undefined) return; // already at the cap: keep waiting
+    const bumped = replacementGasPrice(tx.gasPrice, this.config.chain.gasPriceCap);
+    const what = `${tx.command} ${tx.chainTaskIds.join(', ')}`;
     try {
+      if (bumped === undefined && !(await this.droppedByNode(tx))) return; // pending: wait
+      const gasPrice = bumped ?? tx.gasPrice;
       const hash = await this.sign({ data: tx.data, gas: tx.gas }, tx.nonce, gasPrice);
-      tx.hashes.push(hash);
+      if (!tx.hashes.includes(hash)) tx.hashes.push(hash);
       tx.gasPrice = gasPrice;
       this.sentSinceReceipts = true;
       this.logger.warn(
-        `${tx.command} ${tx.chainTaskIds.join(', ')} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`,
+        bumped === undefined
+          ? `${what} dropped by the node at the gas price cap: sent again (${hash}, nonce ${tx.nonce})`
+          : `${what} unmined for ${this.stuckAfterMs} ms: replaced by ${hash} at ${gasPrice}`,
       );
     } catch (error) {
-      this.logger.warn(
-        `Replacement of ${tx.command} ${tx.chainTaskIds.join(', ')} refused: ${(error as Error).message.split('\n')[0]}`,
-      );
+      this.logger.warn(`Replacement of ${what} not sent: ${firstLine(error)}`);
     } finally {
       tx.lastSentAt = Date.now();
     }
   }
-}
 
-/** The node refused the nonce (already used, or not the next one). */
-function isNonceError(error: unknown): boolean {
-  return /nonce/i.test((error as Error)?.message ?? '');
+  /** The node no longer knows the last version of `tx` (neither pending nor mined). */
+  private async droppedByNode(tx: SentTransaction): Promise<boolean> {
+    try {
+      await this.chain.publicClient.getTransaction({ hash: tx.hashes[tx.hashes.length - 1] });
+      return false;
+    } catch (error) {
+      if (error instanceof TransactionNotFoundError) return true;
+      throw error;
+    }
+  }
 }

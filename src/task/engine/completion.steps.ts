@@ -5,7 +5,7 @@ import { ChainTaskStatus } from '../../chain/chain-status.js';
 import type { ChainTask } from '../../chain/chain-task.js';
 import { GasCheckCache } from '../../chain/gas-check-cache.js';
 import { PocoReader } from '../../chain/poco-reader.js';
-import { ChainWriter } from '../../chain/writer/chain-writer.js';
+import { callbackDataProblem, ChainWriter } from '../../chain/writer/chain-writer.js';
 import { ReplicateStatus } from '../../replicate/replicate-status.js';
 import { ReplicateStatusService } from '../../replicate/replicate-status.service.js';
 import { Replicate } from '../../replicate/replicates-list.schema.js';
@@ -17,7 +17,7 @@ import {
   resultUploadingDecision,
 } from '../rules/result-upload-rules.js';
 import { TaskStatus } from '../task-status.js';
-import { TaskRecord } from '../task.repository.js';
+import { TaskFieldUpdate, TaskRecord } from '../task.repository.js';
 import { TaskEvents } from './task-events.service.js';
 import { TaskStateWriter } from './task-state-writer.js';
 
@@ -111,6 +111,9 @@ export class CompletionSteps {
   async resultUploaded(task: TaskRecord, chainTask: ChainTask): Promise<boolean> {
     if (chainTask.status === ChainTaskStatus.COMPLETED)
       return this.state.transition(task, [TaskStatus.FINALIZING]);
+    // No finalize can carry it: waiting would only hold the task until its final deadline.
+    const malformed = callbackDataProblem(task.chainCallbackData);
+    if (malformed) return this.fail(task, TaskStatus.FINALIZE_FAILED, malformed);
     const precondition = finalizePrecondition(
       chainTask,
       await this.replicatesOf(task),
@@ -167,15 +170,21 @@ export class CompletionSteps {
     return false;
   }
 
-  async complete(task: TaskRecord, statuses: TaskStatus[]): Promise<boolean> {
-    if (await this.state.transition(task, statuses)) await this.events.completed(task.chainTaskId);
+  async complete(
+    task: TaskRecord,
+    statuses: TaskStatus[],
+    fields: TaskFieldUpdate = {},
+  ): Promise<boolean> {
+    if (await this.state.transition(task, statuses, fields))
+      await this.events.completed(task.chainTaskId);
     return false;
   }
 
   async fail(task: TaskRecord, reason: TaskStatus | undefined, why: string): Promise<boolean> {
     this.logger.error(`Task ${task.chainTaskId} failed: ${why}`);
     const statuses = reason ? [reason, TaskStatus.FAILED] : [TaskStatus.FAILED];
-    if (await this.state.transition(task, statuses)) await this.events.failed(task.chainTaskId);
+    if (await this.state.transition(task, statuses, {}, why))
+      await this.events.failed(task.chainTaskId);
     return false;
   }
 }

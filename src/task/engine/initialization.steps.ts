@@ -147,7 +147,8 @@ export class InitializationSteps {
 
   private async fail(task: TaskRecord, reason: string): Promise<boolean> {
     this.logger.error(`Task ${task.chainTaskId}: initialization failed: ${reason}`);
-    if (await this.state.transition(task, [TaskStatus.INITIALIZE_FAILED, TaskStatus.FAILED])) {
+    const statuses = [TaskStatus.INITIALIZE_FAILED, TaskStatus.FAILED];
+    if (await this.state.transition(task, statuses, {}, reason)) {
       await this.events.failed(task.chainTaskId);
     }
     return false;

@@ -2,7 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { TaskStatusCounts } from '../../metrics/task-status-counts.js';
 import { TaskStatus } from '../task-status.js';
+import type { TaskStatusChange } from '../task.schema.js';
 import { TaskFieldUpdate, TaskRecord, TaskRepository } from '../task.repository.js';
+
+/** A failure reason is a log line, not a document: bounded. */
+const MAX_CAUSE_LENGTH = 500;
 
 /**
  * Writes task transitions: compare-and-set on the status the handler started from, the new
@@ -19,15 +23,21 @@ export class TaskStateWriter {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Returns false (and logs) when the task was no longer in `task.currentStatus`. */
+  /**
+   * Returns false (and logs) when the task was no longer in `task.currentStatus`. A `cause` is
+   * stored on the first status written (the failure reason before FAILED).
+   */
   async transition(
     task: TaskRecord,
     statuses: TaskStatus[],
     fields: TaskFieldUpdate = {},
+    cause?: string,
   ): Promise<boolean> {
     const from = task.currentStatus;
     const now = new Date();
-    const changes = statuses.map((status) => ({ date: now, status }));
+    const changes: TaskStatusChange[] = statuses.map((status) => ({ date: now, status }));
+    if (cause !== undefined && changes.length > 0)
+      changes[0].cause = cause.slice(0, MAX_CAUSE_LENGTH);
     const applied = await this.tasks.updateStatus(task.chainTaskId, from, changes, fields);
     if (!applied) {
       this.logger.warn(

@@ -19,7 +19,7 @@ import {
 } from '../rules/task-transitions.js';
 import type { ConsensusReplicate } from '../rules/consensus.js';
 import { TaskStatus } from '../task-status.js';
-import { TaskRecord, TaskRepository } from '../task.repository.js';
+import { TaskFieldUpdate, TaskRecord, TaskRepository } from '../task.repository.js';
 import { TaskUpdateRequests } from '../task-update-requests.js';
 import { CompletionSteps } from './completion.steps.js';
 import { InitializationSteps } from './initialization.steps.js';
@@ -221,7 +221,11 @@ export class TaskUpdateService implements OnModuleInit {
         return written;
       }
       case 'FINALIZED_COMPLETED':
-        return this.completion.complete(task, [TaskStatus.FINALIZED, TaskStatus.COMPLETED]);
+        return this.completion.complete(
+          task,
+          [TaskStatus.FINALIZED, TaskStatus.COMPLETED],
+          decision.consensus && (await this.consensusFields(task, decision.consensus)),
+        );
       case 'RUNNING_FAILED':
         return this.completion.fail(task, TaskStatus.RUNNING_FAILED, decision.reason);
       case 'NO_REPLICATES_LIST':
@@ -253,6 +257,23 @@ export class TaskUpdateService implements OnModuleInit {
       );
     }
     return undefined;
+  }
+
+  /**
+   * A contribute-and-finalize task's consensus fields, copied from the chain task (iexec-core 8.6
+   * #720). The consensus block only when its event is found: nothing is derived from a failed read.
+   */
+  private async consensusFields(
+    task: TaskRecord,
+    consensus: { consensus: string; revealDeadline: number },
+  ): Promise<TaskFieldUpdate> {
+    const blockNumber = await this.consensusBlock(task);
+    return {
+      consensus: consensus.consensus,
+      revealDeadline: new Date(consensus.revealDeadline),
+      ...(blockNumber !== undefined &&
+        blockNumber > 0 && { consensusReachedBlockNumber: blockNumber }),
+    };
   }
 
   private async contributionTimeout(task: TaskRecord): Promise<boolean> {

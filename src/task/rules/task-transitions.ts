@@ -40,7 +40,8 @@ export function effectiveStatus(
 
 /**
  * Whether the chain task can change the decision from INITIALIZED or RUNNING: only past the
- * contribution deadline (contribution timeout) or once a replicate is CONTRIBUTED (consensus).
+ * contribution deadline (contribution timeout), once a replicate is CONTRIBUTED (consensus), or
+ * CONTRIBUTE_AND_FINALIZE_DONE (its consensus fields are copied, iexec-core 8.6 #720).
  * Before that the update does not read it: the progress reports of a replicate (STARTED,
  * COMPUTED…) each trigger an update, and each used to cost a chain read. [deviation] Step 2 of
  * the reference reads it for every update from INITIALIZED on and stops when it is unreadable;
@@ -51,7 +52,10 @@ export function chainTaskDecides(
   replicates: readonly ConsensusReplicate[],
   now: Instant,
 ): boolean {
-  return isPastContributionDeadline(task, now) || replicates.some(isContributed);
+  return (
+    isPastContributionDeadline(task, now) ||
+    replicates.some((r) => isContributed(r) || currentStatus(r) === R.CONTRIBUTE_AND_FINALIZE_DONE)
+  );
 }
 
 export type TaskHandler =
@@ -213,8 +217,15 @@ export type RunningDecision =
   | { readonly kind: 'NO_REPLICATES_LIST' }
   /** Stop with an error log ([quirk fixed]: the reference throws on a null description). */
   | { readonly kind: 'NO_TASK_DESCRIPTION' }
-  /** Exactly one CONTRIBUTE_AND_FINALIZE_DONE: append [FINALIZED, COMPLETED]. */
-  | { readonly kind: 'FINALIZED_COMPLETED' }
+  /**
+   * Exactly one CONTRIBUTE_AND_FINALIZE_DONE: persist the chain task's consensus and reveal
+   * deadline (+ the consensus block), as for CONSENSUS_REACHED, and append [FINALIZED, COMPLETED].
+   * `consensus` is undefined only when the chain task was not read.
+   */
+  | {
+      readonly kind: 'FINALIZED_COMPLETED';
+      readonly consensus?: { readonly consensus: string; readonly revealDeadline: number };
+    }
   /**
    * Append [RUNNING_FAILED, FAILED]. `MULTIPLE_CONTRIBUTE_AND_FINALIZE` is a toFailed (publish
    * TaskFailedEvent); `ALL_ALIVE_WORKERS_FAILED` publishes TaskRunningFailedEvent.
@@ -257,7 +268,15 @@ export function fromRunning(input: RunningInput): RunningDecision {
     const done = replicates.filter((r) => currentStatus(r) === R.CONTRIBUTE_AND_FINALIZE_DONE);
     if (done.length > 1)
       return { kind: 'RUNNING_FAILED', reason: 'MULTIPLE_CONTRIBUTE_AND_FINALIZE' };
-    if (done.length === 1) return { kind: 'FINALIZED_COMPLETED' };
+    if (done.length === 1) {
+      const c = input.chainTask;
+      return c
+        ? {
+            kind: 'FINALIZED_COMPLETED',
+            consensus: { consensus: c.consensusValue, revealDeadline: c.revealDeadline },
+          }
+        : { kind: 'FINALIZED_COMPLETED' };
+    }
   } else if (input.chainTask && isConsensusReached(input.chainTask, replicates)) {
     return {
       kind: 'CONSENSUS_REACHED',

@@ -1,9 +1,17 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { decodeFunctionData, TransactionReceiptNotFoundError, type Hex } from 'viem';
+import {
+  decodeFunctionData,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+  type Hex,
+} from 'viem';
 import { ChainContext } from '../../../src/chain/chain-context.js';
 import { hubAbi } from '../../../src/chain/poco-abi.js';
-import { EmbeddedChainWriter } from '../../../src/chain/writer/embedded-chain-writer.js';
+import {
+  EmbeddedChainWriter,
+  OUTCOME_LIFETIME_MS,
+} from '../../../src/chain/writer/embedded-chain-writer.js';
 import { JobScheduler } from '../../../src/common/jobs/job-scheduler.js';
 import { AppConfig } from '../../../src/config/app-config.js';
 
@@ -24,6 +32,8 @@ function stubNode(doomed: bigint[] = []) {
   const chainHead = { block: 1n };
   const sent: { functionName: string; indexes: bigint[]; hash: Hex; tx: SignedTx }[] = [];
   const receipts = new Map<Hex, 'success' | 'reverted'>();
+  /** Hashes the node no longer knows (dropped from its mempool). */
+  const dropped = new Set<Hex>();
   let releaseFirst: () => void = () => undefined;
   const firstSend = new Promise<void>((resolve) => (releaseFirst = resolve));
   let signed: SignedTx = { data: '0x', gas: 0n, nonce: 0, gasPrice: 0n };
@@ -51,6 +61,10 @@ function stubNode(doomed: bigint[] = []) {
       return hash;
     },
     getBlockNumber: async () => chainHead.block,
+    getTransaction: async ({ hash }: { hash: Hex }) => {
+      if (dropped.has(hash)) throw new TransactionNotFoundError({ hash });
+      return { hash };
+    },
     getTransactionReceipt: async ({ hash }: { hash: Hex }) => {
       calls.receiptReads++;
       const status = receipts.get(hash);
@@ -71,19 +85,19 @@ function stubNode(doomed: bigint[] = []) {
     chain: { id: 65535 },
     chainConfig: { hubAddress: '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', blockTimeMs: 1000 },
   } as unknown as ChainContext;
-  return { context, sent, receipts, releaseFirst, calls, chainHead };
+  return { context, sent, receipts, dropped, releaseFirst, calls, chainHead };
 }
 
 describe('EmbeddedChainWriter', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterEach(() => jest.restoreAllMocks());
 
-  function writerOn(node: ReturnType<typeof stubNode>) {
+  function writerOn(node: ReturnType<typeof stubNode>, gasPriceCap = 10n ** 12n) {
     let followReceipts: () => Promise<void> = async () => undefined;
     const jobs = {
       register: (_name: string, _ms: number, job: () => Promise<void>) => (followReceipts = job),
     } as unknown as JobScheduler;
-    const config = { chain: { gasPriceMultiplier: 1, gasPriceCap: 10n ** 12n } } as AppConfig;
+    const config = { chain: { gasPriceMultiplier: 1, gasPriceCap } } as AppConfig;
     const writer = new EmbeddedChainWriter(config, node.context, jobs, 1000);
     return { writer, followReceipts: () => followReceipts() };
   }
@@ -111,6 +125,37 @@ describe('EmbeddedChainWriter', () => {
     node.receipts.set(node.sent[1].hash, 'success');
     await followReceipts();
     expect(await writer.status(taskId(7), 'finalize')).toBe('SUCCESS');
+  });
+
+  it('sends a transaction at the gas price cap again, same nonce and price, once the node dropped it', async () => {
+    const node = stubNode();
+    node.releaseFirst();
+    const { writer, followReceipts } = writerOn(node, 1_000_000_000n); // the network price
+    await writer.requestFinalize(taskId(7), undefined, undefined);
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 31_000);
+    await followReceipts();
+    expect(node.sent).toHaveLength(1); // at the cap and still pending: it waits
+    node.dropped.add(node.sent[0].hash);
+    jest.spyOn(Date, 'now').mockReturnValue(now + 62_000);
+    await followReceipts();
+    expect(node.sent).toHaveLength(2);
+    const [first, again] = node.sent.map((s) => s.tx);
+    expect(again).toEqual(first);
+    node.receipts.set(node.sent[1].hash, 'success');
+    await followReceipts();
+    expect(await writer.status(taskId(7), 'finalize')).toBe('SUCCESS');
+  });
+
+  it('forgets a settled outcome after its lifetime (UNKNOWN: the caller looks at the chain)', async () => {
+    const { node, writer, followReceipts } = sendingAtOnce();
+    await writer.requestFinalize(taskId(7), undefined, undefined);
+    node.receipts.set(node.sent[0].hash, 'success');
+    await followReceipts();
+    expect(await writer.status(taskId(7), 'finalize')).toBe('SUCCESS');
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + OUTCOME_LIFETIME_MS + 1);
+    expect(await writer.status(taskId(7), 'finalize')).toBe('UNKNOWN');
   });
 
   it('reads the receipts of the transactions in flight concurrently, not one after the other', async () => {

@@ -83,9 +83,12 @@ describe('deal variants, end to end', () => {
       expect(task.enclaveChallenge).toBe(
         stack.services.smsScone.enclaveAccount(task.chainTaskId)!.address.toLowerCase(),
       );
-      expect((await chain.fixtures.viewTask(task.chainTaskId as `0x${string}`)).status).toBe(
-        ChainTaskStatus.COMPLETED,
-      );
+      const onChain = await chain.fixtures.viewTask(task.chainTaskId as `0x${string}`);
+      expect(onChain.status).toBe(ChainTaskStatus.COMPLETED);
+      // Consensus fields copied off chain as for a standard task (iexec-core 8.6 #720).
+      expect(task.consensus).toBe(onChain.consensusValue);
+      expect(task.revealDeadline?.getTime()).toBe(Number(onChain.revealDeadline) * 1000);
+      expect(task.consensusReachedBlockNumber).toBeGreaterThan(0);
       const list = await stack.scheduler
         .get(ReplicatesListRepository)
         .findByChainTaskId(task.chainTaskId);

@@ -95,7 +95,7 @@ describe('repositories against the Mongo-wire server', () => {
           taskId(2),
           TaskStatus.RECEIVED,
           [
-            { date: now, status: TaskStatus.FINAL_DEADLINE_REACHED },
+            { date: now, status: TaskStatus.FINAL_DEADLINE_REACHED, cause: 'too late' },
             { date: now, status: TaskStatus.FAILED },
           ],
           { smsUrl: 'http://sms' },
@@ -109,6 +109,13 @@ describe('repositories against the Mongo-wire server', () => {
         TaskStatus.RECEIVED,
         TaskStatus.FINAL_DEADLINE_REACHED,
         TaskStatus.FAILED,
+      ]);
+      // The failure reason is stored beside Java's fields (Spring ignores it on read).
+      const raw = await connection.collection('task').findOne({ chainTaskId: taskId(2) });
+      expect(raw?.dateStatusList.map((s: { cause?: string }) => s.cause ?? null)).toEqual([
+        null,
+        'too late',
+        null,
       ]);
     });
 

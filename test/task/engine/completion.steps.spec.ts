@@ -31,7 +31,10 @@ describe('CompletionSteps.resultUploaded', () => {
     })),
   };
 
-  function steps(request: { accepted: boolean; transient?: boolean; reason?: string }) {
+  function steps(
+    request: { accepted: boolean; transient?: boolean; reason?: string },
+    causes: (string | undefined)[] = [],
+  ) {
     const calls = { requests: 0, transitions: [] as TaskStatus[][] };
     const instance = new CompletionSteps(
       { schedulerAddress: '0x5c' } as never,
@@ -45,8 +48,8 @@ describe('CompletionSteps.resultUploaded', () => {
       } as never,
       { findByChainTaskId: async () => ({ replicates: [revealed] }) } as never,
       {} as never,
-      recordingStateWriter(calls.transitions),
-      {} as never,
+      recordingStateWriter(calls.transitions, causes),
+      { failed: async () => undefined } as never,
       systemClock,
     );
     return { instance, calls };
@@ -68,5 +71,19 @@ describe('CompletionSteps.resultUploaded', () => {
     const { instance, calls } = steps({ accepted: false, transient: true, reason: 'nonce' });
     expect(await instance.resultUploaded(task, chainTask(ChainTaskStatus.REVEALING))).toBe(false);
     expect(calls).toEqual({ requests: 1, transitions: [] });
+  });
+
+  it('malformed callback data: FINALIZE_FAILED → FAILED at once, the reason in the history', async () => {
+    const causes: (string | undefined)[] = [];
+    const { instance, calls } = steps({ accepted: true }, causes);
+    const withBadCallback = { ...task, chainCallbackData: '0xnot-hex' } as TaskRecord;
+    expect(
+      await instance.resultUploaded(withBadCallback, chainTask(ChainTaskStatus.REVEALING)),
+    ).toBe(false);
+    expect(calls).toEqual({
+      requests: 0,
+      transitions: [[TaskStatus.FINALIZE_FAILED, TaskStatus.FAILED]],
+    });
+    expect(causes).toEqual(['callback data is not hex: 0xnot-hex']);
   });
 });

@@ -61,6 +61,13 @@ describe('§7.1 entry point', () => {
     expect(chainTaskDecides(task, [working, contributed()], BEFORE)).toBe(true);
   });
 
+  it('the chain task decides once a replicate is CONTRIBUTE_AND_FINALIZE_DONE (its consensus is copied)', () => {
+    const done = replicate([S.CREATED, S.COMPUTED, S.CONTRIBUTE_AND_FINALIZE_DONE]);
+    expect(chainTaskDecides(task, [done], BEFORE)).toBe(true);
+    const lost = replicate([S.CREATED, S.CONTRIBUTE_AND_FINALIZE_DONE, S.WORKER_LOST]);
+    expect(chainTaskDecides(task, [lost], BEFORE)).toBe(false);
+  });
+
   it.each([
     TaskStatus.INITIALIZE_FAILED,
     TaskStatus.RUNNING_FAILED,
@@ -221,10 +228,21 @@ describe('transitions from RUNNING (§7.4)', () => {
       });
     });
 
-    it('1 DONE → FINALIZED + COMPLETED', () => {
-      expect(fromRunning(input({ description: teeCaf, replicates: [done('0x1')] }))).toEqual({
+    it('1 DONE → FINALIZED + COMPLETED, with the chain task consensus and reveal deadline (8.6 #720)', () => {
+      const completed = { ...revealing(), status: ChainTaskStatus.COMPLETED };
+      expect(
+        fromRunning(
+          input({ description: teeCaf, chainTask: completed, replicates: [done('0x1')] }),
+        ),
+      ).toEqual({
         kind: 'FINALIZED_COMPLETED',
+        consensus: { consensus: CONSENSUS, revealDeadline: T0 + 20 * MINUTE },
       });
+      expect(
+        fromRunning(
+          input({ description: teeCaf, chainTask: undefined, replicates: [done('0x1')] }),
+        ),
+      ).toEqual({ kind: 'FINALIZED_COMPLETED' });
     });
 
     it('2 DONE → RUNNING_FAILED + FAILED', () => {
