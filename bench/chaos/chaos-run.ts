@@ -67,7 +67,7 @@ export interface ChaosScenario {
   unavailable?: string;
 }
 
-const WORKERS = 5;
+export const WORKERS = 5;
 
 export async function runScenario(
   chain: BenchChain,

@@ -1,8 +1,11 @@
 // The outage scenarios of issue 16, in the order of its table.
-import { BLOCK_MS, type ChaosRun, type ChaosScenario } from './chaos-run.js';
+import { workerAccount } from '../../devstack/chain/accounts.js';
+import { NRLC_PER_RLC } from '../../devstack/poco/deployment.js';
+import { BLOCK_MS, WORKERS, type ChaosRun, type ChaosScenario } from './chaos-run.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const TWO_BLOCKS = 2 * BLOCK_MS;
+const workersOf = () => Array.from({ length: WORKERS }, (_, i) => workerAccount(i));
 
 /** Waits until a quarter of the run is COMPLETED: the fault then hits a run in full flight. */
 async function midRun(run: ChaosRun, tasks: number): Promise<void> {
@@ -53,11 +56,36 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     {
       name: 'adapter answers every POST after the client’s timeout',
       writer: 'adapter',
-      unavailable: 'the adapter stand-in has no late-answer hook yet',
+      env: { IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT: '1000' },
+      async before(run) {
+        run.surroundings.services.blockchainAdapter.answerPostsLate(2500);
+      },
+      async fault(run) {
+        await run.waitForCompleted(tasks, 240_000);
+      },
     },
     {
       name: 'one poison deal and one good deal in the same block',
-      unavailable: 'no poison-deal fixture yet',
+      async deals(run, count, workerpool) {
+        const { fixtures, roles } = run.chain;
+        // Anyone may match the pool's public orders with an app whose enclave field is not JSON.
+        const poisonApp = await fixtures.createApp({ mrenclave: 'not json {' });
+        const poison = await fixtures.prepareDeal({ workerpool, app: poisonApp, fund: false });
+        const good = await fixtures.prepareDeal({
+          workerpool,
+          volume: count,
+          trust: 1,
+          category: 1,
+          workers: workersOf(),
+          fund: false,
+        });
+        await fixtures.ensureStake(roles.requester, BigInt(count + 5) * 5n * NRLC_PER_RLC);
+        await fixtures.ensureStake(roles.scheduler, BigInt(count + 5) * NRLC_PER_RLC);
+        const [, matched] = await fixtures.matchOrdersInOneBlock([poison, good]);
+        // matchOrdersInOneBlock leaves automine on: back to blocks once a second.
+        await run.chain.clients.testClient.setAutomine(false);
+        return [matched];
+      },
     },
     {
       name: 'scheduler SIGKILLed at 10 random moments',
