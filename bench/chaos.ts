@@ -31,7 +31,18 @@ try {
   for (const scenario of chaosScenarios(tasks)) {
     if (only && !scenario.name.includes(only)) continue;
     log(`${scenario.name}…`);
-    const outcome = await runScenario(chain, mongoServer, scenario, tasks, log);
+    const outcome = await runScenario(chain, mongoServer, scenario, tasks, log).catch(
+      (error: Error): ScenarioOutcome => ({
+        scenario: scenario.name,
+        tasks,
+        completed: 0,
+        abortedReplicates: 0,
+        initializePerTask: { min: 0, max: 0 },
+        finalizePerTask: { min: 0, max: 0 },
+        failed: error.message,
+        elapsedMs: 0,
+      }),
+    );
     log(
       `${scenario.name}: ${outcome.completed}/${outcome.tasks} in ${Math.round(outcome.elapsedMs / 1000)} s`,
     );

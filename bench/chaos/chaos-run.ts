@@ -94,7 +94,8 @@ export async function runScenario(
   const proxy = await startRpcFaultProxy({ target: chain.rpcUrl });
   const walletDir = mkdtempSync(join(tmpdir(), 'iexec-chaos-wallet-'));
   const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
-  const dbName = `chaos_${scenario.name.replace(/\W+/g, '_')}_${Date.now()}`;
+  // MongoDB caps database names at 63 bytes.
+  const dbName = `chaos_${Date.now()}`;
   const mongoUrl = mongoServer.url.replace('/iexec?', `/${dbName}?`);
   const port = await freePort();
   const env: Record<string, string> = {

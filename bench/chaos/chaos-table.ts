@@ -16,6 +16,8 @@ export interface ScenarioOutcome {
   recoveryTargetMs?: number;
   /** A scenario that could not run (what it lacks), shown instead of figures. */
   skipped?: string;
+  /** The run itself broke (the scheduler did not boot, a wait timed out): why. */
+  failed?: string;
   /** Wall time of the scenario. */
   elapsedMs: number;
 }
@@ -32,6 +34,7 @@ export function rowVerdict(o: ScenarioOutcome): RowVerdict {
   return {
     correct:
       o.skipped === undefined &&
+      o.failed === undefined &&
       o.completed === o.tasks &&
       o.abortedReplicates === 0 &&
       exactlyOne(o.initializePerTask) &&
@@ -56,6 +59,10 @@ export function chaosTable(outcomes: readonly ScenarioOutcome[]): string {
   for (const o of outcomes) {
     if (o.skipped !== undefined) {
       lines.push(`| ${o.scenario} | – | – | – | – | skipped: ${o.skipped} |`);
+      continue;
+    }
+    if (o.failed !== undefined) {
+      lines.push(`| ${o.scenario} | – | – | – | – | no: ${o.failed.split('\n')[0]} |`);
       continue;
     }
     const verdict = rowVerdict(o);

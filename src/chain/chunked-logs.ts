@@ -50,7 +50,24 @@ export interface ChunkedReadOptions {
   pause?: (ms: number) => Promise<unknown>;
 }
 
-/** Logs of [from, to] read chunk by chunk with `read`; throws LogReadError on a failed chunk. */
+/**
+ * A provider's refusal of the range itself (Alchemy, Infura, QuickNode, Ankr, geth-based
+ * providers word it differently): the same range will never pass, a smaller one may.
+ */
+const RANGE_REFUSAL =
+  /block range|exceeds limit|is limited to|more than \d+ results|range (is )?too (large|wide|big)|maximum block range|response size|too many blocks/i;
+
+export function isRangeRefusal(error: unknown): boolean {
+  const e = error as { message?: string; details?: string; shortMessage?: string } | undefined;
+  return RANGE_REFUSAL.test(`${e?.message ?? ''} ${e?.details ?? ''} ${e?.shortMessage ?? ''}`);
+}
+
+/**
+ * Logs of [from, to] read chunk by chunk with `read`; throws LogReadError on a failed chunk. A
+ * range the provider refuses as too long is halved (down to one block) for the rest of this
+ * read, without counting as a failed try: IEXEC_MAX_LOG_RANGE above the provider's cap costs a
+ * few refused requests per read, not a stalled scheduler.
+ */
 export async function readChunked<T>(
   read: (window: BlockWindow) => Promise<T[]>,
   from: bigint,
@@ -60,19 +77,27 @@ export async function readChunked<T>(
   const retry = options.retry ?? LOG_READ_RETRY;
   const pause = options.pause ?? sleep;
   const logs: T[] = [];
-  for (let window = nextWindow(from, to, options.maxRange); window;) {
+  let range = options.maxRange;
+  for (let window = nextWindow(from, to, range); window;) {
     for (let attempt = 1; ; attempt++) {
       try {
         logs.push(...(await read(window)));
         break;
       } catch (error) {
+        const size = Number(window.to - window.from + 1n);
+        if (size > 1 && isRangeRefusal(error)) {
+          range = Math.max(1, Math.floor(size / 2));
+          window = nextWindow(window.from, to, range)!;
+          attempt = 0;
+          continue;
+        }
         if (attempt >= retry.attempts)
           throw new LogReadError(window.from, window.to, attempt, error);
         await pause(retry.backoffMs * 2 ** (attempt - 1));
       }
     }
     if (options.firstOnly && logs.length > 0) break;
-    window = nextWindow(window.to + 1n, to, options.maxRange);
+    window = nextWindow(window.to + 1n, to, range);
   }
   return logs;
 }

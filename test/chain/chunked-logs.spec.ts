@@ -1,4 +1,6 @@
+import { logRangeError } from '../../devstack/chain/rpc-lag-view.js';
 import {
+  isRangeRefusal,
   LogReadError,
   nextWindow,
   readChunked,
@@ -81,5 +83,40 @@ describe('readChunked', () => {
     await expect(read).rejects.toMatchObject({ from: 100n, to: 199n, attempts: 3 });
     await expect(read).rejects.toThrow(/eth_getLogs \[100, 199\] failed 3 times/);
     expect(reads).toBe(1 + 3); // the first chunk, then three tries of the second; none after
+  });
+
+  it('halves a range the provider refuses as too long, for the rest of the read, without a pause', async () => {
+    const asked: BlockWindow[] = [];
+    const pauses: number[] = [];
+    const capped = async (window: BlockWindow) => {
+      asked.push(window);
+      if (window.to - window.from + 1n > 100n) {
+        const refusal = logRangeError('alchemy', 100, window.from, window.to);
+        throw Object.assign(new Error(refusal.message), { code: refusal.code });
+      }
+      return [Number(window.from)];
+    };
+    const logs = await readChunked(capped, 0n, 999n, {
+      maxRange: 1000,
+      pause: async (ms) => void pauses.push(ms),
+    });
+    // 1000 → 500 → 250 → 125 → 62 blocks, then every chunk of 62 passes.
+    expect(asked.slice(0, 5).map((w) => Number(w.to - w.from + 1n))).toEqual([
+      1000, 500, 250, 125, 62,
+    ]);
+    expect(asked.slice(4).every((w) => w.to - w.from + 1n <= 62n)).toBe(true);
+    expect(logs[0]).toBe(0);
+    expect(logs).toHaveLength(Math.ceil(1000 / 62));
+    expect(pauses).toEqual([]);
+  });
+
+  it('knows the range refusals of real providers, and nothing else', () => {
+    const infura = logRangeError('infura', 10_000, 0n, 20_000n);
+    expect(isRangeRefusal(new Error(infura.message))).toBe(true);
+    expect(isRangeRefusal(new Error(logRangeError('alchemy', 2000, 0n, 5000n).message))).toBe(true);
+    expect(isRangeRefusal(new Error('query returned more than 10000 results'))).toBe(true);
+    expect(isRangeRefusal(new Error('eth_getLogs is limited to a 10,000 range'))).toBe(true);
+    expect(isRangeRefusal(new Error('HTTP request failed. Status: 429'))).toBe(false);
+    expect(isRangeRefusal(new Error('fetch failed'))).toBe(false);
   });
 });
