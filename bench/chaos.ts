@@ -1,7 +1,7 @@
 // `npm run chaos`: the outage scenarios of issue 16 on a local chain with 1 s blocks, N tasks
 // each (default 20), and the table of what came out. Exits non-zero when a scenario that ran
 // lost a task, aborted an honest replicate or sent a second initialize/finalize.
-//   npm run chaos -- [--tasks 20] [--only <substring>]
+//   npm run chaos -- [--tasks 20] [--only <substring>[,<substring>…]]
 import { startFerretDb } from '../test/setup/mongo-server.js';
 import { BLOCK_MS, runScenario } from './chaos/chaos-run.js';
 import { chaosTable, rowVerdict, type ScenarioOutcome } from './chaos/chaos-table.js';
@@ -29,7 +29,7 @@ try {
   await request({ method: 'evm_setAutomine', params: [false] });
   await request({ method: 'evm_setIntervalMining', params: [BLOCK_MS] });
   for (const scenario of chaosScenarios(tasks)) {
-    if (only && !scenario.name.includes(only)) continue;
+    if (only && !only.split(',').some((part) => scenario.name.includes(part))) continue;
     log(`${scenario.name}…`);
     const outcome = await runScenario(chain, mongoServer, scenario, tasks, log).catch(
       (error: Error): ScenarioOutcome => ({

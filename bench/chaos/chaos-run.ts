@@ -195,9 +195,23 @@ export async function runScenario(
       500,
     ).catch(async () => taskDocs());
     const lists = await db
-      .collection<{ replicates: { statusUpdateList: { status: string }[] }[] }>('replicatesList')
+      .collection<{
+        chainTaskId: string;
+        replicates: { walletAddress: string; statusUpdateList: { status: string }[] }[];
+      }>('replicatesList')
       .find({ chainTaskId: { $in: taskIds() } })
       .toArray();
+    for (const task of finalTasks.filter((t) => t.currentStatus !== 'COMPLETED')) {
+      const replicates = lists.find((l) => l.chainTaskId === task.chainTaskId)?.replicates ?? [];
+      log(
+        `not COMPLETED ${task.chainTaskId}: ${task.currentStatus}; replicates ${JSON.stringify(
+          replicates.map((r) => [
+            r.walletAddress.slice(0, 8),
+            r.statusUpdateList.map((u) => u.status),
+          ]),
+        )}`,
+      );
+    }
     const aborted = lists
       .flatMap((l) => l.replicates)
       .filter((r) => r.statusUpdateList.some((u) => u.status === 'ABORTED')).length;
