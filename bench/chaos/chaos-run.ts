@@ -197,7 +197,10 @@ export async function runScenario(
     const lists = await db
       .collection<{
         chainTaskId: string;
-        replicates: { walletAddress: string; statusUpdateList: { status: string }[] }[];
+        replicates: {
+          walletAddress: string;
+          statusUpdateList: { status: string; details?: { cause?: string } }[];
+        }[];
       }>('replicatesList')
       .find({ chainTaskId: { $in: taskIds() } })
       .toArray();
@@ -207,7 +210,9 @@ export async function runScenario(
         `not COMPLETED ${task.chainTaskId}: ${task.currentStatus}; replicates ${JSON.stringify(
           replicates.map((r) => [
             r.walletAddress.slice(0, 8),
-            r.statusUpdateList.map((u) => u.status),
+            r.statusUpdateList.map((u) =>
+              u.details?.cause ? `${u.status}(${u.details.cause})` : u.status,
+            ),
           ]),
         )}`,
       );

@@ -218,14 +218,20 @@ export class ReplicateStatusService {
     const claim = claimOf(task, walletAddress, update);
     if (claim) {
       wanted.push(
-        this.claims.verify(claim).then(({ verdict, contribution }) => {
+        this.claims.verify(claim).then(async ({ verdict, contribution }) => {
           facts.claimPending = verdict === 'pending';
           facts.blockAvailable = verdict === 'confirmed';
           facts.onChainContribution = contribution ?? null;
+          if (needed.includes('workerWeight')) {
+            // Read after the hold: a read that failed before an outage ended is no weight 0.
+            const score = await this.reader.getWorkerScore(walletAddress);
+            if (score === undefined && verdict === 'confirmed') facts.claimPending = true;
+            facts.workerWeight = workerWeightFromScore(score);
+          }
         }),
       );
     }
-    if (needed.includes('workerWeight')) {
+    if (!claim && needed.includes('workerWeight')) {
       wanted.push(
         this.reader
           .getWorkerScore(walletAddress)
