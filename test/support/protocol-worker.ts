@@ -132,6 +132,11 @@ export function statusUpdateBody(status: S, details: Record<string, unknown> | n
 }
 
 /** The deterministic digest a test worker computes for a task. */
+/** The R3 `details` of a status carried by a transaction: its receipt block and hash. */
+export const receiptOf = (tx: { receipt: { blockNumber: bigint; transactionHash: Hex } }) => ({
+  chainReceipt: { blockNumber: Number(tx.receipt.blockNumber), txHash: tx.receipt.transactionHash },
+});
+
 export const digestOf = (chainTaskId: string, salt = 'protocol-e2e'): Hex =>
   keccak256(stringToHex(`${chainTaskId}/${salt}`));
 

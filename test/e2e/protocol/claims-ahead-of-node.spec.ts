@@ -13,6 +13,7 @@ import {
   digestOf,
   latestBlock,
   ProtocolWorker,
+  receiptOf,
   UP_TO_COMPUTED,
   sleep,
   waitForTaskStatus,
@@ -26,9 +27,6 @@ isolateChainPerFile(chain);
 
 const LAG = 40; // the claimed block is 20 blocks past our head: Java refused at 10
 const HOLD_MS = 3000;
-const receiptOf = (tx: { receipt: { blockNumber: bigint; transactionHash: Hex } }) => ({
-  chainReceipt: { blockNumber: Number(tx.receipt.blockNumber), txHash: tx.receipt.transactionHash },
-});
 
 describe('claims ahead of the scheduler’s node', () => {
   let proxy: RpcFaultProxy;
@@ -66,6 +64,20 @@ describe('claims ahead of the scheduler’s node', () => {
     return tx;
   }
 
+  /** A task up to CONTRIBUTING whose contribution the worker's node has and ours not yet. */
+  async function contributedAheadOfOurNode() {
+    const { chainTaskId, authorization } = await taskUpToContributing();
+    const contribution = await aheadOfOurNode(() =>
+      chain.fixtures.contribute(
+        worker.account,
+        chainTaskId as Hex,
+        digestOf(chainTaskId),
+        authorization.signature.value,
+      ),
+    );
+    return { chainTaskId, contribution };
+  }
+
   beforeAll(async () => {
     proxy = await startRpcFaultProxy({ target: chain.rpcUrl });
     stack = await startStack(chain, {
@@ -88,15 +100,7 @@ describe('claims ahead of the scheduler’s node', () => {
   });
 
   it('holds a CONTRIBUTED and a REVEALED our node cannot see yet, and accepts each once it does', async () => {
-    const { chainTaskId, authorization } = await taskUpToContributing();
-    const contribution = await aheadOfOurNode(() =>
-      chain.fixtures.contribute(
-        worker.account,
-        chainTaskId as Hex,
-        digestOf(chainTaskId),
-        authorization.signature.value,
-      ),
-    );
+    const { chainTaskId, contribution } = await contributedAheadOfOurNode();
     const started = Date.now();
     const contributed = worker.report(chainTaskId, S.CONTRIBUTED, receiptOf(contribution));
     await sleep(1000);
@@ -124,15 +128,7 @@ describe('claims ahead of the scheduler’s node', () => {
   });
 
   it('answers 503 when our node is still behind at the end of the hold, counts it, and accepts the report posted again', async () => {
-    const { chainTaskId, authorization } = await taskUpToContributing();
-    const contribution = await aheadOfOurNode(() =>
-      chain.fixtures.contribute(
-        worker.account,
-        chainTaskId as Hex,
-        digestOf(chainTaskId),
-        authorization.signature.value,
-      ),
-    );
+    const { chainTaskId, contribution } = await contributedAheadOfOurNode();
     const started = Date.now();
     const first = await worker.report(chainTaskId, S.CONTRIBUTED, receiptOf(contribution));
     const heldMs = Date.now() - started;

@@ -15,6 +15,7 @@ import {
   digestOf,
   latestBlock,
   ProtocolWorker,
+  receiptOf,
   replicateOfNewDeal,
   UP_TO_COMPUTED,
   waitForTaskStatus,
@@ -34,10 +35,6 @@ function expectAnswer(res: Exchange, httpStatus: number, body?: string): void {
   });
   if (body !== undefined) expect(res.contentType).toMatch(/^application\/json/);
 }
-
-const receiptOf = (tx: { receipt: { blockNumber: bigint; transactionHash: Hex } }) => ({
-  chainReceipt: { blockNumber: Number(tx.receipt.blockNumber), txHash: tx.receipt.transactionHash },
-});
 
 describe('R3 /replicates/{id}/updateStatus (raw HTTP, real scheduler and chain)', () => {
   let stack: Stack;
