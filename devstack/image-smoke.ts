@@ -142,8 +142,8 @@ async function checkRunning(name: string, base: string): Promise<void> {
   const pid = await docker('inspect', '--format', '{{.State.Pid}}', name);
   const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   check(uid !== undefined && uid !== '0', `runs as a non-root user (uid ${uid})`);
-  const listing = await docker('exec', name, 'ls', '/app');
-  check(!listing.split('\n').includes('node_modules'), `no node_modules in /app (${listing})`);
+  const listing = (await docker('exec', name, 'ls', '/app', '/app/dist')).split(/\s+/);
+  check(!listing.includes('node_modules'), `no node_modules (/app: ${listing.join(' ')})`);
 
   // The HEALTHCHECK probes liveness (issue 18 §5); a build that does not serve it yet says so.
   const liveness = await fetch(`${base}/actuator/health/liveness`);
