@@ -1,8 +1,9 @@
 // The image smoke test's second half (scripts/image-smoke.sh builds the image first): boots the
 // image on host networking against the dev stack (local chain with PoCo, the Mongo-wire server,
 // the service stand-ins, adapter writer as in production) and checks what an operator relies on:
-// it becomes healthy, runs as a non-root user, reads its mounted keystore, and stops cleanly and
-// quickly on SIGTERM. Exits non-zero on the first failed check, with the container's logs.
+// it becomes healthy, runs as a non-root user, reads its mounted keystore, runs a one-task deal
+// to COMPLETED with a simulated worker, and stops cleanly and quickly on SIGTERM. Exits non-zero
+// on the first failed check, with the container's logs.
 //
 //   tsx devstack/image-smoke.ts --image iexec-core-ts:smoke [--docker /usr/bin/docker]
 import { execFile } from 'node:child_process';
@@ -10,11 +11,16 @@ import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import type { Address } from 'viem';
 import { startLocalChain } from './chain/local-chain.js';
 import { freePort, startFerretDb } from './mongo-server.js';
+import { workerAccount } from './chain/accounts.js';
+import type { PocoDeployment } from './poco/deployment.js';
 import { PocoFixtures } from './poco/fixtures.js';
-import { startServiceStandIns } from './services/index.js';
+import { startServiceStandIns, type ServiceStandIns } from './services/index.js';
 import { writeSchedulerWallet } from './wallet.js';
+import { LocalEnclaveSigner } from './worker/enclave-signer.js';
+import { WorkerFleet } from './worker/fleet.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,7 +73,8 @@ async function main(): Promise<void> {
     blockTime: 1,
   });
   cleanups.push(() => services.stop());
-  const pool = await new PocoFixtures(chain.deployment).createWorkerpool();
+  const fixtures = new PocoFixtures(chain.deployment);
+  const pool = await fixtures.createWorkerpool();
   const dir = mkdtempSync(join(tmpdir(), 'iexec-image-smoke-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const wallet = writeSchedulerWallet(join(dir, 'wallet.json'));
@@ -86,6 +93,8 @@ async function main(): Promise<void> {
     IEXEC_CORE_WALLET_PASSWORD: wallet.password,
     // An automining chain has no block while idle.
     IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE: '0',
+    IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health,info,prometheus',
+    IEXEC_ASK_REPLICATE_PERIOD: '1000',
   };
   const name = `iexec-core-ts-smoke-${process.pid}`;
   // The image's own HEALTHCHECK command, run every second here instead of every 30 s.
@@ -107,6 +116,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   try {
     await checkRunning(name, base);
+    await checkDeal(base, { deployment: chain.deployment, fixtures, pool, services });
     await checkStop(name);
   } catch (error) {
     const logs = await exec(values.docker, ['logs', '--tail', '60', name]).catch(() => undefined);
@@ -167,6 +177,47 @@ async function checkRunning(name: string, base: string): Promise<void> {
       : undefined,
   );
   check(healthy.value, `HEALTHCHECK healthy after ${healthy.ms} ms`);
+}
+
+/**
+ * One task run to COMPLETED by a simulated worker: the bundle's code beyond the boot (worker
+ * API, push channel, adapter and result proxy calls, Prometheus) runs with no node_modules.
+ */
+async function checkDeal(
+  base: string,
+  stack: {
+    deployment: PocoDeployment;
+    fixtures: PocoFixtures;
+    pool: Address;
+    services: ServiceStandIns;
+  },
+): Promise<void> {
+  const fleet = new WorkerFleet({
+    schedulerUrl: base,
+    deployment: stack.deployment,
+    resultProxyUrl: stack.services.resultProxy.url,
+    enclaveSigner: LocalEnclaveSigner.ofStandIns(stack.services),
+    stake: 100_000_000_000n,
+    worker: { pingIntervalMs: 5000 },
+  });
+  cleanups.push(() => fleet.stop());
+  await fleet.start(1);
+  const deal = await stack.fixtures.createDeal({
+    workerpool: stack.pool,
+    volume: 1,
+    trust: 1,
+    workers: [workerAccount(0)],
+  });
+  const taskId = deal.taskIds[0];
+  const final = await waitFor(`task ${taskId} final`, 120_000, async () => {
+    const res = await fetch(`${base}/tasks/${taskId}`);
+    const status = res.ok ? ((await res.json()) as { currentStatus: string }).currentStatus : '';
+    return status === 'COMPLETED' || status === 'FAILED' ? status : undefined;
+  });
+  check(final.value === 'COMPLETED', `one-task deal ${final.value} in ${final.ms} ms (1 worker)`);
+  const metrics = await (await fetch(`${base}/actuator/prometheus`)).text();
+  check(metrics.includes('iexec_core_deals_total'), '/actuator/prometheus serves the metrics');
+  await fleet.stop();
 }
 
 async function checkStop(name: string): Promise<void> {

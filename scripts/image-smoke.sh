@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run image:smoke`: builds the scheduler image from the repository's Dockerfile and boots it
-# against the dev stack (devstack/image-smoke.ts: healthy, non-root, clean SIGTERM, image size).
+# against the dev stack (devstack/image-smoke.ts: healthy, non-root, a one-task deal completed,
+# clean SIGTERM, image size).
 #
 # Works without any image registry: the Node.js base is made here once, a Debian bookworm minbase
 # (debootstrap, from the Debian mirror) plus the Node.js 24 binary of the npm package
