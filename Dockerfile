@@ -2,7 +2,8 @@
 #
 #   docker build -t iexec-core-ts .
 #
-# NODE_IMAGE: the Node.js base of both stages (an image with node on the PATH and a `node` user).
+# NODE_IMAGE: the Node.js base of both stages: node on the PATH, a `node` user (uid 1000), and npm
+# for DIST=build.
 # DIST: where dist/ comes from. `build` (default) compiles it here with `npm ci`; `prebuilt` takes
 # the dist/ of the build context (`npm run build` first), for builders that cannot reach the npm
 # registry, e.g. scripts/image-smoke.sh. Both need BuildKit: it skips the stage not chosen.
