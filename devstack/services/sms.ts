@@ -24,6 +24,7 @@ import {
   type ChainView,
 } from './chain-view.js';
 import {
+  empty,
   header,
   json,
   jsonBody,
@@ -161,9 +162,35 @@ class Sms {
     return json(answer);
   }
 
+  /**
+   * GET /tee/properties/{framework}[/{version}]: the pre/post-compute images a worker runs, 409
+   * for another framework (iexec-sms TeeController). Stand-in images: no worker here runs them.
+   */
+  properties(request: StandInRequest): Reply {
+    if (request.params.framework !== this.framework) return empty(409);
+    const app = (stage: string) => ({
+      image: `devstack/${this.framework.toLowerCase()}-${stage}-compute:stand-in`,
+      fingerprint: '',
+      entrypoint: '',
+      heapSizeInBytes: 0,
+    });
+    return json({
+      teeFramework: this.framework,
+      teeFrameworkVersion: request.params.version ?? 'v1',
+      preComputeProperties: app('pre'),
+      postComputeProperties: app('post'),
+    });
+  }
+
   routes(): Route[] {
     return [
       { method: 'GET', path: '/tee/framework', handler: () => json(this.framework) },
+      { method: 'GET', path: '/tee/properties/:framework', handler: (r) => this.properties(r) },
+      {
+        method: 'GET',
+        path: '/tee/properties/:framework/:version',
+        handler: (r) => this.properties(r),
+      },
       { method: 'POST', path: '/tee/challenges/:chainTaskId', handler: (r) => this.challenge(r) },
       { method: 'POST', path: ENCLAVE_SIGNATURE_PATH, handler: (r) => this.enclaveSignature(r) },
     ];
