@@ -3,7 +3,7 @@
 // mostly by its defaults), a demo deal and a few simulated workers; prints the deal's progress and
 // runs until Ctrl-C, then stops everything.
 //
-//   npm run dev [-- --workers 3 --volume 3 --trust 1 --free-ports]
+//   npm run dev [-- --workers 3 --volume 3 --trust 1 --tee none|scone|gramine|tdx --free-ports]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { workerAccount } from './chain/accounts.js';
 import { startLocalChain, type LocalChain } from './chain/local-chain.js';
 import { freePort, startFerretDb, waitForPort } from './mongo-server.js';
 import { PocoFixtures } from './poco/fixtures.js';
+import { TAG } from './poco/orders.js';
 import { startServiceStandIns, type ServiceStandIns } from './services/index.js';
 import { writeSchedulerWallet } from './wallet.js';
 import { LocalEnclaveSigner } from './worker/enclave-signer.js';
@@ -24,11 +25,28 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '3' },
     volume: { type: 'string', default: '3' },
     trust: { type: 'string', default: '1' },
+    tee: { type: 'string', default: 'none' },
     'free-ports': { type: 'boolean', default: false },
   },
 });
 
 const say = (line: string) => process.stdout.write(`[dev] ${line}\n`);
+
+/**
+ * `--tee`: the demo deal's tag and what the simulated workers register with. TDX workers are
+ * TDX only (`tdxEnabled`, iexec-core 9.2), Scone and Gramine ones SGX only (`teeEnabled`).
+ */
+const TEE_MODES = {
+  none: { tag: TAG.STANDARD, capabilities: {} },
+  scone: { tag: TAG.TEE_SCONE, capabilities: { teeEnabled: true, tdxEnabled: false } },
+  gramine: { tag: TAG.TEE_GRAMINE, capabilities: { teeEnabled: true, tdxEnabled: false } },
+  tdx: { tag: TAG.TEE_TDX, capabilities: { teeEnabled: false, tdxEnabled: true } },
+} as const;
+const teeMode = TEE_MODES[values.tee as keyof typeof TEE_MODES];
+if (!teeMode) {
+  say(`--tee ${values.tee}: expected one of ${Object.keys(TEE_MODES).join(', ')}`);
+  process.exit(2);
+}
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
 async function port(fixed: number): Promise<number> {
@@ -160,21 +178,22 @@ async function main(): Promise<void> {
     resultProxyUrl: services.resultProxy.url,
     enclaveSigner: LocalEnclaveSigner.ofStandIns(services),
     stake: 100_000_000_000n,
-    worker: { pingIntervalMs: 5000 },
+    worker: { pingIntervalMs: 5000, ...teeMode.capabilities },
   });
   cleanups.push(() => fleet.stop());
   await fleet.start(workerCount);
-  say(`${workerCount} simulated workers started`);
+  say(`${workerCount} simulated workers started${values.tee === 'none' ? '' : ` (${values.tee})`}`);
 
   const deal = await fixtures.createDeal({
     workerpool,
     volume: Number(values.volume),
     trust: Number(values.trust),
+    tag: teeMode.tag,
     params: { iexec_args: 'hello from npm run dev' },
     workers: Array.from({ length: workerCount }, (_, i) => workerAccount(i)),
   });
   say(
-    `demo deal ${deal.dealId} matched in block ${deal.blockNumber} (${deal.taskIds.length} tasks, trust ${values.trust})`,
+    `demo deal ${deal.dealId} matched in block ${deal.blockNumber} (${deal.taskIds.length} tasks, trust ${values.trust}, tag 0x${teeMode.tag.toString(16)})`,
   );
   await watchDeal(`http://127.0.0.1:${schedulerPort}`, deal.taskIds, say);
   say('demo deal done; the stack keeps running (Ctrl-C to stop)');

@@ -12,7 +12,7 @@ export const DEFAULT_APP_IMAGE = 'docker.io/iexechub/python-hello-world:8.0.0';
 
 /** A TEE app's enclave configuration, stored as JSON text in m_appMREnclave. */
 export interface AppEnclaveConfiguration {
-  framework?: 'SCONE' | 'GRAMINE';
+  framework?: 'SCONE' | 'GRAMINE' | 'TDX';
   version?: string;
   entrypoint?: string;
   heapSize?: number;

@@ -55,6 +55,8 @@ export interface PlatformRegistryOptions {
   smsScone: string;
   /** `sms.gramine`: base URL of the SMS for Gramine tasks. */
   smsGramine: string;
+  /** `sms.tdx` (iexec-core 9.1): base URL of the SMS for TDX tasks; not served when absent. */
+  smsTdx?: string;
   /** More properties of the base source (`application.yml`). */
   properties?: Record<string, string>;
   /** Per-profile properties, served as a more specific source before the base one. */
@@ -96,6 +98,7 @@ export function registryEnvironment(
       ...options.properties,
       'sms.scone': options.smsScone,
       'sms.gramine': options.smsGramine,
+      ...(options.smsTdx ? { 'sms.tdx': options.smsTdx } : {}),
     },
   };
   // Spring lists the last profile first: it has the highest precedence

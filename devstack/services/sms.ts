@@ -1,13 +1,15 @@
-// SMS stand-in (services.md §5): the framework it serves, the enclave challenge of TEE tasks
-// (one fresh key per task, kept for the simulated workers), and a stand-in-only endpoint that
-// gives a worker what a real TEE session would: the enclave's signature of its result.
+// SMS stand-in (services.md §5): the framework it serves (Scone, Gramine or TDX: one SMS per
+// framework, as in production), the enclave challenge of TEE tasks (one fresh key per task, kept
+// for the simulated workers, whatever the framework: iexec-sms generates it the same way for
+// TDX), and a stand-in-only endpoint that gives a worker what a real TEE session would: the
+// enclave's signature of its result.
 import { encodePacked, keccak256, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { ChainClients } from '../chain/clients.js';
 import type { PocoDeployment } from '../poco/deployment.js';
 import { resultHashOf, resultSealOf } from '../poco/signatures.js';
 import { ChainTaskStatus } from '../../src/chain/chain-status.js';
-import type { TeeFramework } from '../../src/chain/tee-tag.js';
+import { teeFrameworkOfTag, type TeeFramework } from '../../src/chain/tee-tag.js';
 import { workerpoolAuthorizationHash } from '../../src/chain/workerpool-authorization.js';
 import {
   bytes32Param,
@@ -22,6 +24,7 @@ import {
   type ChainView,
 } from './chain-view.js';
 import {
+  empty,
   header,
   json,
   jsonBody,
@@ -37,6 +40,7 @@ import {
 
 export const SMS_SCONE_PORT = 13300;
 export const SMS_GRAMINE_PORT = 13301;
+export const SMS_TDX_PORT = 13302;
 
 /** Stand-in only: the enclave signature a TEE session would produce (see docs/devstack.md). */
 export const ENCLAVE_SIGNATURE_PATH = '/devstack/enclave-signatures';
@@ -92,6 +96,9 @@ class Sms {
       throw unauthorized('task is not ACTIVE on chain');
     const deal = await this.chain.deal(task.dealid);
     if (!isTeeDeal(deal)) throw unauthorized(`deal tag ${deal.tag} is not TEE`);
+    // iexec-sms 9 AuthorizationService: NO_MATCH_ONCHAIN_TYPE unless a known framework
+    if (!teeFrameworkOfTag(deal.tag))
+      throw unauthorized(`deal tag ${deal.tag} has no TEE framework`);
     return { task, deal };
   }
 
@@ -155,9 +162,35 @@ class Sms {
     return json(answer);
   }
 
+  /**
+   * GET /tee/properties/{framework}[/{version}]: the pre/post-compute images a worker runs, 409
+   * for another framework (iexec-sms TeeController). Stand-in images: no worker here runs them.
+   */
+  properties(request: StandInRequest): Reply {
+    if (request.params.framework !== this.framework) return empty(409);
+    const app = (stage: string) => ({
+      image: `devstack/${this.framework.toLowerCase()}-${stage}-compute:stand-in`,
+      fingerprint: '',
+      entrypoint: '',
+      heapSizeInBytes: 0,
+    });
+    return json({
+      teeFramework: this.framework,
+      teeFrameworkVersion: request.params.version ?? 'v1',
+      preComputeProperties: app('pre'),
+      postComputeProperties: app('post'),
+    });
+  }
+
   routes(): Route[] {
     return [
       { method: 'GET', path: '/tee/framework', handler: () => json(this.framework) },
+      { method: 'GET', path: '/tee/properties/:framework', handler: (r) => this.properties(r) },
+      {
+        method: 'GET',
+        path: '/tee/properties/:framework/:version',
+        handler: (r) => this.properties(r),
+      },
       { method: 'POST', path: '/tee/challenges/:chainTaskId', handler: (r) => this.challenge(r) },
       { method: 'POST', path: ENCLAVE_SIGNATURE_PATH, handler: (r) => this.enclaveSignature(r) },
     ];

@@ -18,7 +18,13 @@ import {
 } from './config-server.js';
 import { DEFAULT_HOST } from './http.js';
 import { RESULT_PROXY_PORT, startResultProxy, type ResultProxyStandIn } from './result-proxy.js';
-import { SMS_GRAMINE_PORT, SMS_SCONE_PORT, startSms, type SmsStandIn } from './sms.js';
+import {
+  SMS_GRAMINE_PORT,
+  SMS_SCONE_PORT,
+  SMS_TDX_PORT,
+  startSms,
+  type SmsStandIn,
+} from './sms.js';
 
 export const DEFAULT_PORTS = {
   /** Config Server and Platform Registry (one server). */
@@ -27,6 +33,7 @@ export const DEFAULT_PORTS = {
   resultProxy: RESULT_PROXY_PORT,
   smsScone: SMS_SCONE_PORT,
   smsGramine: SMS_GRAMINE_PORT,
+  smsTdx: SMS_TDX_PORT,
 } as const;
 export type StandInName = keyof typeof DEFAULT_PORTS;
 
@@ -46,7 +53,7 @@ export interface ServiceStandInsOptions {
   adapterUsername?: string;
   adapterPassword?: string;
   /** Registry options besides the SMS URLs (labels, extra properties). */
-  registry?: Omit<PlatformRegistryOptions, 'smsScone' | 'smsGramine'>;
+  registry?: Omit<PlatformRegistryOptions, 'smsScone' | 'smsGramine' | 'smsTdx'>;
   log?: (line: string) => void;
 }
 
@@ -56,13 +63,14 @@ export interface ServiceStandIns {
   resultProxy: ResultProxyStandIn;
   smsScone: SmsStandIn;
   smsGramine: SmsStandIn;
+  smsTdx: SmsStandIn;
   urls: Record<StandInName, string> & { platformRegistry: string };
   /** IEXEC_CONFIG_SERVER_URL, IEXEC_PLATFORM_REGISTRY, IEXEC_CORE_CHAIN_ADAPTER_*, … */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** Starts the five stand-ins (Config Server + Registry, adapter, Result Proxy, two SMS). */
+/** Starts the six stand-ins (Config Server + Registry, adapter, Result Proxy, three SMS). */
 export async function startServiceStandIns(
   options: ServiceStandInsOptions,
 ): Promise<ServiceStandIns> {
@@ -80,7 +88,7 @@ export async function startServiceStandIns(
     await Promise.allSettled(started.splice(0).map((service) => service.stop()));
   };
   try {
-    const [smsScone, smsGramine, resultProxy, blockchainAdapter] = await Promise.all([
+    const [smsScone, smsGramine, smsTdx, resultProxy, blockchainAdapter] = await Promise.all([
       startSms({ deployment, clients, framework: 'SCONE', port: port('smsScone'), host, log }).then(
         track,
       ),
@@ -92,6 +100,9 @@ export async function startServiceStandIns(
         host,
         log,
       }).then(track),
+      startSms({ deployment, clients, framework: 'TDX', port: port('smsTdx'), host, log }).then(
+        track,
+      ),
       startResultProxy({ deployment, clients, port: port('resultProxy'), host, log }).then(track),
       startBlockchainAdapter({
         deployment,
@@ -114,7 +125,12 @@ export async function startServiceStandIns(
         log,
         blockTime: options.blockTime,
         sidechain: options.sidechain,
-        registry: { ...options.registry, smsScone: smsScone.url, smsGramine: smsGramine.url },
+        registry: {
+          ...options.registry,
+          smsScone: smsScone.url,
+          smsGramine: smsGramine.url,
+          smsTdx: smsTdx.url,
+        },
       }),
     );
     const urls = {
@@ -124,6 +140,7 @@ export async function startServiceStandIns(
       resultProxy: resultProxy.url,
       smsScone: smsScone.url,
       smsGramine: smsGramine.url,
+      smsTdx: smsTdx.url,
     };
     const env = {
       IEXEC_CONFIG_SERVER_URL: urls.configServer,
@@ -141,6 +158,7 @@ export async function startServiceStandIns(
       resultProxy,
       smsScone,
       smsGramine,
+      smsTdx,
       urls,
       env,
       stop: stopAll,

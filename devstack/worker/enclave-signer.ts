@@ -30,12 +30,15 @@ export class LocalEnclaveSigner implements EnclaveSigner {
     };
   }
 
-  /** The enclave keys the SMS stand-ins (Scone, then Gramine) generated for each TEE task. */
+  /** The enclave keys the SMS stand-ins (Scone, Gramine, then TDX) generated for each TEE task. */
   static ofStandIns(
-    services: Pick<ServiceStandIns, 'smsScone' | 'smsGramine'>,
+    services: Pick<ServiceStandIns, 'smsScone' | 'smsGramine' | 'smsTdx'>,
   ): LocalEnclaveSigner {
     return new LocalEnclaveSigner(
-      (id) => services.smsScone.enclaveAccount(id) ?? services.smsGramine.enclaveAccount(id),
+      (id) =>
+        services.smsScone.enclaveAccount(id) ??
+        services.smsGramine.enclaveAccount(id) ??
+        services.smsTdx.enclaveAccount(id),
     );
   }
 }

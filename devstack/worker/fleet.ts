@@ -27,6 +27,8 @@ export interface WorkerFleetOptions {
   /** Result Proxy URL overriding `resultRepositoryURL` (when no `resultUploader` is given). */
   resultProxyUrl?: string;
   enclaveSigner?: EnclaveSigner | ((index: number) => EnclaveSigner | undefined);
+  /** TEE technologies worker `index` registers with (over `worker`): SGX, TDX, both, none. */
+  capabilities?: (index: number) => Pick<SimulatedWorkerOptions, 'teeEnabled' | 'tdxEnabled'>;
   /** Behaviour of worker `index` (an object, or a spec such as `slow:2000+wrongResult`). */
   behaviour?: (index: number) => Behaviour | string | undefined;
   /** Wallet of worker `index` (default `workerAccount(index)`). */
@@ -145,6 +147,7 @@ export class WorkerFleet {
     const behaviour = options.behaviour?.(index);
     return new SimulatedWorker({
       ...options.worker,
+      ...options.capabilities?.(index),
       schedulerUrl: options.schedulerUrl,
       account: options.account?.(index) ?? workerAccount(index),
       name: `sim-worker-${index}`,

@@ -28,6 +28,8 @@ export interface WorkerModel {
   memorySize: number;
   teeEnabled: boolean;
   gpuEnabled: boolean;
+  /** iexec-worker 9.x only; absent from what an 8.5 worker sends. */
+  tdxEnabled?: boolean;
 }
 
 export interface SchedulerApi {

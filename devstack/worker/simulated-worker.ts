@@ -252,6 +252,8 @@ export class SimulatedWorker extends EventEmitter implements TaskHost {
       memorySize: this.options.memorySize ?? 8,
       teeEnabled: this.options.teeEnabled ?? !!this.enclaveSigner,
       gpuEnabled: this.options.gpuEnabled ?? false,
+      // an 8.5 worker's body has no such property: sent only when set
+      ...(this.options.tdxEnabled !== undefined ? { tdxEnabled: this.options.tdxEnabled } : {}),
     };
   }
 

@@ -38,7 +38,13 @@ export interface SimulatedWorkerOptions {
   version?: string;
   cpuNb?: number;
   memorySize?: number;
+  /** SGX (Scone, Gramine) at registration; default: an `enclaveSigner` is given. */
   teeEnabled?: boolean;
+  /**
+   * TDX at registration, as iexec-worker 9.x sends it (iexec-core 9.2 `tdxEnabled`); default
+   * false, as an 8.5 worker that does not send it. TDX tasks are signed by the `enclaveSigner`.
+   */
+  tdxEnabled?: boolean;
   gpuEnabled?: boolean;
   /** R3 delivery loop bound (default 10 000 posts; it also stops at the final deadline). */
   maxPostAttempts?: number;

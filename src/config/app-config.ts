@@ -40,7 +40,7 @@ export class AppConfig {
   };
   readonly mongo: { url: string; database: string; connectTimeoutMs: number };
   readonly platformRegistry: { url: string; stack: string; labels: readonly string[] };
-  readonly sms: { scone: string; gramine: string };
+  readonly sms: { scone: string; gramine: string; tdx: string };
   readonly workers: {
     askForReplicatePeriodMs: number;
     requiredWorkerVersion: string;
@@ -118,7 +118,11 @@ export class AppConfig {
         .map((l) => l.trim())
         .filter((l) => l !== ''),
     };
-    this.sms = { scone: stripSlash(env.SMS_SCONE), gramine: stripSlash(env.SMS_GRAMINE) };
+    this.sms = {
+      scone: stripSlash(env.SMS_SCONE),
+      gramine: stripSlash(env.SMS_GRAMINE),
+      tdx: stripSlash(env.SMS_TDX),
+    };
     this.workers = {
       askForReplicatePeriodMs: env.IEXEC_ASK_REPLICATE_PERIOD,
       requiredWorkerVersion: env.IEXEC_CORE_REQUIRED_WORKER_VERSION,

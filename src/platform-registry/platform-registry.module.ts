@@ -9,13 +9,17 @@ export class PlatformRegistryError extends Error {
 }
 
 /**
- * Resolves the SMS URLs once at boot (services.md §4): local SMS_SCONE / SMS_GRAMINE win; the
- * Platform Registry is only asked for what is missing, and boot fails if it cannot say.
+ * Resolves the SMS URLs once at boot (services.md §4): local SMS_SCONE / SMS_GRAMINE / SMS_TDX
+ * win; the Platform Registry is asked only when Scone or Gramine is missing, and boot fails if it
+ * cannot say. `sms.tdx` is optional (iexec-core 9.1): without it TDX tasks fail at initialization.
+ * Not asking the registry for TDX alone keeps 8.5 set-ups (both SGX variables, no registry) booting.
  */
 export async function resolveSmsUrls(config: AppConfig, http: HttpService): Promise<SmsUrls> {
   const logger = new Logger('PlatformRegistry');
-  if (config.sms.scone && config.sms.gramine)
-    return { scone: config.sms.scone, gramine: config.sms.gramine };
+  if (config.sms.scone && config.sms.gramine) {
+    if (!config.sms.tdx) logger.warn('No SMS_TDX: TDX tasks will fail at initialization');
+    return { scone: config.sms.scone, gramine: config.sms.gramine, tdx: config.sms.tdx };
+  }
   const base = config.platformRegistry.url;
   const problems: string[] = [];
   for (const path of registryPaths(config.platformRegistry.stack, config.platformRegistry.labels)) {
@@ -34,7 +38,7 @@ export async function resolveSmsUrls(config: AppConfig, http: HttpService): Prom
       );
     } catch (error) {
       throw new PlatformRegistryError(
-        `Platform Registry unreachable at ${url} (${(error as Error).message}); set IEXEC_PLATFORM_REGISTRY, or SMS_SCONE and SMS_GRAMINE`,
+        `Platform Registry unreachable at ${url} (${(error as Error).message}); set IEXEC_PLATFORM_REGISTRY, or SMS_SCONE and SMS_GRAMINE (and SMS_TDX)`,
       );
     }
     if (answer.status === 404) {
@@ -53,13 +57,14 @@ export async function resolveSmsUrls(config: AppConfig, http: HttpService): Prom
     }
     const scone = config.sms.scone || parsed.properties.get('sms.scone');
     const gramine = config.sms.gramine || parsed.properties.get('sms.gramine');
+    const tdx = (config.sms.tdx || parsed.properties.get('sms.tdx') || '').replace(/\/+$/, '');
     const missing = [!scone && 'sms.scone', !gramine && 'sms.gramine'].filter(Boolean);
     if (missing.length > 0)
       throw new PlatformRegistryError(
         `Platform Registry ${url} does not define ${missing.join(' and ')} (sources: ${parsed.sources.join(', ') || 'none'})`,
       );
-    logger.log(`SMS URLs from ${url}: scone=${scone}, gramine=${gramine}`);
-    return { scone: scone!.replace(/\/+$/, ''), gramine: gramine!.replace(/\/+$/, '') };
+    logger.log(`SMS URLs from ${url}: scone=${scone}, gramine=${gramine}, tdx=${tdx || '(none)'}`);
+    return { scone: scone!.replace(/\/+$/, ''), gramine: gramine!.replace(/\/+$/, ''), tdx };
   }
   throw new PlatformRegistryError(
     `Platform Registry has none of the requested labels (${problems.join('; ')})`,

@@ -1,7 +1,16 @@
+import type { TeeFramework } from '../chain/tee-tag.js';
+
 /** SMS base URLs per TEE framework, from the Platform Registry or local variables. */
 export interface SmsUrls {
   scone: string;
   gramine: string;
+  /** Optional, as in iexec-core 9.1 (`sms.tdx` defaults to empty): '' when none. */
+  tdx: string;
+}
+
+/** The SMS of a framework; '' when none is configured (only TDX may lack one). */
+export function smsUrlOf(urls: SmsUrls, framework: TeeFramework): string {
+  return { SCONE: urls.scone, GRAMINE: urls.gramine, TDX: urls.tdx }[framework];
 }
 
 interface PropertySource {

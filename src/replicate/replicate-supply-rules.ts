@@ -1,23 +1,32 @@
 import { Instant, toMillis } from '../common/instant.js';
 import { ConsensusReplicate, needsMoreContributions } from '../task/rules/consensus.js';
-import { isTeeTag, unservedTeeTagReason } from '../chain/tee-tag.js';
+import { isTeeTag, teeFrameworkOfTag, teeTechnologyOf } from '../chain/tee-tag.js';
 import { SUPPLY_STATUSES, TaskStatus } from '../task/task-status.js';
 import type { Replicate } from './replicates-list.schema.js';
 
 // Chain-free part of accepting a candidate task for a worker (worker-api.md §5.3, §5.4 step 3).
 
+/** What a worker said it can run at registration (W4): SGX (`teeEnabled`) and TDX (9.2's `tdxEnabled`). */
+export interface WorkerTeeCapabilities {
+  readonly teeEnabled?: boolean | null;
+  readonly tdxEnabled?: boolean | null;
+}
+
 /**
- * Whether a worker may be offered a task with this tag: TEE tags (bit 0, PoCo's rule) only to
- * TEE-enabled workers, and a TEE tag of a framework not served here to nobody (no worker could
- * contribute to it). [quirk fixed, §5.3] The reference excludes only the two exact TEE tag
- * strings from non-TEE workers, so a TDX task went to standard workers and PoCo refused them.
+ * Whether a worker may be offered a task with this tag: a TEE tag (bit 0, PoCo's rule) of Scone or
+ * Gramine only to SGX workers (`teeEnabled`), of TDX only to TDX workers (`tdxEnabled`, iexec-core
+ * 9.2), and of a framework not served here to nobody (no worker could contribute to it).
+ * [quirk fixed, §5.3] 8.5 excludes only the two exact SGX tag strings from non-TEE workers, 9.2
+ * the three exact strings: a tag with other high bits set goes to any worker and PoCo refuses it.
  */
 export function isTagOfferableToWorker(
   tag: string | null | undefined,
-  teeEnabled: boolean,
+  worker: WorkerTeeCapabilities,
 ): boolean {
   if (!isTeeTag(tag)) return true;
-  return teeEnabled && unservedTeeTagReason(tag) === undefined;
+  const framework = teeFrameworkOfTag(tag);
+  if (!framework) return false;
+  return teeTechnologyOf(framework) === 'TDX' ? !!worker.tdxEnabled : !!worker.teeEnabled;
 }
 
 export type SupplyPrecheck =

@@ -65,7 +65,7 @@ export class ReplicateSupplyService {
     const worker = await this.workers.getWorker(walletAddress);
     if (!worker || worker.computingChainTaskIds.length >= worker.maxNbTasks) return undefined;
     for (const task of await this.candidateTasks()) {
-      if (!isTagOfferableToWorker(task.tag, worker.teeEnabled)) continue;
+      if (!isTagOfferableToWorker(task.tag, worker)) continue;
       if (task.contributionDeadline.getTime() <= this.clock.now()) continue;
       if (!hasEnclaveChallenge(task)) continue;
       const accepted = await this.locks.trySupply(task.chainTaskId, () =>

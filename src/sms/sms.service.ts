@@ -6,7 +6,7 @@ import { teeFrameworkOfTag } from '../chain/tee-tag.js';
 import { smsChallengeAuthorizationSignature } from '../chain/workerpool-authorization.js';
 import { httpCall, isSuccess } from '../common/http/http-call.js';
 import { SMS_URLS } from '../platform-registry/platform-registry.module.js';
-import type { SmsUrls } from '../platform-registry/platform-registry.js';
+import { smsUrlOf, type SmsUrls } from '../platform-registry/platform-registry.js';
 
 const TRANSPORT_RETRY = { attempts: 3, delayMs: 300 };
 
@@ -28,7 +28,13 @@ export class SmsService {
   async verifiedSmsUrl(chainTaskId: string, tag: string): Promise<string | undefined> {
     const framework = teeFrameworkOfTag(tag);
     if (!framework) return undefined;
-    const url = framework === 'SCONE' ? this.urls.scone : this.urls.gramine;
+    const url = smsUrlOf(this.urls, framework);
+    if (!url) {
+      this.logger.error(
+        `Task ${chainTaskId}: no SMS configured for ${framework} (sms.tdx, SMS_TDX)`,
+      );
+      return undefined;
+    }
     try {
       const answer = await httpCall(
         this.http,

@@ -12,6 +12,8 @@ export interface WorkerJson {
   memorySize: number;
   teeEnabled: boolean;
   gpuEnabled: boolean;
+  /** iexec-core 9.2; 8.5 workers ignore unknown properties (Spring's lenient Jackson). */
+  tdxEnabled: boolean;
   participatingChainTaskIds: string[];
   computingChainTaskIds: string[];
   lastAliveDate: string | null;
@@ -35,6 +37,7 @@ export function toWorkerJson(worker: WorkerView): WorkerJson {
     memorySize: worker.memorySize ?? 0,
     teeEnabled: worker.teeEnabled ?? false,
     gpuEnabled: worker.gpuEnabled ?? false,
+    tdxEnabled: worker.tdxEnabled ?? false,
     participatingChainTaskIds: [...(worker.participatingChainTaskIds ?? [])],
     computingChainTaskIds: [...(worker.computingChainTaskIds ?? [])],
     lastAliveDate: javaDate(worker.lastAliveDate),

@@ -58,6 +58,11 @@ export class WorkerModelDto {
   @IsBoolean()
   teeEnabled?: boolean | null;
 
+  /** Sent by iexec-worker 9.x (iexec-core 9.2 WorkerModel); absent from 8.5 workers. */
+  @IsOptional()
+  @IsBoolean()
+  tdxEnabled?: boolean | null;
+
   @IsOptional()
   @IsBoolean()
   gpuEnabled?: boolean | null;

@@ -20,7 +20,8 @@ export type WorkerRegistration = Pick<
   | 'memorySize'
   | 'teeEnabled'
   | 'gpuEnabled'
->;
+> &
+  Partial<Pick<Worker, 'tdxEnabled'>>;
 
 /**
  * The only place that queries the `worker` collection. Updates address a worker by its `_id` once

@@ -32,6 +32,10 @@ export class Worker {
   @Prop({ type: Boolean, default: false })
   teeEnabled!: boolean;
 
+  /** TDX-capable (iexec-core 9.2); absent from 8.5 workers and from documents they wrote. */
+  @Prop({ type: Boolean, default: false })
+  tdxEnabled?: boolean;
+
   @Prop({ type: Boolean, default: false })
   gpuEnabled!: boolean;
 

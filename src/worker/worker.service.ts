@@ -77,6 +77,7 @@ export class WorkerService implements OnModuleInit {
         maxNbTasks: maxNbTasksOf({ gpuEnabled, cpuNb }),
         memorySize: model.memorySize ?? 0,
         teeEnabled: model.teeEnabled ?? false,
+        tdxEnabled: model.tdxEnabled ?? false,
         gpuEnabled,
       });
       // The upsert cleared the persisted dates (reference behaviour): the next flush rewrites them.
@@ -84,7 +85,7 @@ export class WorkerService implements OnModuleInit {
       const worker = freeze(doc);
       this.cache.set(walletAddress, worker);
       this.logger.log(
-        `Worker registered [wallet:${walletAddress}, cpuNb:${cpuNb}, gpu:${gpuEnabled}, tee:${worker.teeEnabled}]`,
+        `Worker registered [wallet:${walletAddress}, cpuNb:${cpuNb}, gpu:${gpuEnabled}, tee:${worker.teeEnabled}, tdx:${worker.tdxEnabled}]`,
       );
       return worker;
     });

@@ -4,6 +4,7 @@ import {
   TEE_SCONE_ONLY_TAG,
   TEE_TDX_ONLY_TAG,
   teeFrameworkOfTag,
+  teeTechnologyOf,
   unservedTeeTagReason,
 } from '../../src/chain/tee-tag.js';
 
@@ -19,15 +20,17 @@ describe('teeFrameworkOfTag (task-lifecycle.md §10)', () => {
     );
     expect(teeFrameworkOfTag(TEE_SCONE_ONLY_TAG)).toBe('SCONE');
     expect(teeFrameworkOfTag(TEE_GRAMINE_ONLY_TAG)).toBe('GRAMINE');
+    expect(teeFrameworkOfTag(TEE_TDX_ONLY_TAG)).toBe('TDX');
   });
 
   it('uses the low nibble only: other bits of the tag do not matter', () => {
     expect(teeFrameworkOfTag(tag('3', 'f'.repeat(62) + '1'))).toBe('SCONE');
     expect(teeFrameworkOfTag(tag('5', 'a'.repeat(62) + 'f'))).toBe('GRAMINE');
     expect(teeFrameworkOfTag(`0x${'0'.repeat(60)}0103`)).toBe('SCONE');
+    expect(teeFrameworkOfTag(tag('9', 'f'.repeat(63)))).toBe('TDX');
   });
 
-  it.each(['0', '1', '2', '4', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'])(
+  it.each(['0', '1', '2', '4', '6', '7', '8', 'a', 'b', 'c', 'd', 'e', 'f'])(
     'low nibble 0x%s is no framework served here',
     (digit) => {
       expect(teeFrameworkOfTag(tag(digit))).toBeUndefined();
@@ -43,12 +46,12 @@ describe('teeFrameworkOfTag (task-lifecycle.md §10)', () => {
     expect(unservedTeeTagReason(tag(d))).toBeUndefined();
   });
 
-  it('names the framework of an unserved TEE tag: TDX (the SDK 9 default), or unknown bits', () => {
+  it('serves TDX (the SDK 9 default tag, iexec-core 9.1); names the bits of an unknown TEE tag', () => {
     expect(TEE_TDX_ONLY_TAG).toBe(tag('9'));
-    expect(unservedTeeTagReason(TEE_TDX_ONLY_TAG)).toBe(
-      `TEE tag ${TEE_TDX_ONLY_TAG} asks for the TDX framework, which this scheduler does not serve (Scone and Gramine only)`,
+    expect(unservedTeeTagReason(TEE_TDX_ONLY_TAG)).toBeUndefined();
+    expect(unservedTeeTagReason(tag('1'))).toBe(
+      `TEE tag ${tag('1')} asks for an unknown TEE framework (low bits 0b0001), which this scheduler does not serve (Scone, Gramine and TDX only)`,
     );
-    expect(unservedTeeTagReason(tag('1'))).toContain('an unknown TEE framework (low bits 0b0001)');
     expect(unservedTeeTagReason(tag('7'))).toContain('(low bits 0b0111)');
     expect(unservedTeeTagReason(TEE_SCONE_ONLY_TAG)).toBeUndefined();
     expect(unservedTeeTagReason(TEE_GRAMINE_ONLY_TAG)).toBeUndefined();
@@ -70,8 +73,15 @@ describe('teeFrameworkOfTag (task-lifecycle.md §10)', () => {
     }
   });
 
-  it('isTeeTag is true for both frameworks', () => {
+  it('isTeeTag is true for the three frameworks', () => {
     expect(isTeeTag(TEE_SCONE_ONLY_TAG)).toBe(true);
     expect(isTeeTag(TEE_GRAMINE_ONLY_TAG)).toBe(true);
+    expect(isTeeTag(TEE_TDX_ONLY_TAG)).toBe(true);
+  });
+
+  it('Scone and Gramine run on SGX, TDX on TDX', () => {
+    expect(teeTechnologyOf('SCONE')).toBe('SGX');
+    expect(teeTechnologyOf('GRAMINE')).toBe('SGX');
+    expect(teeTechnologyOf('TDX')).toBe('TDX');
   });
 });

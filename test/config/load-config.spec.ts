@@ -73,6 +73,7 @@ const CASES: Case[] = [
   ['IEXEC_PLATFORM_REGISTRY_LABEL', 'v10, v9', (c) => c.platformRegistry.labels, [], ['v10', 'v9']],
   ['SMS_SCONE', 'http://scone-sms:13300', (c) => c.sms.scone, '', 'http://scone-sms:13300'],
   ['SMS_GRAMINE', 'http://gramine-sms:13300', (c) => c.sms.gramine, '', 'http://gramine-sms:13300'],
+  ['SMS_TDX', 'http://tdx-sms:13300/', (c) => c.sms.tdx, '', 'http://tdx-sms:13300'],
   ['IEXEC_ASK_REPLICATE_PERIOD', '1000', (c) => c.workers.askForReplicatePeriodMs, 5000, 1000],
   [
     'IEXEC_CORE_REQUIRED_WORKER_VERSION',
@@ -266,7 +267,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(71);
+    expect(names.length).toBe(72);
     expect(new Set(names).size).toBe(names.length);
   });
 

@@ -13,24 +13,45 @@ const T = 30 * MINUTE;
 const NOW = T0 + MINUTE;
 
 describe('candidate filters (§5.3, §5.4 step 1)', () => {
-  it('TEE-enabled workers get every tag', () => {
+  const STANDARD = { teeEnabled: false, tdxEnabled: false };
+  const SGX = { teeEnabled: true, tdxEnabled: false };
+  const TDX = { teeEnabled: false, tdxEnabled: true };
+  const BOTH = { teeEnabled: true, tdxEnabled: true };
+
+  it('SGX workers (teeEnabled) get standard, Scone and Gramine tags, not TDX', () => {
     for (const last of ['00', '03', '05', '13'])
-      expect(isTagOfferableToWorker(tag(last), true)).toBe(true);
+      expect(isTagOfferableToWorker(tag(last), SGX)).toBe(true);
+    for (const last of ['09', 'f9']) expect(isTagOfferableToWorker(tag(last), SGX)).toBe(false);
   });
 
-  it('[quirk fix] non-TEE workers are excluded from every TEE tag (bit 0), not only the two exact tags', () => {
-    expect(isTagOfferableToWorker(tag('00'), false)).toBe(true);
-    expect(isTagOfferableToWorker(tag('02'), false)).toBe(true);
-    for (const teeTag of ['01', '03', '05', '09', '13']) {
-      expect(isTagOfferableToWorker(tag(teeTag), false)).toBe(false);
+  it('TDX workers (tdxEnabled, iexec-core 9.2) get standard and TDX tags, not Scone or Gramine', () => {
+    for (const last of ['00', '09', '19', 'f9'])
+      expect(isTagOfferableToWorker(tag(last), TDX)).toBe(true);
+    for (const last of ['03', '05']) expect(isTagOfferableToWorker(tag(last), TDX)).toBe(false);
+  });
+
+  it('a worker with both gets the three frameworks (9.2 excludes nothing then)', () => {
+    for (const last of ['00', '03', '05', '09'])
+      expect(isTagOfferableToWorker(tag(last), BOTH)).toBe(true);
+  });
+
+  it('a Java 8.5 worker (no tdxEnabled field) is never offered a TDX task', () => {
+    expect(isTagOfferableToWorker(tag('09'), { teeEnabled: true })).toBe(false);
+    expect(isTagOfferableToWorker(tag('09'), { teeEnabled: false, tdxEnabled: null })).toBe(false);
+    expect(isTagOfferableToWorker(tag('03'), { teeEnabled: true })).toBe(true);
+  });
+
+  it('[quirk fix] non-TEE workers are excluded from every TEE tag (bit 0), not only the exact tags', () => {
+    expect(isTagOfferableToWorker(tag('00'), STANDARD)).toBe(true);
+    expect(isTagOfferableToWorker(tag('02'), STANDARD)).toBe(true);
+    for (const teeTag of ['01', '03', '05', '09', '13', '19']) {
+      expect(isTagOfferableToWorker(tag(teeTag), STANDARD)).toBe(false);
     }
-    expect(isTagOfferableToWorker(tag('03'), true)).toBe(true);
-    expect(isTagOfferableToWorker(tag('15'), true)).toBe(true);
   });
 
-  it('a TEE tag of a framework not served here (TDX, unknown bits) is offered to nobody', () => {
-    for (const unserved of ['01', '07', '09', 'f9']) {
-      expect(isTagOfferableToWorker(tag(unserved), true)).toBe(false);
+  it('a TEE tag of an unknown framework is offered to nobody', () => {
+    for (const unserved of ['01', '07', '0b', 'ff']) {
+      expect(isTagOfferableToWorker(tag(unserved), BOTH)).toBe(false);
     }
   });
 

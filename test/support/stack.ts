@@ -63,6 +63,7 @@ export async function startWorkerpoolSurroundings(
       IEXEC_RESULT_REPOSITORY_URL: services.env.IEXEC_RESULT_REPOSITORY_URL,
       SMS_SCONE: services.smsScone.url,
       SMS_GRAMINE: services.smsGramine.url,
+      SMS_TDX: services.smsTdx.url,
     },
     fleet: (schedulerUrl, options = {}) =>
       new WorkerFleet({

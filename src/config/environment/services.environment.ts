@@ -24,7 +24,7 @@ export class ServicesEnvironment {
     default: 'http://localhost:8888',
     property: 'spring.config.import',
     description:
-      'Platform Registry (Spring Cloud Config server) URL, read once at boot for sms.scone / sms.gramine.',
+      'Platform Registry (Spring Cloud Config server) URL, read once at boot for sms.scone / sms.gramine / sms.tdx.',
   })
   @IsHttpUrl()
   IEXEC_PLATFORM_REGISTRY!: string;
@@ -64,6 +64,16 @@ export class ServicesEnvironment {
   })
   @IsOptionalHttpUrl()
   SMS_GRAMINE!: string;
+
+  @EnvVar({
+    group: GROUPS.registry,
+    default: '',
+    property: 'sms.tdx',
+    description:
+      'SMS URL for TDX tasks (iexec-core 9.1); overrides the Platform Registry value. Optional: without one, TDX tasks fail at initialization.',
+  })
+  @IsOptionalHttpUrl()
+  SMS_TDX!: string;
 
   // --- Blockchain Adapter --------------------------------------------------------------------
   @EnvVar({

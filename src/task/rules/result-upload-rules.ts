@@ -93,7 +93,9 @@ export type ResultUploadCheck = 'UPLOADED' | 'NOT_UPLOADED' | 'ASK_RESULT_PROXY'
 /**
  * "Is the result uploaded?" without I/O (services.md §6.2): callback → uploaded; TEE whose
  * storage provider is not `ipfs` (unset included) → uploaded; unknown description → not
- * uploaded; otherwise the Result Proxy must be asked.
+ * uploaded; otherwise the Result Proxy must be asked. TEE is tag bit 0, so TDX is included: the
+ * case iexec-core 9.3 #771 fixed by dropping the TEE condition (which also calls a standard
+ * Dropbox task uploaded, though a standard worker can upload to IPFS only; kept here).
  */
 export function resultUploadCheck(
   description: TaskDescriptionFacts | null | undefined,

@@ -64,6 +64,18 @@ describe('SimulatedWorker start-up', () => {
     expect(worker.state).toBe('running');
   });
 
+  it('registers tdxEnabled only when set, as a 9.x worker does (an 8.5 body has none)', async () => {
+    const tdx = h.worker(0, { teeEnabled: false, tdxEnabled: true });
+    await tdx.start();
+    expect(h.scheduler.registered.get(tdx.wallet)).toMatchObject({
+      teeEnabled: false,
+      tdxEnabled: true,
+    });
+    const java85 = h.worker(1);
+    await java85.start();
+    expect(h.scheduler.registered.get(java85.wallet)).not.toHaveProperty('tdxEnabled');
+  });
+
   it('refuses to start when requiredWorkerVersion is another version', async () => {
     h.scheduler.config = { ...h.scheduler.config, requiredWorkerVersion: '9.0.0' };
     await expect(h.worker().start()).rejects.toThrow(/requires 9.0.0/);

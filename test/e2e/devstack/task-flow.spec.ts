@@ -101,30 +101,36 @@ describe('one task driven on chain by the fixtures', () => {
     expect((await fixtures.viewTask(taskId)).results).toBe(results);
   });
 
-  it('takes a TEE task through contribute with an enclave signature (0x5 Gramine)', async () => {
-    const worker = workerAccount(2);
-    const enclave = privateKeyToAccount(generatePrivateKey());
-    const deal = await fixtures.createDeal({ tag: 0x5, workers: [worker] });
-    const { taskId } = await fixtures.initialize(deal.dealId, 0);
-    const digest = digestOf('gramine result');
+  it.each([
+    ['0x5 Gramine', 0x5, 2],
+    ['0x9 TDX', 0x9, 7],
+  ])(
+    'takes a TEE task through contribute with an enclave signature (%s)',
+    async (_, tag, index) => {
+      const worker = workerAccount(index);
+      const enclave = privateKeyToAccount(generatePrivateKey());
+      const deal = await fixtures.createDeal({ tag, workers: [worker] });
+      const { taskId } = await fixtures.initialize(deal.dealId, 0);
+      const digest = digestOf(`tee result ${tag}`);
 
-    const noEnclave = await fixtures
-      .contribute(worker, taskId, digest, await fixtures.authorize(worker.address, taskId))
-      .catch((e: unknown) => e);
-    expect(noEnclave).toBeInstanceOf(ChainTxError);
-    expect((noEnclave as Error).message).toMatch(/TEE: an enclave challenge is required/);
+      const noEnclave = await fixtures
+        .contribute(worker, taskId, digest, await fixtures.authorize(worker.address, taskId))
+        .catch((e: unknown) => e);
+      expect(noEnclave).toBeInstanceOf(ChainTxError);
+      expect((noEnclave as Error).message).toMatch(/TEE: an enclave challenge is required/);
 
-    await fixtures.contribute(
-      worker,
-      taskId,
-      digest,
-      await fixtures.authorize(worker.address, taskId, enclave.address),
-      enclave,
-    );
-    await fixtures.reveal(worker, taskId, digest);
-    await fixtures.finalize(roles.scheduler, taskId);
-    expect(await statuses(taskId, worker.address)).toEqual(['COMPLETED', 'REVEALED']);
-  });
+      await fixtures.contribute(
+        worker,
+        taskId,
+        digest,
+        await fixtures.authorize(worker.address, taskId, enclave.address),
+        enclave,
+      );
+      await fixtures.reveal(worker, taskId, digest);
+      await fixtures.finalize(roles.scheduler, taskId);
+      expect(await statuses(taskId, worker.address)).toEqual(['COMPLETED', 'REVEALED']);
+    },
+  );
 
   it('fails a task nobody finished: time travel past the final deadline, then claim', async () => {
     const deal = await fixtures.createDeal({ category: 0 });

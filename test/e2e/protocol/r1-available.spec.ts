@@ -38,18 +38,25 @@ const UNFUNDED_WORKER = 60;
 describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => {
   let scheduler: RunningScheduler;
   let sms: SmsStandIn;
+  let smsTdx: SmsStandIn;
   let replicates: ReplicatesListRepository;
 
   beforeAll(async () => {
     sms = await startSms({ framework: 'SCONE', deployment: chain.deployment, port: 0 });
+    smsTdx = await startSms({ framework: 'TDX', deployment: chain.deployment, port: 0 });
     scheduler = await startScheduler(chain, deals().workerpool!, {
-      env: { IEXEC_ASK_REPLICATE_PERIOD: String(ASK_PERIOD_MS), SMS_SCONE: sms.url },
+      env: {
+        IEXEC_ASK_REPLICATE_PERIOD: String(ASK_PERIOD_MS),
+        SMS_SCONE: sms.url,
+        SMS_TDX: smsTdx.url,
+      },
     });
     replicates = scheduler.get(ReplicatesListRepository);
   });
   afterAll(async () => {
     await scheduler?.close();
     await sms?.stop();
+    await smsTdx?.stop();
   });
 
   /** A new deal of this workerpool, its first task INITIALIZED and in the supply's candidates. */
@@ -284,6 +291,30 @@ describe('R1 /replicates/available (raw HTTP, real scheduler and chain)', () => 
         chain.roles.scheduler.address,
       ),
     ).toBe(true);
+  });
+
+  it('offers a TDX task (tag 0x…09) to a tdxEnabled worker only, with the TDX SMS (iexec-core 9.2)', async () => {
+    const deal = await offeredTask({ tag: 9 });
+    const taskId = deal.taskIds[0];
+    // Worker 0 holds no task: first SGX only (as an 8.5 TEE worker), then TDX only (as 9.x).
+    const sgx = await ProtocolWorker.start(scheduler, 0, { register: { teeEnabled: true } });
+    await sleep(AFTER_THROTTLE_MS);
+    expect((await sgx.available(await latestBlock(chain))).status).toBe(204);
+    expect(await replicatesOf(taskId)).toHaveLength(0);
+
+    const tdx = await ProtocolWorker.start(scheduler, 0, {
+      register: { teeEnabled: false, tdxEnabled: true },
+    });
+    await sleep(AFTER_THROTTLE_MS);
+    const res = await tdx.available(await latestBlock(chain));
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.text);
+    expect(body.smsUrl).toBe(smsTdx.url);
+    expect(body.workerpoolAuthorization).toMatchObject({
+      chainTaskId: taskId,
+      workerWallet: tdx.wallet,
+      enclaveChallenge: smsTdx.enclaveAccount(taskId)!.address.toLowerCase(),
+    });
   });
 });
 

@@ -22,6 +22,7 @@ const WORKER_KEYS = [
   'memorySize',
   'teeEnabled',
   'gpuEnabled',
+  'tdxEnabled',
   'participatingChainTaskIds',
   'computingChainTaskIds',
   'lastAliveDate',
@@ -122,6 +123,7 @@ describe('worker registry over HTTP (W3–W6)', () => {
         memorySize: 31,
         teeEnabled: false,
         gpuEnabled: false,
+        tdxEnabled: false,
         participatingChainTaskIds: [],
         computingChainTaskIds: [],
         lastAliveDate: null,
@@ -154,6 +156,24 @@ describe('worker registry over HTTP (W3–W6)', () => {
         computingChainTaskIds: [taskId(1)],
       });
       await worker.register(token); // back to a CPU worker for the next tests
+    });
+
+    it('stores tdxEnabled as a 9.x worker sends it, and false again for an 8.5 body without it', async () => {
+      const other = new TestWorker(running.baseUrl, generatePrivateKey());
+      const otherToken = await other.login();
+      const model = defaultWorkerModel(other.wallet, { teeEnabled: false, tdxEnabled: true });
+      const tdx = await jsonOf(await other.register(otherToken, model));
+      expect(tdx).toMatchObject({ teeEnabled: false, tdxEnabled: true });
+      const repository = running.moduleRef.get(WorkerRepository);
+      expect(await repository.findByWalletAddress(other.wallet)).toMatchObject({
+        tdxEnabled: true,
+      });
+      expect(await service().getWorker(other.wallet)).toMatchObject({ tdxEnabled: true });
+      const java85 = await jsonOf(
+        await other.register(otherToken, defaultWorkerModel(other.wallet)),
+      );
+      expect(java85).toMatchObject({ tdxEnabled: false });
+      expect((await other.register(otherToken, { ...model, tdxEnabled: 'yes' })).status).toBe(400);
     });
 
     it('removes descriptive fields the body no longer carries, defaulting numbers and booleans', async () => {

@@ -22,8 +22,15 @@ describe('InitializationSteps.received without a chain read first', () => {
     gas?: boolean;
     initialized?: boolean;
     tag?: string;
+    smsUrl?: string;
   }) {
-    const calls = { reads: 0, requests: 0, transitions: [] as TaskStatus[][], failed: 0 };
+    const calls = {
+      reads: 0,
+      requests: 0,
+      transitions: [] as TaskStatus[][],
+      failed: 0,
+      smsAsked: [] as string[],
+    };
     const read = async () => {
       calls.reads++;
       return chainTask(options.initialized ? ChainTaskStatus.ACTIVE : ChainTaskStatus.UNSET);
@@ -41,7 +48,12 @@ describe('InitializationSteps.received without a chain read first', () => {
           return { accepted: true };
         },
       } as never,
-      {} as never,
+      {
+        verifiedSmsUrl: async (_id: string, tag: string) => {
+          calls.smsAsked.push(tag);
+          return options.smsUrl;
+        },
+      } as never,
       {} as never,
       recordingStateWriter(calls.transitions),
       { failed: async () => void calls.failed++ } as never,
@@ -60,6 +72,7 @@ describe('InitializationSteps.received without a chain read first', () => {
       requests: 1,
       transitions: [[TaskStatus.INITIALIZING]],
       failed: 0,
+      smsAsked: [],
     });
   });
 
@@ -71,6 +84,7 @@ describe('InitializationSteps.received without a chain read first', () => {
       requests: 0,
       transitions: [[TaskStatus.INITIALIZING]],
       failed: 0,
+      smsAsked: [],
     });
   });
 
@@ -78,12 +92,12 @@ describe('InitializationSteps.received without a chain read first', () => {
     for (const options of [{ dealOpen: false }, { dealOpen: true, gas: false }]) {
       const { run, calls } = steps(options);
       expect(await run()).toBe(false);
-      expect(calls).toEqual({ reads: 1, requests: 0, transitions: [], failed: 0 });
+      expect(calls).toEqual({ reads: 1, requests: 0, transitions: [], failed: 0, smsAsked: [] });
     }
   });
 
-  it('a TEE tag of a framework not served here (TDX, SDK 9 default): FAILED at once, no transaction', async () => {
-    for (const tag of [`0x${'0'.repeat(63)}9`, `0x${'0'.repeat(63)}1`]) {
+  it('a TEE tag of an unknown framework: FAILED at once, no SMS asked, no transaction', async () => {
+    for (const tag of [`0x${'0'.repeat(63)}1`, `0x${'0'.repeat(63)}7`]) {
       const { run, calls } = steps({ dealOpen: true, tag });
       expect(await run()).toBe(false);
       expect(calls).toEqual({
@@ -91,7 +105,20 @@ describe('InitializationSteps.received without a chain read first', () => {
         requests: 0,
         transitions: [[TaskStatus.INITIALIZE_FAILED, TaskStatus.FAILED]],
         failed: 1,
+        smsAsked: [],
       });
     }
+  });
+
+  it('a TDX tag (SDK 9 default) is served: its SMS is verified, then the initialize requested', async () => {
+    const tdx = `0x${'0'.repeat(63)}9`;
+    const { run, calls } = steps({ dealOpen: true, tag: tdx, smsUrl: 'http://sms-tdx' });
+    expect(await run()).toBe(false);
+    expect(calls).toMatchObject({ requests: 1, transitions: [[TaskStatus.INITIALIZING]] });
+    expect(calls.smsAsked).toEqual([tdx]);
+    // no TDX SMS (sms.tdx unset): the task fails before any transaction
+    const none = steps({ dealOpen: true, tag: tdx });
+    expect(await none.run()).toBe(false);
+    expect(none.calls).toMatchObject({ requests: 0, failed: 1 });
   });
 });

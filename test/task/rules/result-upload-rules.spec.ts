@@ -1,3 +1,4 @@
+import { isTeeTag, TEE_TDX_ONLY_TAG } from '../../../src/chain/tee-tag.js';
 import { ReplicateStatus as S } from '../../../src/replicate/replicate-status.js';
 import {
   chooseUploader,
@@ -172,6 +173,18 @@ describe('"result uploaded" without the Result Proxy (services §6.2, edge 36)',
       }),
     ).toBe('UPLOADED');
     expect(resultUploadCheck({ isTeeTask: true, trust: 1, callback: ZERO })).toBe('UPLOADED');
+  });
+
+  it('[iexec-core 9.3 #771] a TDX task with a non-IPFS (or unset) provider → uploaded', () => {
+    // 9.x read "TEE" as SGX only there, so a TDX task's Dropbox result was looked for on the proxy
+    const isTeeTask = isTeeTag(TEE_TDX_ONLY_TAG);
+    for (const resultStorageProvider of ['dropbox', undefined]) {
+      expect(
+        resultUploadCheck({ isTeeTask, trust: 1, callback: ZERO, resultStorageProvider }),
+      ).toBe('UPLOADED');
+    }
+    const ipfs = { isTeeTask, trust: 1, callback: ZERO, resultStorageProvider: 'ipfs' };
+    expect(resultUploadCheck(ipfs)).toBe('ASK_RESULT_PROXY');
   });
 
   it('IPFS non-callback (TEE or not) and standard tasks whatever the provider → ask the proxy', () => {

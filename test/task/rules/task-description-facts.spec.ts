@@ -17,6 +17,8 @@ describe('TEE tag nibble (lifecycle §10)', () => {
     ['00', undefined],
     ['01', undefined],
     ['07', undefined],
+    ['09', 'TDX'],
+    ['19', 'TDX'],
   ])('tag ending %s → %s', (last, framework) => {
     expect(teeFrameworkOfTag(tag(last))).toBe(framework);
     // TEE is bit 0 (PoCo), whether or not the framework is served here.

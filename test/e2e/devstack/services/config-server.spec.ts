@@ -124,6 +124,8 @@ describe('Platform Registry stand-in', () => {
         headers: V2,
       });
       expect(propertiesOf(JSON.parse(res.text)).properties.get('sms.gramine')).toBe('http://b');
+      // sms.tdx is served only when a TDX SMS is given (optional, as in iexec-core 9.1)
+      expect(propertiesOf(JSON.parse(res.text)).properties.has('sms.tdx')).toBe(false);
       registry.setRegistry({ labels: ['main'] });
       expect((await exchange('GET', `${registry.url}/application/default/anything`)).status).toBe(
         404,

@@ -82,6 +82,7 @@ describe('the scheduler clients against the stand-ins', () => {
     expect(await resolveSmsUrls(config, http)).toEqual({
       scone: services.smsScone.url,
       gramine: services.smsGramine.url,
+      tdx: services.smsTdx.url,
     });
   });
 
@@ -102,6 +103,14 @@ describe('the scheduler clients against the stand-ins', () => {
     expect(enclave).toBe(services.smsScone.enclaveAccount(taskId)?.address.toLowerCase());
     // Gramine tag: the Gramine SMS
     expect(await sms.verifiedSmsUrl(taskId, `0x${'0'.repeat(63)}5`)).toBe(services.smsGramine.url);
+    // TDX tag (iexec-core 9.1): the TDX SMS, read from the registry's sms.tdx
+    expect(await sms.verifiedSmsUrl(taskId, `0x${'0'.repeat(63)}9`)).toBe(services.smsTdx.url);
+    // no TDX SMS configured: nothing verified, nothing asked
+    const noTdx = new SmsService(http, context, {
+      ...(await resolveSmsUrls(config, http)),
+      tdx: '',
+    });
+    expect(await noTdx.verifiedSmsUrl(taskId, `0x${'0'.repeat(63)}9`)).toBeUndefined();
   });
 
   it('standard task: the worker uploads, the scheduler sees it uploaded and finalizes', async () => {

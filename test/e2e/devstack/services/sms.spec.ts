@@ -28,22 +28,28 @@ isolateChainPerTest(chain);
 
 let scone: SmsStandIn;
 let gramine: SmsStandIn;
+let tdx: SmsStandIn;
 beforeAll(async () => {
-  [scone, gramine] = await Promise.all([
+  [scone, gramine, tdx] = await Promise.all([
     startSms({ deployment: chain.deployment, framework: 'SCONE' }),
     startSms({ deployment: chain.deployment, framework: 'GRAMINE' }),
+    startSms({ deployment: chain.deployment, framework: 'TDX' }),
   ]);
 });
-afterAll(() => Promise.all([scone.stop(), gramine.stop()]));
+afterAll(() => Promise.all([scone.stop(), gramine.stop(), tdx.stop()]));
 afterEach(() => {
   scone.clear();
   scone.failChallenges(false);
 });
 
-async function challenge(taskId: string, signer: LocalAccount = roles.scheduler) {
+async function challenge(
+  taskId: string,
+  signer: LocalAccount = roles.scheduler,
+  sms: SmsStandIn = scone,
+) {
   const signature = await smsChallengeAuthorizationSignature(signer, taskId);
   // what the scheduler sends: Content-Type json on a body-less POST
-  return exchange('POST', `${scone.url}/tee/challenges/${taskId}`, {
+  return exchange('POST', `${sms.url}/tee/challenges/${taskId}`, {
     headers: { authorization: signature, 'content-type': 'application/json' },
   });
 }
@@ -77,6 +83,7 @@ describe('SMS stand-in', () => {
     for (const [sms, framework] of [
       [scone, 'SCONE'],
       [gramine, 'GRAMINE'],
+      [tdx, 'TDX'],
     ] as const) {
       const res = await exchange('GET', `${sms.url}/tee/framework`);
       expect([res.status, res.contentType, res.text]).toEqual([
@@ -85,7 +92,28 @@ describe('SMS stand-in', () => {
         `"${framework}"`,
       ]);
     }
-    expect((await exchange('GET', `${scone.url}/tee/properties/SCONE`)).status).toBe(404);
+    // the worker's read of its pre/post-compute images; another framework is a 409 (iexec-sms)
+    const properties = await exchange('GET', `${tdx.url}/tee/properties/TDX/v1`);
+    expect(properties.status).toBe(200);
+    expect(JSON.parse(properties.text)).toMatchObject({
+      teeFramework: 'TDX',
+      teeFrameworkVersion: 'v1',
+      preComputeProperties: { image: expect.any(String) },
+      postComputeProperties: { image: expect.any(String) },
+    });
+    expect((await exchange('GET', `${tdx.url}/tee/properties/SCONE`)).status).toBe(409);
+  });
+
+  it('TDX SMS: the enclave challenge of a TDX task as for Scone; none for an unknown framework', async () => {
+    const { taskId } = await initializedTask(chain, { ...shared(), tag: 0x9 });
+    const first = await challenge(taskId, roles.scheduler, tdx);
+    expect([first.status, first.text]).toEqual([200, expect.stringMatching(/^0x[0-9a-f]{40}$/)]);
+    expect((await challenge(taskId, roles.scheduler, tdx)).text).toBe(first.text);
+    expect(tdx.enclaveAccount(taskId)?.address.toLowerCase()).toBe(first.text);
+    // tag 0x1: TEE for PoCo but no framework: iexec-sms answers NO_MATCH_ONCHAIN_TYPE
+    const unknown = await initializedTask(chain, { ...shared(), tag: 0x1 });
+    expect((await challenge(unknown.taskId, roles.scheduler, tdx)).status).toBe(401);
+    expect(tdx.enclaveAccount(unknown.taskId)).toBeUndefined();
   });
 
   it('creates the enclave challenge of an ACTIVE TEE task once and returns it again', async () => {
