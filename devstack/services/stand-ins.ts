@@ -10,11 +10,13 @@ import {
   startBlockchainAdapter,
   type BlockchainAdapterStandIn,
 } from './blockchain-adapter.js';
+import { COMPASS_PORT, startCompass, type CompassStandIn } from './compass.js';
 import {
   CONFIG_SERVER_PORT,
   startConfigServer,
   type ConfigServerStandIn,
   type PlatformRegistryOptions,
+  SDK_CHAIN_PATH,
 } from './config-server.js';
 import { DEFAULT_HOST } from './http.js';
 import { RESULT_PROXY_PORT, startResultProxy, type ResultProxyStandIn } from './result-proxy.js';
@@ -27,6 +29,8 @@ export const DEFAULT_PORTS = {
   resultProxy: RESULT_PROXY_PORT,
   smsScone: SMS_SCONE_PORT,
   smsGramine: SMS_GRAMINE_PORT,
+  /** The SDK's workerpool API lookup (register the workerpool once its scheduler is up). */
+  compass: COMPASS_PORT,
 } as const;
 export type StandInName = keyof typeof DEFAULT_PORTS;
 
@@ -56,13 +60,14 @@ export interface ServiceStandIns {
   resultProxy: ResultProxyStandIn;
   smsScone: SmsStandIn;
   smsGramine: SmsStandIn;
-  urls: Record<StandInName, string> & { platformRegistry: string };
+  compass: CompassStandIn;
+  urls: Record<StandInName, string> & { platformRegistry: string; sdkChain: string };
   /** IEXEC_CONFIG_SERVER_URL, IEXEC_PLATFORM_REGISTRY, IEXEC_CORE_CHAIN_ADAPTER_*, … */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** Starts the five stand-ins (Config Server + Registry, adapter, Result Proxy, two SMS). */
+/** Starts the six stand-ins (Config Server + Registry, adapter, Result Proxy, two SMS, Compass). */
 export async function startServiceStandIns(
   options: ServiceStandInsOptions,
 ): Promise<ServiceStandIns> {
@@ -80,7 +85,7 @@ export async function startServiceStandIns(
     await Promise.allSettled(started.splice(0).map((service) => service.stop()));
   };
   try {
-    const [smsScone, smsGramine, resultProxy, blockchainAdapter] = await Promise.all([
+    const [smsScone, smsGramine, resultProxy, blockchainAdapter, compass] = await Promise.all([
       startSms({ deployment, clients, framework: 'SCONE', port: port('smsScone'), host, log }).then(
         track,
       ),
@@ -105,6 +110,7 @@ export async function startServiceStandIns(
         username: options.adapterUsername,
         password: options.adapterPassword,
       }).then(track),
+      startCompass({ chainId: deployment.chainId, port: port('compass'), host, log }).then(track),
     ]);
     const configServer = track(
       await startConfigServer({
@@ -115,6 +121,8 @@ export async function startServiceStandIns(
         blockTime: options.blockTime,
         sidechain: options.sidechain,
         registry: { ...options.registry, smsScone: smsScone.url, smsGramine: smsGramine.url },
+        // SDK 9 makes TDX deals only; no TDX SMS stand-in yet: the Gramine one answers its checks
+        sdk: { compass: compass.url, sms: smsGramine.url },
       }),
     );
     const urls = {
@@ -124,6 +132,8 @@ export async function startServiceStandIns(
       resultProxy: resultProxy.url,
       smsScone: smsScone.url,
       smsGramine: smsGramine.url,
+      compass: compass.url,
+      sdkChain: `${configServer.url}${SDK_CHAIN_PATH}`,
     };
     const env = {
       IEXEC_CONFIG_SERVER_URL: urls.configServer,
@@ -141,6 +151,7 @@ export async function startServiceStandIns(
       resultProxy,
       smsScone,
       smsGramine,
+      compass,
       urls,
       env,
       stop: stopAll,
