@@ -103,3 +103,28 @@ describe('a standard deal made with the iExec SDK (its orders re-tagged to 0)', 
     }
   }, 120000);
 });
+
+describe('what the SDK says when the scheduler refuses a read', () => {
+  it('names the reason for a task on chain that this scheduler does not know', async () => {
+    // a workerpool nobody serves, which Compass maps to this scheduler all the same
+    const unserved = await chain.fixtures.createWorkerpool();
+    stack.services.compass.register(unserved, stack.scheduler.baseUrl);
+    const sdkChain = await fetchSdkChain(stack.services.urls.sdkChain);
+    const requester = sdkFor(sdkChain, requesterKey);
+    const deal = await makeSdkDeal({
+      requester,
+      workerpoolOwner: sdkFor(sdkChain, ownerKey),
+      workerpool: unserved,
+      standard: true,
+    });
+    const [taskId] = deal.taskIds;
+    // the SDK reads the scheduler only for a task initialized on chain
+    await chain.fixtures.initialize(deal.dealId, 0, chain.roles.scheduler);
+    await expect(requester.task.fetchOffchainInfo(taskId)).rejects.toThrow(
+      `API error: Not Found: task ${taskId} is unknown to this scheduler`,
+    );
+    await expect(requester.task.fetchLogs(taskId)).rejects.toThrow(
+      `API error: Forbidden: the requester of task ${taskId} is unknown (a task unknown to this scheduler`,
+    );
+  });
+});
