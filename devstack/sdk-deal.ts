@@ -31,6 +31,8 @@ async function main(): Promise<number> {
   const volume = Number(values.volume);
   if (!Number.isInteger(volume) || volume < 1)
     throw new Error('--volume must be a positive integer');
+  const timeoutMs = Number(values['timeout-s']) * 1000;
+  if (!(timeoutMs > 0)) throw new Error('--timeout-s must be a positive number');
   const sdkChain = await fetchSdkChain(`${values['config-server']}${SDK_CHAIN_PATH}`);
   say(`chain ${sdkChain.id} on ${sdkChain.host}, hub ${sdkChain.hub}, Compass ${sdkChain.compass}`);
   const requester = sdkFor(sdkChain, devPrivateKey(ROLE_INDEX.requester));
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
   });
   const outcomes = await Promise.all(
     deal.taskIds.map((taskId) =>
-      followSdkTask(requester, workerpool as Address, taskId, Number(values['timeout-s']) * 1000),
+      followSdkTask(requester, workerpool as Address, taskId, timeoutMs),
     ),
   );
   for (const { taskId, statusName, schedulerStatus, offchain, logs } of outcomes) {
