@@ -170,6 +170,8 @@ async function main(): Promise<void> {
       }),
   );
   await waitForPort(schedulerPort, 30000);
+  // iExec SDK 9 finds the scheduler of a workerpool through Compass
+  services.compass.register(workerpool, `http://127.0.0.1:${schedulerPort}`);
 
   const workerCount = Number(values.workers);
   const fleet = new WorkerFleet({
@@ -197,6 +199,10 @@ async function main(): Promise<void> {
   );
   await watchDeal(`http://127.0.0.1:${schedulerPort}`, deal.taskIds, say);
   say('demo deal done; the stack keeps running (Ctrl-C to stop)');
+  const configServer = values['free-ports'] ? ` --config-server ${services.urls.configServer}` : '';
+  say(
+    `a deal made with the iExec SDK: npm run sdk:deal -- --workerpool ${workerpool}${configServer}`,
+  );
 }
 
 main().catch(async (error: unknown) => {

@@ -48,6 +48,45 @@ export function chainConfigRoutes(payload: () => ChainConfigPayload): Route[] {
   return [{ method: 'GET', path: '/config/chain', handler: () => json(payload()) }];
 }
 
+/** Where the iExec SDK finds the dev stack's services besides the chain. */
+export interface SdkServicesOptions {
+  /** Compass: the workerpool API lookup of SDK 9. */
+  compass: string;
+  /** The SMS the SDK checks and pushes requester secrets to. */
+  sms: string;
+}
+
+/** Name of the dev chain in the SDK document (`iexec … --chain dev`). */
+export const SDK_CHAIN_NAME = 'dev';
+export const SDK_CHAIN_PATH = '/iexec-sdk/chain.json';
+
+/**
+ * The SDK CLI's `chain.json` (its schema refuses unknown keys): the dev chain, its hub, SMS and
+ * Compass. The JS API takes the same values as options (hubAddress, smsURL, compassURL).
+ */
+export interface SdkChainDocument {
+  default: string;
+  chains: Record<string, { id: string; host: string; hub: string; sms: string; compass: string }>;
+}
+
+export function sdkChainDocument(
+  chain: ChainConfigPayload,
+  services: SdkServicesOptions,
+): SdkChainDocument {
+  return {
+    default: SDK_CHAIN_NAME,
+    chains: {
+      [SDK_CHAIN_NAME]: {
+        id: String(chain.chainId),
+        host: chain.chainNodeUrl,
+        hub: chain.iexecHubContractAddress,
+        sms: services.sms,
+        compass: services.compass,
+      },
+    },
+  };
+}
+
 export const SPRING_CLOUD_CONFIG_V2 = 'application/vnd.spring-cloud.config-server.v2+json';
 
 export interface PlatformRegistryOptions {
@@ -144,6 +183,8 @@ export function platformRegistryRoutes(options: () => PlatformRegistryOptions): 
 export interface ConfigServerOptions extends ChainConfigOptions, ServeOptions {
   /** Also serve the Platform Registry documents from this server. */
   registry?: PlatformRegistryOptions;
+  /** Also serve the SDK's chain document (SDK_CHAIN_PATH). */
+  sdk?: SdkServicesOptions;
 }
 
 export interface ConfigServerStandIn {
@@ -166,7 +207,16 @@ export async function startConfigServer(
   let payload = chainConfigPayload(options);
   let registry = options.registry ? { ...options.registry } : undefined;
   const routes = chainConfigRoutes(() => payload);
-  // `/config/chain` is matched first: its path also fits `/:application/:profiles`
+  const sdk = options.sdk;
+  if (sdk) {
+    routes.push({
+      method: 'GET',
+      path: SDK_CHAIN_PATH,
+      handler: () => json(sdkChainDocument(payload, sdk)),
+    });
+  }
+  // `/config/chain` and the SDK document are matched first: their paths also fit
+  // `/:application/:profiles`
   if (options.registry) routes.push(...platformRegistryRoutes(() => registry!));
   const server = await serveRoutes('config-server', routes, options);
   return {

@@ -5,6 +5,7 @@ export type {
   AdapterCommandKind,
   AdapterCommandStatus,
 } from './adapter-commands.js';
+export * from './compass.js';
 export * from './config-server.js';
 export { REASON_HEADER } from './http.js';
 export * from './result-proxy.js';

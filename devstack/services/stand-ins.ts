@@ -10,11 +10,13 @@ import {
   startBlockchainAdapter,
   type BlockchainAdapterStandIn,
 } from './blockchain-adapter.js';
+import { COMPASS_PORT, startCompass, type CompassStandIn } from './compass.js';
 import {
   CONFIG_SERVER_PORT,
   startConfigServer,
   type ConfigServerStandIn,
   type PlatformRegistryOptions,
+  SDK_CHAIN_PATH,
 } from './config-server.js';
 import { DEFAULT_HOST } from './http.js';
 import { RESULT_PROXY_PORT, startResultProxy, type ResultProxyStandIn } from './result-proxy.js';
@@ -34,6 +36,8 @@ export const DEFAULT_PORTS = {
   smsScone: SMS_SCONE_PORT,
   smsGramine: SMS_GRAMINE_PORT,
   smsTdx: SMS_TDX_PORT,
+  /** The SDK's workerpool API lookup (register the workerpool once its scheduler is up). */
+  compass: COMPASS_PORT,
 } as const;
 export type StandInName = keyof typeof DEFAULT_PORTS;
 
@@ -64,13 +68,14 @@ export interface ServiceStandIns {
   smsScone: SmsStandIn;
   smsGramine: SmsStandIn;
   smsTdx: SmsStandIn;
-  urls: Record<StandInName, string> & { platformRegistry: string };
+  compass: CompassStandIn;
+  urls: Record<StandInName, string> & { platformRegistry: string; sdkChain: string };
   /** IEXEC_CONFIG_SERVER_URL, IEXEC_PLATFORM_REGISTRY, IEXEC_CORE_CHAIN_ADAPTER_*, … */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** Starts the six stand-ins (Config Server + Registry, adapter, Result Proxy, three SMS). */
+/** Starts the seven stand-ins (Config Server + Registry, adapter, Result Proxy, three SMS, Compass). */
 export async function startServiceStandIns(
   options: ServiceStandInsOptions,
 ): Promise<ServiceStandIns> {
@@ -88,7 +93,7 @@ export async function startServiceStandIns(
     await Promise.allSettled(started.splice(0).map((service) => service.stop()));
   };
   try {
-    const [smsScone, smsGramine, smsTdx, resultProxy, blockchainAdapter] = await Promise.all([
+    const [smsScone, smsGramine, smsTdx, resultProxy, blockchainAdapter, compass] = await Promise.all([
       startSms({ deployment, clients, framework: 'SCONE', port: port('smsScone'), host, log }).then(
         track,
       ),
@@ -116,6 +121,7 @@ export async function startServiceStandIns(
         username: options.adapterUsername,
         password: options.adapterPassword,
       }).then(track),
+      startCompass({ chainId: deployment.chainId, port: port('compass'), host, log }).then(track),
     ]);
     const configServer = track(
       await startConfigServer({
@@ -131,6 +137,8 @@ export async function startServiceStandIns(
           smsGramine: smsGramine.url,
           smsTdx: smsTdx.url,
         },
+        // SDK 9 makes TDX deals by default: its chain document points at the TDX SMS
+        sdk: { compass: compass.url, sms: smsTdx.url },
       }),
     );
     const urls = {
@@ -141,6 +149,8 @@ export async function startServiceStandIns(
       smsScone: smsScone.url,
       smsGramine: smsGramine.url,
       smsTdx: smsTdx.url,
+      compass: compass.url,
+      sdkChain: `${configServer.url}${SDK_CHAIN_PATH}`,
     };
     const env = {
       IEXEC_CONFIG_SERVER_URL: urls.configServer,
@@ -159,6 +169,7 @@ export async function startServiceStandIns(
       smsScone,
       smsGramine,
       smsTdx,
+      compass,
       urls,
       env,
       stop: stopAll,

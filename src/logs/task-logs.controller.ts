@@ -1,7 +1,7 @@
-import { BadRequestException, Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ChainContext } from '../chain/chain-context.js';
-import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import { ReadApiException } from '../common/http/read-api.exception.js';
 import { ANONYMOUS_RATE_LIMITED } from '../common/http/http-app.js';
 import {
   ComputeLogsModel,
@@ -33,9 +33,9 @@ export class TaskLogsController {
   @RouteConfig(ANONYMOUS_RATE_LIMITED)
   getChallenge(@Query('address') address?: string): LogsChallengeTypedData {
     if (address === undefined)
-      throw new BadRequestException("Required parameter 'address' is not present.");
+      throw new ReadApiException(400, "Required parameter 'address' is not present.");
     if (!LogsChallengeStore.keyOf(address))
-      throw new BadRequestException(`Not an address: ${address}`);
+      throw new ReadApiException(400, `Not an address: ${address}`);
     return logsChallengeTypedData(
       this.challenges.getOrCreate(address),
       this.chain.chainConfig.chainId,
@@ -49,7 +49,7 @@ export class TaskLogsController {
   ): Promise<TaskLogsModel> {
     await this.authorize(chainTaskId, authorization);
     const list = await this.logs.getTaskLogs(chainTaskId);
-    if (!list) throw new EmptyResponseException(404);
+    if (!list) throw new ReadApiException(404, `no compute logs for task ${chainTaskId}`);
     return toTaskLogsModel(chainTaskId, list);
   }
 
@@ -64,7 +64,12 @@ export class TaskLogsController {
   ): Promise<ComputeLogsModel> {
     await this.authorize(chainTaskId, authorization);
     const logs = await this.logs.getComputeLogs(chainTaskId, walletAddress);
-    if (!logs) throw new EmptyResponseException(404);
+    if (!logs) {
+      throw new ReadApiException(
+        404,
+        `no compute logs of ${walletAddress} for task ${chainTaskId}`,
+      );
+    }
     return toComputeLogsModel(logs);
   }
 
@@ -75,12 +80,23 @@ export class TaskLogsController {
    */
   private async authorize(chainTaskId: string, header: string | undefined): Promise<void> {
     if (header === undefined)
-      throw new BadRequestException("Required request header 'Authorization' is not present.");
+      throw new ReadApiException(400, "Required request header 'Authorization' is not present.");
     const parsed = parseLogsAuthorization(header);
-    if (!parsed) throw new EmptyResponseException(401);
+    if (!parsed) {
+      throw new ReadApiException(401, 'Authorization is not <digest>_<signature>_<address>');
+    }
     const requester = await this.requesters.requesterOf(chainTaskId);
-    if (!requester || requester.toLowerCase() !== parsed.address.toLowerCase()) {
-      throw new EmptyResponseException(403);
+    if (!requester) {
+      throw new ReadApiException(
+        403,
+        `the requester of task ${chainTaskId} is unknown (a task unknown to this scheduler, or its deal unreadable)`,
+      );
+    }
+    if (requester.toLowerCase() !== parsed.address.toLowerCase()) {
+      throw new ReadApiException(
+        403,
+        `${parsed.address} is not the requester of task ${chainTaskId}`,
+      );
     }
     const challenge = this.challenges.getOrCreate(parsed.address);
     if (
@@ -91,7 +107,10 @@ export class TaskLogsController {
         parsed.address,
       )
     ) {
-      throw new EmptyResponseException(401);
+      throw new ReadApiException(
+        401,
+        `the signature is not over the current challenge of ${parsed.address} (GET /tasks/logs/challenge)`,
+      );
     }
   }
 }

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { EmptyResponseException } from '../common/http/empty-response.exception.js';
+import { ReadApiException } from '../common/http/read-api.exception.js';
 import { requestBaseUrl } from '../common/http/request-base-url.js';
 import { ReplicatesListRepository } from '../replicate/replicates-list.repository.js';
 import { ReplicateModel, TaskModel, toReplicateModel, toTaskModel } from './task-read.mapper.js';
 import { TaskRepository } from './task.repository.js';
 
-/** Public read endpoints T1 and T2 (worker-api.md §9.1, §9.2). */
+/** Public read endpoints T1 and T2 (worker-api.md §9.1, §9.2); refusals name their reason. */
 @Controller('tasks')
 export class TaskController {
   constructor(
@@ -23,7 +23,7 @@ export class TaskController {
       this.tasks.findByChainTaskId(chainTaskId),
       this.replicates.findByChainTaskId(chainTaskId),
     ]);
-    if (!task) throw new EmptyResponseException(404);
+    if (!task) throw new ReadApiException(404, `task ${chainTaskId} is unknown to this scheduler`);
     return toTaskModel(task, list ? list.replicates : null, requestBaseUrl(request));
   }
 
@@ -36,7 +36,14 @@ export class TaskController {
   ): Promise<ReplicateModel> {
     const list = await this.replicates.findByChainTaskId(chainTaskId);
     const replicate = list?.replicates.find((r) => r.walletAddress === walletAddress);
-    if (!replicate) throw new EmptyResponseException(404);
+    if (!replicate) {
+      throw new ReadApiException(
+        404,
+        list
+          ? `task ${chainTaskId} has no replicate of ${walletAddress}`
+          : `task ${chainTaskId} has no replicates on this scheduler`,
+      );
+    }
     return toReplicateModel(replicate, requestBaseUrl(request));
   }
 }

@@ -89,6 +89,8 @@ export async function startStack(
     ...options.env,
   };
   const scheduler = await startScheduler(chain, workerpool, { mongoUrl: options.mongoUrl, env });
+  // what iExec SDK 9 asks to find this workerpool's scheduler (a restart keeps the port)
+  services.compass.register(workerpool, scheduler.baseUrl);
   const stack: Stack = {
     services,
     scheduler,

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { EmptyResponseException } from './empty-response.exception.js';
+import { ReadApiException } from './read-api.exception.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -32,7 +33,8 @@ function messageOf(exception: HttpException): string | undefined {
 
 /**
  * Error bodies as Spring Boot writes them (`{timestamp, status, error, message, path}`), except
- * for explicit empty-body protocol answers. Unexpected errors are logged and answered 500.
+ * for explicit empty-body protocol answers, and read-API refusals whose `error` also names the
+ * reason. Unexpected errors are logged and answered 500.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -64,13 +66,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
         );
       }
     }
+    const phrase = REASONS[status] ?? 'Error';
     reply
       .status(status)
       .header('content-type', 'application/json')
       .send({
         timestamp: new Date().toISOString(),
         status,
-        error: REASONS[status] ?? 'Error',
+        error: exception instanceof ReadApiException ? `${phrase}: ${exception.reason}` : phrase,
         ...(message ? { message } : {}),
         path: request.url.split('?')[0],
       });

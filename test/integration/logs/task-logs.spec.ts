@@ -34,6 +34,12 @@ const UNREADABLE_DEAL = '0x' + 'dd'.repeat(32);
 const WORKER_A = '0x1a69b2eb604db8eba185df03ea4f5288dcbbd248';
 const WORKER_B = '0x2b69b2eb604db8eba185df03ea4f5288dcbbd249';
 
+/** Status and `error` of a JSON error answer: what the iExec SDK prints after "API error: ". */
+async function errorOf(res: Response): Promise<[number, string]> {
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  return [res.status, ((await jsonOf(res)) as { error: string }).error];
+}
+
 class KnownRequesterPocoReader extends PocoReader {
   readonly dealReads: string[] = [];
   override async getChainDeal(chainDealId: string): Promise<ChainDeal | undefined> {
@@ -145,9 +151,15 @@ describe('compute logs endpoints', () => {
       expect(first).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     });
 
-    it('answers 400 without an address or with something that is not one', async () => {
-      expect((await get('/tasks/logs/challenge')).status).toBe(400);
-      expect((await get('/tasks/logs/challenge?address=0x42')).status).toBe(400);
+    it('answers 400 naming the reason without an address or with something that is not one', async () => {
+      expect(await errorOf(await get('/tasks/logs/challenge'))).toEqual([
+        400,
+        "Bad Request: Required parameter 'address' is not present.",
+      ]);
+      expect(await errorOf(await get('/tasks/logs/challenge?address=0x42'))).toEqual([
+        400,
+        'Bad Request: Not an address: 0x42',
+      ]);
     });
   });
 
@@ -169,16 +181,20 @@ describe('compute logs endpoints', () => {
       });
     });
 
-    it('answers 404 when nothing was captured for the task', async () => {
-      const res = await get(path(2), VECTOR_HEADER);
-      expect(res.status).toBe(404);
-      expect(await res.text()).toBe('');
+    it('answers 404 naming the reason when nothing was captured for the task', async () => {
+      expect(await errorOf(await get(path(2), VECTOR_HEADER))).toEqual([
+        404,
+        `Not Found: no compute logs for task ${taskId(2)}`,
+      ]);
     });
 
-    it('answers 401 for a signature over another challenge', async () => {
+    it('answers 401 naming the reason for a signature over another challenge', async () => {
       const digest = logsChallengeDigest('another challenge', 134);
       const signature = await privateKeyToAccount(VECTOR_KEY).sign({ hash: digest });
-      expect((await get(path(1), `${digest}_${signature}_${REQUESTER}`)).status).toBe(401);
+      expect(await errorOf(await get(path(1), `${digest}_${signature}_${REQUESTER}`))).toEqual([
+        401,
+        `Unauthorized: the signature is not over the current challenge of ${REQUESTER} (GET /tasks/logs/challenge)`,
+      ]);
     });
 
     it('answers 401 without any chain access for an empty or malformed header', async () => {
@@ -191,7 +207,11 @@ describe('compute logs endpoints', () => {
         `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}`,
       ]) {
         const res = await get(path(1), header);
-        expect([header, res.status]).toEqual([header, 401]);
+        expect([header, ...(await errorOf(res))]).toEqual([
+          header,
+          401,
+          'Unauthorized: Authorization is not <digest>_<signature>_<address>',
+        ]);
       }
       expect(poco.dealReads.length).toBe(reads);
     });
@@ -199,16 +219,25 @@ describe('compute logs endpoints', () => {
     it('answers 400 with a Spring-style error when the header is absent', async () => {
       const res = await get(path(1));
       expect(res.status).toBe(400);
-      expect(await jsonOf(res)).toMatchObject({ status: 400, error: 'Bad Request', path: path(1) });
+      expect(await jsonOf(res)).toMatchObject({
+        status: 400,
+        error: "Bad Request: Required request header 'Authorization' is not present.",
+        message: "Required request header 'Authorization' is not present.",
+        path: path(1),
+      });
     });
 
     it('answers 403 when the caller is not the requester, the task unknown or the deal unreadable', async () => {
       const stranger = '0x0000000000000000000000000000000000000001';
-      expect((await get(path(1), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${stranger}`)).status).toBe(
-        403,
-      );
-      expect((await get(path(99), VECTOR_HEADER)).status).toBe(403);
-      expect((await get(path(5), VECTOR_HEADER)).status).toBe(403);
+      expect(
+        await errorOf(await get(path(1), `${VECTOR_DIGEST}_${VECTOR_SIGNATURE}_${stranger}`)),
+      ).toEqual([403, `Forbidden: ${stranger} is not the requester of task ${taskId(1)}`]);
+      for (const i of [99, 5]) {
+        expect(await errorOf(await get(path(i), VECTOR_HEADER))).toEqual([
+          403,
+          `Forbidden: the requester of task ${taskId(i)} is unknown (a task unknown to this scheduler, or its deal unreadable)`,
+        ]);
+      }
     });
 
     it('compares the requester case-insensitively (a trailing empty part does not count)', async () => {
@@ -241,7 +270,10 @@ describe('compute logs endpoints', () => {
         (await get(path(1, '0x0000000000000000000000000000000000000bad'), VECTOR_HEADER)).status,
       ).toBe(404);
       expect((await get(path(1, WORKER_A.toUpperCase()), VECTOR_HEADER)).status).toBe(404);
-      expect((await get(path(2, WORKER_A), VECTOR_HEADER)).status).toBe(404);
+      expect(await errorOf(await get(path(2, WORKER_A), VECTOR_HEADER))).toEqual([
+        404,
+        `Not Found: no compute logs of ${WORKER_A} for task ${taskId(2)}`,
+      ]);
     });
 
     it('applies the same checks as T4', async () => {

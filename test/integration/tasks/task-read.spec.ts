@@ -76,10 +76,17 @@ describe('public task read endpoints', () => {
     await dropDatabase(url);
   });
 
-  it('answers 404 with an empty body for an unknown task', async () => {
+  it('answers 404 with a JSON error naming the reason for an unknown task (what the SDK prints)', async () => {
     const res = await fetch(`${base}/tasks/${taskId(99)}`);
     expect(res.status).toBe(404);
-    expect(await res.text()).toBe('');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await jsonOf(res)).toEqual({
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      status: 404,
+      error: `Not Found: task ${taskId(99)} is unknown to this scheduler`,
+      message: `task ${taskId(99)} is unknown to this scheduler`,
+      path: `/tasks/${taskId(99)}`,
+    });
   });
 
   it('serves a task without replicates document with replicates null and every property', async () => {
@@ -196,19 +203,24 @@ describe('public task read endpoints', () => {
     );
   });
 
-  it('matches the wallet exactly and answers 404 for an unknown replicate or task', async () => {
-    expect(
-      (await fetch(`${base}/tasks/${taskId(2)}/replicates/${WORKER_B.toLowerCase()}`)).status,
-    ).toBe(404);
-    expect(
-      (
-        await fetch(
-          `${base}/tasks/${taskId(2)}/replicates/0x0000000000000000000000000000000000000bad`,
-        )
-      ).status,
-    ).toBe(404);
-    const unknown = await fetch(`${base}/tasks/${taskId(1)}/replicates/${WORKER_A}`);
-    expect(unknown.status).toBe(404);
-    expect(await unknown.text()).toBe('');
+  it('matches the wallet exactly and answers 404 naming the unknown replicate or task', async () => {
+    const errorOf = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      return [res.status, ((await jsonOf(res)) as { error: string }).error];
+    };
+    const lowercase = WORKER_B.toLowerCase();
+    expect(await errorOf(`/tasks/${taskId(2)}/replicates/${lowercase}`)).toEqual([
+      404,
+      `Not Found: task ${taskId(2)} has no replicate of ${lowercase}`,
+    ]);
+    const bad = '0x0000000000000000000000000000000000000bad';
+    expect(await errorOf(`/tasks/${taskId(2)}/replicates/${bad}`)).toEqual([
+      404,
+      `Not Found: task ${taskId(2)} has no replicate of ${bad}`,
+    ]);
+    expect(await errorOf(`/tasks/${taskId(1)}/replicates/${WORKER_A}`)).toEqual([
+      404,
+      `Not Found: task ${taskId(1)} has no replicates on this scheduler`,
+    ]);
   });
 });
