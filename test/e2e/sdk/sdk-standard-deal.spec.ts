@@ -27,7 +27,7 @@ describe('a standard deal made with the iExec SDK (its orders re-tagged to 0)', 
       id: String(chain.chainId),
       host: chain.rpcUrl,
       hub: getAddress(chain.deployment.hub),
-      sms: stack.services.smsGramine.url,
+      sms: stack.services.smsTdx.url,
       compass: stack.services.compass.url,
     });
     const requester = sdkFor(sdkChain, requesterKey);
