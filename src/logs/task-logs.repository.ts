@@ -4,6 +4,7 @@ import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../common/mongo-errors.js';
 import { ComputeLogs } from '../replicate/replicates-list.schema.js';
 import { TaskLogs } from './task-logs.schema.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
 
 export type TaskLogsRecord = TaskLogs & { _id: Types.ObjectId };
 
@@ -12,9 +13,10 @@ export type TaskLogsRecord = TaskLogs & { _id: Types.ObjectId };
 export class TaskLogsRepository implements OnModuleInit {
   constructor(@InjectModel(TaskLogs.name) private readonly model: Model<TaskLogs>) {}
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   findByChainTaskId(chainTaskId: string): Promise<TaskLogsRecord | null> {

@@ -11,6 +11,7 @@ import {
   ReplicatesList,
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
 
 export type ReplicatesListRecord = ReplicatesList & { _id: Types.ObjectId };
 
@@ -31,9 +32,10 @@ export class ReplicatesListRepository implements OnModuleInit, BeforeApplication
     this.byChainTaskId = new CachedCollection(model, 'chainTaskId', CACHED_LISTS);
   }
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   /** Creates the empty list of a task; returns false if it already exists. */

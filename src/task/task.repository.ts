@@ -7,6 +7,7 @@ import { CachedCollection } from '../database/cached-collection.js';
 import { OpenTasks, supplyCandidates } from './open-tasks.js';
 import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
 
 export type TaskRecord = Task & { _id: Types.ObjectId };
 
@@ -56,9 +57,10 @@ export class TaskRepository implements OnModuleInit {
     );
   }
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   /**
