@@ -12,6 +12,7 @@ import {
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
 import { syncJavaIndexes } from '../database/java-indexes.js';
+import { withJavaLongs } from '../database/java-longs.js';
 
 export type ReplicatesListRecord = ReplicatesList & { _id: Types.ObjectId };
 
@@ -43,13 +44,14 @@ export class ReplicatesListRepository implements OnModuleInit, BeforeApplication
     // A read that raced the insert may have seen no list: it must not be taken as the truth.
     this.byChainTaskId.forget(chainTaskId);
     const list = {
+      _id: new Types.ObjectId(),
       _class: REPLICATES_LIST_JAVA_CLASS,
       version: 0,
       chainTaskId,
       replicates: [] as Replicate[],
     };
     try {
-      await this.model.collection.insertOne(list); // sets list._id
+      await this.model.collection.insertOne(withJavaLongs('replicatesList', list));
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw error;

@@ -1,6 +1,6 @@
 import { TestingModule } from '@nestjs/testing';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import { mongo, type Connection } from 'mongoose';
 import { BlockCursorRepository } from '../../../src/deal-watcher/block-cursor.repository.js';
 import { TaskLogsRepository } from '../../../src/logs/task-logs.repository.js';
 import {
@@ -299,9 +299,12 @@ describe('repositories against the Mongo-wire server', () => {
       expect(logs?.computeLogsList).toEqual([
         { walletAddress: '0xaa', stdout: 'out', stderr: 'err' },
         { walletAddress: '0xbb', stdout: 'b' },
-      ]); // The Java scheduler's document: its class name, one version per stored entry.
-      const raw = await connection.collection('taskLogs').findOne({ chainTaskId: taskId(1) });
-      expect(raw).toMatchObject({ _class: 'com.iexec.core.logs.TaskLogs', version: 2 });
+      ]); // The Java scheduler's document: its class name, version 0 on insert (Spring's save), +1 per entry.
+      const raw = await connection
+        .collection('taskLogs')
+        .findOne({ chainTaskId: taskId(1) }, { promoteLongs: false });
+      expect(raw).toMatchObject({ _class: 'com.iexec.core.logs.TaskLogs' });
+      expect(raw?.version).toEqual(mongo.Long.fromNumber(1));
     });
 
     it('rejects a second document for the same task (unique chainTaskId)', async () => {
