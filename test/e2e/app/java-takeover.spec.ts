@@ -127,6 +127,24 @@ describe('a database written by iexec-core 8.5', () => {
     await fleet.start(FLEET);
     const worker = await ProtocolWorker.start({ baseUrl }, HAND);
     ping = setInterval(() => void worker.client.ping(worker.token).catch(() => undefined), 1000);
+    // a deal of after the switch: its task is inserted by us (checked against Java's shapes below)
+    const fresh = await chain.fixtures.createDeal({
+      workerpool,
+      volume: 1,
+      trust: 1,
+      workers: fleetAccounts,
+    });
+    const all = [
+      ...takeover.tasks.map((t) => ({ ...t, dealId: takeover.dealId })),
+      {
+        label: 'NEW',
+        expected: T.COMPLETED,
+        stage: 'none',
+        chainTaskId: fresh.taskIds[0],
+        dealId: fresh.dealId,
+        index: Number(fresh.botFirst),
+      },
+    ];
 
     // The hand worker does what iexec-worker 8.5 would on its next notification.
     const finishByHand = async (task: TakeoverTask) => {
@@ -187,15 +205,14 @@ describe('a database written by iexec-core 8.5', () => {
         async () => {
           const tasks = await client.db().collection('task').find().toArray();
           return (
-            tasks.length === takeover.tasks.length &&
-            tasks.every((t) => finals.has(String(t.currentStatus)))
+            tasks.length === all.length && tasks.every((t) => finals.has(String(t.currentStatus)))
           );
         },
         180000,
         'every task final',
       );
     } catch (error) {
-      for (const t of takeover.tasks) {
+      for (const t of all) {
         const doc = await taskDoc(t.chainTaskId);
         console.log(
           t.label,
@@ -210,14 +227,11 @@ describe('a database written by iexec-core 8.5', () => {
     const doneMs = Date.now() - t0;
     const outcome = Object.fromEntries(
       await Promise.all(
-        takeover.tasks.map(async (t) => [
-          t.label,
-          String((await taskDoc(t.chainTaskId))?.currentStatus),
-        ]),
+        all.map(async (t) => [t.label, String((await taskDoc(t.chainTaskId))?.currentStatus)]),
       ),
     );
-    expect(outcome).toEqual(Object.fromEntries(takeover.tasks.map((t) => [t.label, t.expected])));
-    for (const t of takeover.tasks.filter((x) => x.expected === T.COMPLETED)) {
+    expect(outcome).toEqual(Object.fromEntries(all.map((t) => [t.label, t.expected])));
+    for (const t of all.filter((x) => x.expected === T.COMPLETED)) {
       expect([t.label, (await chain.fixtures.viewTask(t.chainTaskId)).status]).toEqual([
         t.label,
         3,
@@ -226,17 +240,17 @@ describe('a database written by iexec-core 8.5', () => {
 
     // Our transactions: initialize only where Java had not, finalize only where Java had not.
     const sent = await hubCallsFrom(chain, chain.roles.scheduler.address, fromBlock);
-    const statusOf = new Map(takeover.tasks.map((t) => [t.index, t.label]));
-    const statusOfTask = new Map(takeover.tasks.map((t) => [t.chainTaskId.toLowerCase(), t.label]));
+    const labelOf = new Map(all.map((t) => [`${t.dealId.toLowerCase()}/${t.index}`, t.label]));
+    const labelOfTask = new Map(all.map((t) => [t.chainTaskId.toLowerCase(), t.label]));
     const initialized = sent
       .filter((c) => c.functionName === 'initialize')
-      .map((c) => statusOf.get(Number(c.args[1] as bigint)));
+      .map((c) => labelOf.get(`${String(c.args[0]).toLowerCase()}/${Number(c.args[1] as bigint)}`));
     const finalized = sent
       .filter((c) => c.functionName === 'finalize')
-      .map((c) => statusOfTask.get(String(c.args[0]).toLowerCase()));
-    expect(initialized).toEqual([T.RECEIVED]);
+      .map((c) => labelOfTask.get(String(c.args[0]).toLowerCase()));
+    expect(initialized.sort()).toEqual(['NEW', T.RECEIVED]);
     expect(finalized.sort()).toEqual(
-      takeover.tasks
+      all
         .filter((t) => t.expected === T.COMPLETED && t.stage !== 'finalized')
         .map((t) => t.label)
         .sort(),
@@ -263,7 +277,7 @@ describe('a database written by iexec-core 8.5', () => {
     }
     expect(problems).toEqual([]);
     console.log(
-      `java takeover: ${takeover.tasks.length} tasks, boot ${bootMs} ms, all final after ${doneMs} ms; ` +
+      `java takeover: ${takeover.tasks.length} Java-era tasks + 1 new, boot ${bootMs} ms, all final after ${doneMs} ms; ` +
         `${Object.values(after).reduce((n, d) => n + d.length, 0)} documents checked`,
     );
   }, 420000);
