@@ -127,25 +127,19 @@ describe('a database written by iexec-core 8.5', () => {
     await fleet.start(FLEET);
     const worker = await ProtocolWorker.start({ baseUrl }, HAND);
     ping = setInterval(() => void worker.client.ping(worker.token).catch(() => undefined), 1000);
-    // a deal of after the switch: its task is inserted by us (checked against Java's shapes below)
-    const fresh = await chain.fixtures.createDeal({
-      workerpool,
-      volume: 1,
-      trust: 1,
-      workers: fleetAccounts,
-    });
-    const all = [
-      ...takeover.tasks.map((t) => ({ ...t, dealId: takeover.dealId })),
-      {
-        label: 'NEW',
-        expected: T.COMPLETED,
-        stage: 'none',
-        chainTaskId: fresh.taskIds[0],
-        dealId: fresh.dealId,
-        index: Number(fresh.botFirst),
-      },
-    ];
 
+    const dump = async () => {
+      for (const t of takeover.tasks) {
+        const doc = await taskDoc(t.chainTaskId);
+        console.log(
+          t.label,
+          '→',
+          String(doc?.currentStatus),
+          await replicateStatuses(t.chainTaskId),
+        );
+      }
+      console.log('OUTPUT', scheduler?.output().slice(-4000));
+    };
     // The hand worker does what iexec-worker 8.5 would on its next notification.
     const finishByHand = async (task: TakeoverTask) => {
       const id = task.chainTaskId;
@@ -197,8 +191,31 @@ describe('a database written by iexec-core 8.5', () => {
     const byHand = takeover.tasks.filter((t) =>
       (['computed', 'contributed', 'revealed'] as string[]).includes(t.stage),
     );
-    for (const task of byHand) await finishByHand(task); // one wallet: one transaction at a time
+    try {
+      for (const task of byHand) await finishByHand(task); // one wallet: one transaction at a time
+    } catch (error) {
+      await dump();
+      throw error;
+    }
 
+    // a deal matched after the switch: its task is inserted by us (checked against Java's shapes below)
+    const fresh = await chain.fixtures.createDeal({
+      workerpool,
+      volume: 1,
+      trust: 1,
+      workers: fleetAccounts,
+    });
+    const all = [
+      ...takeover.tasks.map((t) => ({ ...t, dealId: takeover.dealId })),
+      {
+        label: 'NEW',
+        expected: T.COMPLETED,
+        stage: 'none',
+        chainTaskId: fresh.taskIds[0],
+        dealId: fresh.dealId,
+        index: Number(fresh.botFirst),
+      },
+    ];
     const finals = new Set<string>([T.COMPLETED, T.FAILED]);
     try {
       await eventually(
@@ -212,16 +229,7 @@ describe('a database written by iexec-core 8.5', () => {
         'every task final',
       );
     } catch (error) {
-      for (const t of all) {
-        const doc = await taskDoc(t.chainTaskId);
-        console.log(
-          t.label,
-          '→',
-          String(doc?.currentStatus),
-          await replicateStatuses(t.chainTaskId),
-        );
-      }
-      console.log('OUTPUT', scheduler.output().slice(-4000));
+      await dump();
       throw error;
     }
     const doneMs = Date.now() - t0;
