@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Model, QueryFilter, Types, UpdateQuery } from 'mongoose';
+import { withJavaLongs } from './java-longs.js';
 import { copyDocument, DocumentCache } from '../common/document-cache.js';
 import { mergeUpdates } from './merge-updates.js';
 
@@ -178,7 +179,10 @@ export class CachedCollection<D, T extends Document> {
     for (const [operator, operand] of Object.entries(plain)) {
       if (Object.keys(operand).length === 0) delete plain[operator];
     }
-    const result = await this.model.collection.updateOne({ _id: current._id }, plain);
+    const result = await this.model.collection.updateOne(
+      { _id: current._id },
+      withJavaLongs(this.model.collection.collectionName, plain),
+    );
     return result.modifiedCount === 1;
   }
 

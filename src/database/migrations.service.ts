@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import { mongo, type Connection } from 'mongoose';
 import { REPLAY_CONFIGURATION_JAVA_CLASS } from '../deal-watcher/configuration.schema.js';
 
 const CHANGE_LOG = 'mongockChangeLog';
@@ -33,9 +33,9 @@ export class MigrationsService implements OnModuleInit {
       timestamp: new Date(),
       state: 'EXECUTED',
       type: 'EXECUTION',
-      changeLogClass: 'com.iexec.core.configuration.ReplayConfigurationMigration',
+      changeLogClass: 'com.iexec.core.configuration.ConfigurationRepositoryMigration',
       changeSetMethod: changeId,
-      executionMillis: Date.now() - started,
+      executionMillis: mongo.Long.fromNumber(Date.now() - started),
       executionHostname: 'iexec-core-ts',
     });
     if (applied) this.logger.log(`Migration ${changeId} applied`);
@@ -51,7 +51,7 @@ export class MigrationsService implements OnModuleInit {
     const fromBlockNumber = BigInt(String(doc.fromReplay)).toString();
     await replay.insertOne({
       _class: REPLAY_CONFIGURATION_JAVA_CLASS,
-      version: 0,
+      version: mongo.Long.fromNumber(0),
       fromBlockNumber,
     });
     const rest = { ...doc };

@@ -1,12 +1,15 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, mongo } from 'mongoose';
 import {
   Configuration,
   CONFIGURATION_JAVA_CLASS,
   REPLAY_CONFIGURATION_JAVA_CLASS,
   ReplayConfiguration,
 } from './configuration.schema.js';
+
+/** `version` is a Java Long (Int64), a number would be written as Int32. */
+const JAVA_LONG_ZERO = mongo.Long.fromNumber(0);
 
 /**
  * The two single-document block cursors (`configuration.lastSeenBlockWithDeal` and
@@ -29,7 +32,7 @@ export class BlockCursorRepository implements OnModuleInit {
     if (doc) return BigInt(doc.lastSeenBlockWithDeal);
     await this.configuration.collection.insertOne({
       _class: CONFIGURATION_JAVA_CLASS,
-      version: 0,
+      version: JAVA_LONG_ZERO,
       lastSeenBlockWithDeal: startBlock.toString(),
     });
     return startBlock;
@@ -41,7 +44,7 @@ export class BlockCursorRepository implements OnModuleInit {
     if (!doc) {
       await this.configuration.collection.insertOne({
         _class: CONFIGURATION_JAVA_CLASS,
-        version: 0,
+        version: JAVA_LONG_ZERO,
         lastSeenBlockWithDeal: block.toString(),
       });
       return;
@@ -60,7 +63,7 @@ export class BlockCursorRepository implements OnModuleInit {
     if (doc) return BigInt(doc.fromBlockNumber);
     await this.replay.collection.insertOne({
       _class: REPLAY_CONFIGURATION_JAVA_CLASS,
-      version: 0,
+      version: JAVA_LONG_ZERO,
       fromBlockNumber: startBlock.toString(),
     });
     return startBlock;
@@ -71,7 +74,7 @@ export class BlockCursorRepository implements OnModuleInit {
     if (!doc) {
       await this.replay.collection.insertOne({
         _class: REPLAY_CONFIGURATION_JAVA_CLASS,
-        version: 0,
+        version: JAVA_LONG_ZERO,
         fromBlockNumber: block.toString(),
       });
       return;

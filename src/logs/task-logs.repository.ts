@@ -3,7 +3,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../common/mongo-errors.js';
 import { ComputeLogs } from '../replicate/replicates-list.schema.js';
-import { TaskLogs } from './task-logs.schema.js';
+import { TaskLogs, TASK_LOGS_JAVA_CLASS } from './task-logs.schema.js';
+import { copyDocument } from '../common/document-cache.js';
+import { withJavaLongs } from '../database/java-longs.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
 
 export type TaskLogsRecord = TaskLogs & { _id: Types.ObjectId };
 
@@ -12,9 +15,10 @@ export type TaskLogsRecord = TaskLogs & { _id: Types.ObjectId };
 export class TaskLogsRepository implements OnModuleInit {
   constructor(@InjectModel(TaskLogs.name) private readonly model: Model<TaskLogs>) {}
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   findByChainTaskId(chainTaskId: string): Promise<TaskLogsRecord | null> {
@@ -28,7 +32,14 @@ export class TaskLogsRepository implements OnModuleInit {
    */
   async addComputeLogs(chainTaskId: string, logs: ComputeLogs): Promise<boolean> {
     try {
-      await this.model.create({ chainTaskId, version: 1, computeLogsList: [logs] });
+      // straight to the driver: Mongoose would cast the Int64 version back to a number
+      const doc = {
+        _class: TASK_LOGS_JAVA_CLASS,
+        version: 0,
+        chainTaskId,
+        computeLogsList: [logs],
+      };
+      await this.model.collection.insertOne(withJavaLongs('taskLogs', copyDocument(doc)));
       return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

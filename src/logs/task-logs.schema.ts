@@ -4,7 +4,7 @@ import { ComputeLogs, ComputeLogsSchema } from '../replicate/replicates-list.sch
 export const TASK_LOGS_JAVA_CLASS = 'com.iexec.core.logs.TaskLogs';
 
 /** Collection `taskLogs`: compute logs of a task, one entry per worker wallet. */
-@Schema({ collection: 'taskLogs', versionKey: false })
+@Schema({ collection: 'taskLogs', versionKey: false, autoIndex: false })
 export class TaskLogs {
   @Prop({ type: String, default: TASK_LOGS_JAVA_CLASS })
   _class?: string;
@@ -19,4 +19,4 @@ export class TaskLogs {
   computeLogsList!: ComputeLogs[];
 }
 export const TaskLogsSchema = SchemaFactory.createForClass(TaskLogs);
-TaskLogsSchema.index({ chainTaskId: 1 }, { unique: true });
+TaskLogsSchema.index({ chainTaskId: 1 }, { unique: true, name: 'chainTaskId' });

@@ -11,6 +11,8 @@ import {
   ReplicatesList,
   ReplicateStatusUpdate,
 } from './replicates-list.schema.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
+import { withJavaLongs } from '../database/java-longs.js';
 
 export type ReplicatesListRecord = ReplicatesList & { _id: Types.ObjectId };
 
@@ -31,9 +33,10 @@ export class ReplicatesListRepository implements OnModuleInit, BeforeApplication
     this.byChainTaskId = new CachedCollection(model, 'chainTaskId', CACHED_LISTS);
   }
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   /** Creates the empty list of a task; returns false if it already exists. */
@@ -41,13 +44,14 @@ export class ReplicatesListRepository implements OnModuleInit, BeforeApplication
     // A read that raced the insert may have seen no list: it must not be taken as the truth.
     this.byChainTaskId.forget(chainTaskId);
     const list = {
+      _id: new Types.ObjectId(),
       _class: REPLICATES_LIST_JAVA_CLASS,
       version: 0,
       chainTaskId,
       replicates: [] as Replicate[],
     };
     try {
-      await this.model.collection.insertOne(list); // sets list._id
+      await this.model.collection.insertOne(withJavaLongs('replicatesList', list));
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw error;

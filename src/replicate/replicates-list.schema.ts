@@ -94,7 +94,7 @@ export class Replicate {
 export const ReplicateSchema = SchemaFactory.createForClass(Replicate);
 
 /** Collection `replicatesList`: one document per task holding every replicate of it. */
-@Schema({ collection: 'replicatesList', versionKey: false })
+@Schema({ collection: 'replicatesList', versionKey: false, autoIndex: false })
 export class ReplicatesList {
   @Prop({ type: String, default: REPLICATES_LIST_JAVA_CLASS })
   _class?: string;
@@ -109,7 +109,7 @@ export class ReplicatesList {
   replicates!: Replicate[];
 }
 export const ReplicatesListSchema = SchemaFactory.createForClass(ReplicatesList);
-ReplicatesListSchema.index({ chainTaskId: 1 }, { unique: true });
+ReplicatesListSchema.index({ chainTaskId: 1 }, { unique: true, name: 'chainTaskId' });
 
 /** Fields of one replicate that a status update may set. */
 export type ReplicateFieldUpdate = Partial<

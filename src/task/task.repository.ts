@@ -7,6 +7,8 @@ import { CachedCollection } from '../database/cached-collection.js';
 import { OpenTasks, supplyCandidates } from './open-tasks.js';
 import { FINAL_TASK_STATUSES, SUPPLY_STATUSES, TaskStatus } from './task-status.js';
 import { Task, TASK_JAVA_CLASS, TaskStatusChange } from './task.schema.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
+import { withJavaLongs } from '../database/java-longs.js';
 
 export type TaskRecord = Task & { _id: Types.ObjectId };
 
@@ -56,9 +58,10 @@ export class TaskRepository implements OnModuleInit {
     );
   }
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   /**
@@ -67,10 +70,16 @@ export class TaskRepository implements OnModuleInit {
    */
   async insertMany(tasks: Task[]): Promise<string[]> {
     if (tasks.length === 0) return [];
-    const docs = tasks.map((t) => ({ _class: TASK_JAVA_CLASS, ...t, version: 0 }));
+    const docs = tasks.map((t) => ({
+      _id: new Types.ObjectId(),
+      _class: TASK_JAVA_CLASS,
+      ...t,
+      version: 0,
+    }));
     let inserted = docs;
     try {
-      await this.model.collection.insertMany(docs, { ordered: false }); // sets each _id
+      const longs = docs.map((d) => withJavaLongs('task', d));
+      await this.model.collection.insertMany(longs, { ordered: false });
     } catch (error) {
       const rejected = duplicateIndexes(error);
       inserted = docs.filter((_, i) => !rejected.has(i));

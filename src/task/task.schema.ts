@@ -31,7 +31,7 @@ export class TaskStatusChange {
 export const TaskStatusChangeSchema = SchemaFactory.createForClass(TaskStatusChange);
 
 /** Collection `task`: one document per task, field names as the Java scheduler writes them. */
-@Schema({ collection: 'task', versionKey: false })
+@Schema({ collection: 'task', versionKey: false, autoIndex: false })
 export class Task {
   @Prop({ type: String, default: TASK_JAVA_CLASS })
   _class?: string;
@@ -113,6 +113,7 @@ export class Task {
 }
 
 export const TaskSchema = SchemaFactory.createForClass(Task);
-TaskSchema.index({ chainTaskId: 1 }, { unique: true });
-TaskSchema.index({ currentStatus: 1 });
+// Spring Data names an index after its field (iexec-core 8.5 @Indexed); syncJavaIndexes builds them.
+TaskSchema.index({ chainTaskId: 1 }, { unique: true, name: 'chainTaskId' });
+TaskSchema.index({ currentStatus: 1 }, { name: 'currentStatus' });
 TaskSchema.index({ chainDealId: 1, taskIndex: 1 }, { unique: true, name: 'unique_deal_idx' });

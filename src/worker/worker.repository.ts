@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { Worker, WORKER_JAVA_CLASS } from './worker.schema.js';
+import { syncJavaIndexes } from '../database/java-indexes.js';
 
 // FerretDB v1.24 hangs on an `update` command of 100 statements or more (and wedges the
 // connection): see docs/mongo-compatibility.md.
@@ -34,9 +35,10 @@ export class WorkerRepository implements OnModuleInit {
 
   constructor(@InjectModel(Worker.name) private readonly model: Model<Worker>) {}
 
-  /** Creates the collection and its indexes before the application serves anything. */
+  /** Creates the collection and its (Java-named) indexes before the application serves anything. */
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    await syncJavaIndexes(this.model);
   }
 
   async findByWalletAddress(walletAddress: string): Promise<WorkerRecord | null> {

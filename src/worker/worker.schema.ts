@@ -3,7 +3,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 export const WORKER_JAVA_CLASS = 'com.iexec.core.worker.Worker';
 
 /** Collection `worker`: one document per registered worker wallet. */
-@Schema({ collection: 'worker', versionKey: false })
+@Schema({ collection: 'worker', versionKey: false, autoIndex: false })
 export class Worker {
   @Prop({ type: String, default: WORKER_JAVA_CLASS })
   _class?: string;
@@ -52,4 +52,4 @@ export class Worker {
   lastReplicateDemandDate?: Date;
 }
 export const WorkerSchema = SchemaFactory.createForClass(Worker);
-WorkerSchema.index({ walletAddress: 1 }, { unique: true });
+WorkerSchema.index({ walletAddress: 1 }, { unique: true, name: 'walletAddress' });
