@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
 import { ConfigValidationError, loadConfig } from './config/load-config.js';
+import { actuatorWarnings } from './config/actuator-ids.js';
 import { publicDefaultWarnings } from './config/public-defaults.js';
 
 async function main(): Promise<void> {
@@ -19,7 +20,11 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   // After createApp, so IEXEC_LOG_LEVEL applies to these lines too.
   const configLogger = new Logger('Config');
-  for (const warning of publicDefaultWarnings(config)) configLogger.warn(warning);
+  for (const warning of [
+    ...publicDefaultWarnings(config),
+    ...actuatorWarnings(config.server.actuators),
+  ])
+    configLogger.warn(warning);
   await app.listen(config.server.port, '0.0.0.0');
   const logger = new Logger('Bootstrap');
   // Graceful stop: stop accepting, let in-flight requests finish, stop jobs, close MongoDB.

@@ -1,4 +1,5 @@
 import { Environment } from './environment.js';
+import { exposes } from './actuator-ids.js';
 import { parseDurationMs } from './validators.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
@@ -215,7 +216,7 @@ export class AppConfig {
   }
 
   isActuatorExposed(endpoint: string): boolean {
-    return this.server.actuators.includes('*') || this.server.actuators.includes(endpoint);
+    return exposes(this.server.actuators, endpoint);
   }
 }
 

@@ -1,4 +1,5 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
+import { isActuatorId } from './actuator-ids.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -45,13 +46,6 @@ export const IsNonNegativeBigInt = (what = 'an integer >= 0') =>
 
 export const IsPositiveBigInt = (what = 'an integer > 0') =>
   rule('isPositiveBigInt', `expected ${what}`, (v) => typeof v === 'bigint' && v > 0n);
-
-export const IsNumberAtLeast = (min: number) =>
-  rule(
-    'isNumberAtLeast',
-    `expected a number >= ${min}`,
-    (v) => typeof v === 'number' && Number.isFinite(v) && v >= min,
-  );
 
 export const IsHttpUrl = () =>
   rule('isHttpUrl', 'expected an http(s) URL such as http://host:port', (v) => {
@@ -127,11 +121,19 @@ export const IsOneOf = (values: readonly string[], caseInsensitive = false) =>
         : values.includes(v)),
   );
 
-export const IsListOf = (values: readonly string[]) =>
+/** Spring Boot's exposure list: `*` or endpoint ids (letters, digits, dots, dashes), maybe none. */
+export const IsActuatorList = () =>
   rule(
-    'isListOf',
-    `expected a comma-separated list of: ${values.join(', ')}`,
-    (v) => Array.isArray(v) && v.length > 0 && v.every((x) => values.includes(x)),
+    'isActuatorList',
+    'expected a comma-separated list of actuator ids (letters, digits, dots, dashes) or *',
+    (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && isActuatorId(x)),
+  );
+
+export const IsPositiveNumber = () =>
+  rule(
+    'isPositiveNumber',
+    'expected a number > 0',
+    (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
   );
 
 export const IsNonEmptyString = () =>

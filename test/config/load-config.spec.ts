@@ -322,6 +322,29 @@ describe('loadConfig', () => {
     ).toEqual({ chainId: 5, hubAddress: ADDRESS, blockTimeMs: 5000, sidechain: false });
   });
 
+  it('accepts every positive gas price multiplier, below 1 too', () => {
+    expect(loadConfig({ IEXEC_GAS_PRICE_MULTIPLIER: '0.5' }).chain.gasPriceMultiplier).toBe(0.5);
+    expect(loadConfig({ IEXEC_GAS_PRICE_MULTIPLIER: '1e-3' }).chain.gasPriceMultiplier).toBe(0.001);
+  });
+
+  it('accepts the Spring Boot actuator ids it does not serve, and an empty list', () => {
+    const config = loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health, env, thread-dump, x.y' });
+    expect(config.server.actuators).toEqual(['health', 'env', 'thread-dump', 'x.y']);
+    expect(config.isActuatorExposed('health')).toBe(true);
+    expect(config.isActuatorExposed('env')).toBe(true);
+    expect(loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: '' }).isActuatorExposed('health')).toBe(
+      false,
+    );
+  });
+
+  it('compares actuator ids as Spring does (case, dashes)', () => {
+    expect(
+      loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: 'Prome-theus' }).isActuatorExposed(
+        'prometheus',
+      ),
+    ).toBe(true);
+  });
+
   it('answers actuator exposure per the list, * exposing everything', () => {
     expect(loadConfig({}).isActuatorExposed('prometheus')).toBe(false);
     expect(loadConfig({}).isActuatorExposed('health')).toBe(true);
@@ -407,12 +430,12 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /http or https/,
     ],
     ['host with scheme', { MONGO_HOST: 'http://mongo' }, 'MONGO_HOST', /host name/],
-    ['multiplier < 1', { IEXEC_GAS_PRICE_MULTIPLIER: '0.9' }, 'IEXEC_GAS_PRICE_MULTIPLIER', />= 1/],
+    ['zero multiplier', { IEXEC_GAS_PRICE_MULTIPLIER: '0' }, 'IEXEC_GAS_PRICE_MULTIPLIER', /> 0/],
     [
       'non-numeric multiplier',
       { IEXEC_GAS_PRICE_MULTIPLIER: 'x' },
       'IEXEC_GAS_PRICE_MULTIPLIER',
-      />= 1/,
+      /> 0/,
     ],
     ['zero gas cap', { IEXEC_GAS_PRICE_CAP: '0' }, 'IEXEC_GAS_PRICE_CAP', /wei/],
     [
@@ -422,10 +445,10 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /block number/,
     ],
     [
-      'unknown actuator',
-      { IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health,env' },
+      'malformed actuator id',
+      { IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health,1env' },
       'IEXEC_CORE_MANAGEMENT_ACTUATORS',
-      /health, info/,
+      /actuator ids/,
     ],
     ['unknown log level', { IEXEC_LOG_LEVEL: 'LOUD' }, 'IEXEC_LOG_LEVEL', /INFO/],
     [

@@ -1,10 +1,11 @@
+import { SERVED_ACTUATORS } from '../actuator-ids.js';
 import { EnvVar } from '../env-var.decorator.js';
 import {
+  IsActuatorList,
   IsAddressList,
   IsAnyString,
   IsEmptyOrAtLeast,
   IsHostname,
-  IsListOf,
   IsMongoUrl,
   IsNonNegativeInt,
   IsNonEmptyString,
@@ -13,7 +14,6 @@ import {
   IsTcpPort,
 } from '../validators.js';
 
-export const ACTUATOR_ENDPOINTS = ['health', 'info', 'prometheus', 'metrics', '*'] as const;
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
 
 const GROUPS = {
@@ -50,9 +50,9 @@ export class ServerEnvironment {
     kind: 'list',
     default: 'health, info',
     property: 'management.endpoints.web.exposure.include',
-    description: `Comma-separated actuator endpoints to expose (${ACTUATOR_ENDPOINTS.join(', ')}).`,
+    description: `Comma-separated actuator endpoints to expose: ${SERVED_ACTUATORS.join(', ')} or \`*\`; other Spring Boot ids are accepted and ignored with a WARN.`,
   })
-  @IsListOf(ACTUATOR_ENDPOINTS)
+  @IsActuatorList()
   IEXEC_CORE_MANAGEMENT_ACTUATORS!: string[];
 
   @EnvVar({
