@@ -3,6 +3,7 @@ import { exposes } from './actuator-ids.js';
 import { parseDurationMs } from './validators.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
+export type LogFormat = 'json' | 'text';
 export type ChainWriterMode = 'adapter' | 'embedded';
 
 export interface ChainConfigOverride {
@@ -36,6 +37,7 @@ export class AppConfig {
   readonly server: {
     port: number;
     logLevel: LogLevel;
+    logFormat: LogFormat;
     actuators: readonly string[];
     adminToken: string;
   };
@@ -108,6 +110,7 @@ export class AppConfig {
     this.server = {
       port: env.IEXEC_CORE_PORT,
       logLevel: env.IEXEC_LOG_LEVEL.toUpperCase() as LogLevel,
+      logFormat: env.IEXEC_LOG_FORMAT.toLowerCase() as LogFormat,
       actuators: env.IEXEC_CORE_MANAGEMENT_ACTUATORS,
       adminToken: env.IEXEC_CORE_ADMIN_TOKEN,
     };

@@ -20,6 +20,7 @@ const ADDRESS = '0x1234567890abcdef1234567890abcdef12345678';
 const CASES: Case[] = [
   ['IEXEC_CORE_PORT', '14000', (c) => c.server.port, 13000, 14000],
   ['IEXEC_LOG_LEVEL', 'debug', (c) => c.server.logLevel, 'INFO', 'DEBUG'],
+  ['IEXEC_LOG_FORMAT', 'TEXT', (c) => c.server.logFormat, 'json', 'text'],
   [
     'IEXEC_CORE_MANAGEMENT_ACTUATORS',
     'health,info,prometheus',
@@ -266,7 +267,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(71);
+    expect(names.length).toBe(72);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -451,6 +452,7 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /actuator ids/,
     ],
     ['unknown log level', { IEXEC_LOG_LEVEL: 'LOUD' }, 'IEXEC_LOG_LEVEL', /INFO/],
+    ['unknown log format', { IEXEC_LOG_FORMAT: 'xml' }, 'IEXEC_LOG_FORMAT', /json, text/],
     [
       'unknown writer mode',
       { IEXEC_CHAIN_WRITER: 'both' },

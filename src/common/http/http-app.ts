@@ -1,7 +1,7 @@
-import { LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AppConfig, LogLevel } from '../../config/app-config.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { clientOf } from './client-address.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
@@ -27,19 +27,6 @@ export const STATUS_UPDATE_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 /** Routes whose body may exceed {@link BODY_LIMIT_BYTES}. */
 function bodyLimitOf(url: string): number {
   return url.endsWith('/updateStatus') ? STATUS_UPDATE_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
-}
-
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  TRACE: ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'],
-  DEBUG: ['debug', 'log', 'warn', 'error', 'fatal'],
-  INFO: ['log', 'warn', 'error', 'fatal'],
-  WARN: ['warn', 'error', 'fatal'],
-  ERROR: ['error', 'fatal'],
-  OFF: [],
-};
-
-export function logLevels(level: LogLevel): NestLogLevel[] {
-  return NEST_LEVELS[level];
 }
 
 /**
@@ -69,6 +56,18 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   }
   fastify.addHook('onRoute', (route) => {
     route.bodyLimit = bodyLimitOf(route.url);
+  });
+  // The access log, at DEBUG (Fastify's own pino logger stays off: one logger, one format).
+  const access = new Logger('HttpAccess');
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+    access.debug(`${request.method} ${request.url} ${reply.statusCode} ${durationMs} ms`, {
+      method: request.method,
+      uri: request.routeOptions.url ?? null,
+      status: reply.statusCode,
+      durationMs,
+    });
+    done();
   });
   // Fastify's own parser: refuses `__proto__` and `constructor.prototype` keys (prototype
   // poisoning). The worker sends `Content-Type: application/json` on bodiless POSTs (ping): an

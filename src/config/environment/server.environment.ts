@@ -15,6 +15,7 @@ import {
 } from '../validators.js';
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
+export const LOG_FORMATS = ['json', 'text'] as const;
 
 const GROUPS = {
   server: 'Server',
@@ -44,6 +45,16 @@ export class ServerEnvironment {
   })
   @IsOneOf(LOG_LEVELS, true)
   IEXEC_LOG_LEVEL!: string;
+
+  @EnvVar({
+    group: GROUPS.server,
+    default: 'json',
+    extension: true,
+    description:
+      'Log lines: `json` (one object per line: time, level, context, message, and chainTaskId, chainDealId or walletAddress when a line is about one) or `text` (readable lines, coloured on a terminal; what `npm run dev` uses).',
+  })
+  @IsOneOf(LOG_FORMATS, true)
+  IEXEC_LOG_FORMAT!: string;
 
   @EnvVar({
     group: GROUPS.server,
