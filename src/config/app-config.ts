@@ -1,6 +1,6 @@
 import { Environment } from './environment.js';
 import { exposes } from './actuator-ids.js';
-import { parseDurationMs } from './validators.js';
+import { parseDurationMs, parseSpringDurationMs } from './validators.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
 export type LogFormat = 'json' | 'text';
@@ -38,6 +38,8 @@ export class AppConfig {
     port: number;
     logLevel: LogLevel;
     logFormat: LogFormat;
+    /** Deadline of a graceful shutdown. */
+    shutdownTimeoutMs: number;
     actuators: readonly string[];
     adminToken: string;
   };
@@ -111,6 +113,7 @@ export class AppConfig {
       port: env.IEXEC_CORE_PORT,
       logLevel: env.IEXEC_LOG_LEVEL.toUpperCase() as LogLevel,
       logFormat: env.IEXEC_LOG_FORMAT.toLowerCase() as LogFormat,
+      shutdownTimeoutMs: parseSpringDurationMs(env.IEXEC_SHUTDOWN_TIMEOUT)!,
       actuators: env.IEXEC_CORE_MANAGEMENT_ACTUATORS,
       adminToken: env.IEXEC_CORE_ADMIN_TOKEN,
     };

@@ -181,3 +181,29 @@ export function parseDurationMs(text: string): number | undefined {
   const [h, min, s] = [m[1], m[2], m[3]].map((x) => (x ? Number(x) : 0));
   return Math.round((h * 3600 + min * 60 + s) * 1000);
 }
+
+const SPRING_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** A Spring Boot `Duration` property: `30s`, `500ms`, `1m`, a bare number of ms, or `PT30S`. */
+export function parseSpringDurationMs(text: string): number | undefined {
+  const t = text.trim();
+  const simple = /^(\d+)(ns|us|ms|s|m|h|d)?$/i.exec(t);
+  if (simple)
+    return Math.round(Number(simple[1]) * SPRING_UNITS_MS[(simple[2] ?? 'ms').toLowerCase()]);
+  return /^PT/i.test(t) ? parseDurationMs(t) : undefined;
+}
+
+export const IsPositiveSpringDuration = () =>
+  rule(
+    'isPositiveSpringDuration',
+    'expected a positive duration such as 30s, 500ms, 1m, PT30S, or a number of milliseconds',
+    (v) => typeof v === 'string' && (parseSpringDurationMs(v) ?? 0) > 0,
+  );

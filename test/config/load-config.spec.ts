@@ -21,6 +21,7 @@ const CASES: Case[] = [
   ['IEXEC_CORE_PORT', '14000', (c) => c.server.port, 13000, 14000],
   ['IEXEC_LOG_LEVEL', 'debug', (c) => c.server.logLevel, 'INFO', 'DEBUG'],
   ['IEXEC_LOG_FORMAT', 'TEXT', (c) => c.server.logFormat, 'json', 'text'],
+  ['IEXEC_SHUTDOWN_TIMEOUT', '1m', (c) => c.server.shutdownTimeoutMs, 30000, 60000],
   [
     'IEXEC_CORE_MANAGEMENT_ACTUATORS',
     'health,info,prometheus',
@@ -267,7 +268,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(72);
+    expect(names.length).toBe(73);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -321,6 +322,16 @@ describe('loadConfig', () => {
       loadConfig({ IEXEC_CHAIN_ID: '5', IEXEC_HUB_ADDRESS: ADDRESS, IEXEC_BLOCK_TIME: '5' }).chain
         .override,
     ).toEqual({ chainId: 5, hubAddress: ADDRESS, blockTimeMs: 5000, sidechain: false });
+  });
+
+  it('reads the shutdown deadline as Spring does, under its Spring name too', () => {
+    const ms = (v: string) => loadConfig({ IEXEC_SHUTDOWN_TIMEOUT: v }).server.shutdownTimeoutMs;
+    expect([ms('500'), ms('500ms'), ms('45s'), ms('PT1M'), ms('2m')]).toEqual([
+      500, 500, 45000, 60000, 120000,
+    ]);
+    expect(
+      loadConfig({ SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE: '10s' }).server.shutdownTimeoutMs,
+    ).toBe(10000);
   });
 
   it('accepts every positive gas price multiplier, below 1 too', () => {
@@ -453,6 +464,7 @@ describe('loadConfig rejects bad values with one line per variable', () => {
     ],
     ['unknown log level', { IEXEC_LOG_LEVEL: 'LOUD' }, 'IEXEC_LOG_LEVEL', /INFO/],
     ['unknown log format', { IEXEC_LOG_FORMAT: 'xml' }, 'IEXEC_LOG_FORMAT', /json, text/],
+    ['zero shutdown deadline', { IEXEC_SHUTDOWN_TIMEOUT: '0s' }, 'IEXEC_SHUTDOWN_TIMEOUT', /30s/],
     [
       'unknown writer mode',
       { IEXEC_CHAIN_WRITER: 'both' },

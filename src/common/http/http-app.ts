@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { AppConfig } from '../../config/app-config.js';
 import { clientOf } from './client-address.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
+import { installRequestGate } from './request-gate.js';
+import { installResponseObservers, observeResponses } from './response-observers.js';
 
 /**
  * The HTTP behaviour of the scheduler, shared by `createApp` and the test applications that
@@ -42,6 +44,8 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
   });
   const fastify = adapter.getInstance();
+  // First hook: a draining scheduler refuses a request before anything else reads it.
+  installRequestGate(fastify);
   const ratePerMinute = config.workers.anonymousRatePerMinute;
   if (ratePerMinute > 0) {
     // Loaded before Nest adds its routes, so the plugin's onRoute hook sees every one of them.
@@ -57,9 +61,10 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   fastify.addHook('onRoute', (route) => {
     route.bodyLimit = bodyLimitOf(route.url);
   });
+  installResponseObservers(fastify);
   // The access log, at DEBUG (Fastify's own pino logger stays off: one logger, one format).
   const access = new Logger('HttpAccess');
-  fastify.addHook('onResponse', (request, reply, done) => {
+  observeResponses(fastify, (request, reply) => {
     const durationMs = Math.round(reply.elapsedTime * 10) / 10;
     access.debug(`${request.method} ${request.url} ${reply.statusCode} ${durationMs} ms`, {
       method: request.method,
@@ -67,7 +72,6 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
       status: reply.statusCode,
       durationMs,
     });
-    done();
   });
   // Fastify's own parser: refuses `__proto__` and `constructor.prototype` keys (prototype
   // poisoning). The worker sends `Content-Type: application/json` on bodiless POSTs (ping): an

@@ -11,6 +11,7 @@ import {
   IsNonEmptyString,
   IsOneOf,
   IsPositiveInt,
+  IsPositiveSpringDuration,
   IsTcpPort,
 } from '../validators.js';
 
@@ -65,6 +66,17 @@ export class ServerEnvironment {
   })
   @IsActuatorList()
   IEXEC_CORE_MANAGEMENT_ACTUATORS!: string[];
+
+  @EnvVar({
+    group: GROUPS.server,
+    default: '30s',
+    aliases: ['SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE'],
+    property: 'spring.lifecycle.timeout-per-shutdown-phase',
+    description:
+      'Deadline of a graceful shutdown (SIGTERM): readiness OUT_OF_SERVICE, new requests refused, those in flight finished, deferred writes flushed; then the process exits anyway (e.g. 30s, 500ms, PT1M).',
+  })
+  @IsPositiveSpringDuration()
+  IEXEC_SHUTDOWN_TIMEOUT!: string;
 
   @EnvVar({
     group: GROUPS.server,
