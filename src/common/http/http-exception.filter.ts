@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { EmptyResponseException } from './empty-response.exception.js';
+import { recordException } from './response-observers.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -47,6 +48,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       reply.status(exception.getStatus()).send();
       return;
     }
+    recordException(request, (exception as object)?.constructor?.name ?? 'Error');
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | undefined;
     if (exception instanceof HttpException) {
