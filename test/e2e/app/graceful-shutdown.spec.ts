@@ -15,7 +15,6 @@ import {
   spawnScheduler,
   waitForStatus,
 } from '../../support/process.js';
-import { eventually } from '../../support/scheduler.js';
 
 // The built scheduler (dist/main.js) stopped with SIGTERM while 5 workers run a 12-task deal:
 // it exits 0 within IEXEC_SHUTDOWN_TIMEOUT and every status a worker got an answer for is in
@@ -26,6 +25,15 @@ isolateChainPerFile(chain);
 
 const VOLUME = 12;
 const DEADLINE_MS = 20_000;
+const PROGRESS = [
+  'STARTING',
+  'STARTED',
+  'APP_DOWNLOADING',
+  'APP_DOWNLOADED',
+  'DATA_DOWNLOADING',
+  'DATA_DOWNLOADED',
+  'COMPUTING',
+];
 
 interface Acked {
   chainTaskId: string;
@@ -81,22 +89,38 @@ describe('a scheduler stopped with SIGTERM under load', () => {
       worker: { pingIntervalMs: 500, cpuNb: 4 },
     });
     const acked: Acked[] = [];
-    for (const worker of await fleet.start(5))
-      worker.on('status', (e: { chainTaskId: string; status: string; answer?: unknown }) => {
-        if (e.answer)
+    // SIGTERM right after a progress status was acknowledged: that one is still a deferred
+    // write (DEFERRED_WRITE_MS), saved only by the shutdown's flush.
+    let stopped = 0;
+    await fleet.start(5);
+    const sigterm = new Promise<void>((resolve) => {
+      for (const worker of fleet!.workers)
+        worker.on('status', (e: { chainTaskId: string; status: string; answer?: unknown }) => {
+          if (!e.answer) return;
           acked.push({
             chainTaskId: e.chainTaskId,
             wallet: worker.wallet,
             status: e.status,
             at: Date.now(),
           });
-      });
+          if (!stopped && acked.length >= 20 && PROGRESS.includes(e.status)) {
+            stopped = Date.now();
+            scheduler!.child.kill('SIGTERM');
+            resolve();
+          }
+        });
+    });
     const workers = Array.from({ length: 5 }, (_, i) => workerAccount(i));
     await chain.fixtures.createDeal({ workerpool, volume: VOLUME, trust: 1, workers });
-    await eventually(async () => acked.length >= 25, 120000, '25 statuses acknowledged');
-
-    const stopped = Date.now();
-    scheduler.child.kill('SIGTERM');
+    await Promise.race([
+      sigterm,
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error('no progress status acknowledged after 20')),
+          120_000,
+        ).unref(),
+      ),
+    ]);
     const code = await scheduler.exited;
     const exitedAt = Date.now();
     await fleet.stop();
@@ -115,13 +139,13 @@ describe('a scheduler stopped with SIGTERM under load', () => {
         }[])
           for (const u of r.statusUpdateList)
             stored.add(`${list.chainTaskId} ${r.walletAddress.toLowerCase()} ${u.status}`);
-      const answered = acked.filter((a) => a.at <= exitedAt);
+      const answered = acked;
       const lost = answered.filter(
         (a) => !stored.has(`${a.chainTaskId} ${a.wallet.toLowerCase()} ${a.status}`),
       );
       if (process.env.IEXEC_TEST_VERBOSE)
         console.log(`${answered.length} acknowledged statuses, shutdown ${exitedAt - stopped} ms`);
-      expect(answered.length).toBeGreaterThanOrEqual(25);
+      expect(answered.length).toBeGreaterThanOrEqual(20);
       expect(lost).toEqual([]);
     } finally {
       await client.close();
