@@ -152,6 +152,8 @@ async function main(): Promise<void> {
     IEXEC_CHAIN_HEALTH_MAX_BLOCK_AGE: '0',
     IEXEC_CORE_MANAGEMENT_ACTUATORS: '*',
     IEXEC_LOG_LEVEL: process.env.IEXEC_LOG_LEVEL ?? 'INFO',
+    // Readable lines for a person at a terminal; production keeps the JSON default.
+    IEXEC_LOG_FORMAT: process.env.IEXEC_LOG_FORMAT ?? 'text',
   };
   say('scheduler environment (point a scheduler of your own at the same stack with these):');
   for (const [key, value] of Object.entries(env)) process.stdout.write(`    ${key}=${value}\n`);

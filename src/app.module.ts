@@ -10,6 +10,7 @@ import { JobsModule } from './common/jobs/jobs.module.js';
 import { LogsPurgeModule } from './logs/logs-purge.module.js';
 import { TaskLogsModule } from './logs/task-logs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsRegistryModule } from './metrics/metrics-registry.js';
 import { NotificationModule } from './notification/notification.module.js';
 import { PlatformRegistryModule } from './platform-registry/platform-registry.module.js';
 import { ReplicateModule } from './replicate/replicate.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        MetricsRegistryModule,
         ScheduleModule.forRoot(),
         DatabaseModule,
         JobsModule,

@@ -17,6 +17,7 @@ import { ChainConfig, parseChainConfig } from './chain-config.js';
 import { deriveJwtSecret, workerJwtLabel } from '../worker/auth/jwt.js';
 import { decryptKeystore } from './keystore.js';
 import { workerpoolAbi } from './poco-abi.js';
+import { meteredFetch, type RpcCallObserver } from './metered-fetch.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
 import { originOf } from '../common/redact.js';
 
@@ -111,7 +112,10 @@ export async function resolveChainConfig(config: AppConfig): Promise<ChainConfig
   };
 }
 
-export async function createChainContext(config: AppConfig): Promise<ChainContext> {
+export async function createChainContext(
+  config: AppConfig,
+  observeRpcCall?: RpcCallObserver,
+): Promise<ChainContext> {
   const logger = new Logger('ChainContext');
   const privateKey = await loadSchedulerKey(config.wallet.path, config.wallet.password);
   const account = privateKeyToAccount(privateKey);
@@ -123,7 +127,9 @@ export async function createChainContext(config: AppConfig): Promise<ChainContex
     rpcUrls: { default: { http: [config.chain.nodeUrl] } },
   });
   const transport = http(config.chain.nodeUrl, {
-    fetchFn: nodeHttpFetch as unknown as typeof fetch,
+    fetchFn: (observeRpcCall
+      ? meteredFetch(nodeHttpFetch, observeRpcCall)
+      : nodeHttpFetch) as unknown as typeof fetch,
     timeout: RPC_TIMEOUT_MS,
     retryCount: 1,
     retryDelay: 200,

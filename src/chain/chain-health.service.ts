@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { JobScheduler } from '../common/jobs/job-scheduler.js';
 import { HealthContributors } from '../health/health-contributors.js';
@@ -15,6 +15,7 @@ import {
 import { PocoReader } from './poco-reader.js';
 import { WALLET_VERIFIED } from './chain.tokens.js';
 import { originOf } from '../common/redact.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
 
 export type ChainConnectionListener = (connected: boolean) => void;
 
@@ -44,6 +45,7 @@ export class ChainHealthService implements OnModuleInit {
     private readonly health: HealthContributors,
     @Inject(WALLET_VERIFIED) walletVerified: boolean,
     private readonly clock: ChainClock,
+    @Optional() private readonly metrics?: MetricsRegistry,
   ) {
     this.walletVerified = walletVerified;
     this.pollingIntervalMs = Math.max(
@@ -53,8 +55,20 @@ export class ChainHealthService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.health.register('blockchainConnection', () => this.component());
+    // OUT_OF_SERVICE: not ready, still live (a chain incident must not restart the scheduler).
+    this.health.register('blockchainConnection', () => this.component(), {
+      groups: ['readiness'],
+    });
     this.jobs.register(JOB, this.pollingIntervalMs, () => this.check(), { runAtStart: true });
+    this.metrics?.operations.readChainFiguresFrom(() => this.state);
+    this.metrics?.operations.readWalletBalanceFrom(async () => {
+      const balance = await this.reader.getBalance(this.context.account.address);
+      if (balance === undefined)
+        this.logger.warn(
+          'Scheduler wallet balance unreadable at scrape: gauge keeps its last value',
+        );
+      return balance;
+    });
   }
 
   isOutOfService(): boolean {

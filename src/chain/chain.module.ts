@@ -14,6 +14,7 @@ import { AdapterChainWriter } from './writer/adapter-chain-writer.js';
 import { ChainWriter } from './writer/chain-writer.js';
 import { EmbeddedChainWriter } from './writer/embedded-chain-writer.js';
 import { originOf } from '../common/redact.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
 
 /** Wallet, chain parameters, PoCo reads and writes, chain health. Boot fails here on a bad chain setup. */
 @Global()
@@ -22,8 +23,12 @@ import { originOf } from '../common/redact.js';
   providers: [
     {
       provide: ChainContext,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => createChainContext(config),
+      inject: [AppConfig, { token: MetricsRegistry, optional: true }],
+      useFactory: (config: AppConfig, metrics?: MetricsRegistry) =>
+        createChainContext(
+          config,
+          metrics && metrics.operations.observeRpcCall.bind(metrics.operations),
+        ),
     },
     {
       // The on-chain boot checks; deferred to the first good health check when the node is down.

@@ -32,6 +32,7 @@ export class GasCheckCache {
       this.read(walletAddress).catch((error: unknown) =>
         this.logger.warn(
           `Balance of ${walletAddress} not refreshed (previous answer kept): ${(error as Error).message}`,
+          { walletAddress },
         ),
       );
     }

@@ -105,7 +105,9 @@ export class PocoReader {
         results,
       };
     } catch (error) {
-      this.logger.debug(`viewTask ${chainTaskId} failed: ${(error as Error).message}`);
+      this.logger.debug(`viewTask ${chainTaskId} failed: ${(error as Error).message}`, {
+        chainTaskId,
+      });
       return undefined;
     }
   }
@@ -130,6 +132,7 @@ export class PocoReader {
     } catch (error) {
       this.logger.debug(
         `viewContribution ${chainTaskId}/${worker} failed: ${(error as Error).message}`,
+        { chainTaskId },
       );
       return undefined;
     }
@@ -196,7 +199,9 @@ export class PocoReader {
         result.chainDataset = await this.getDataset(deal.dataset.pointer);
       return result;
     } catch (error) {
-      this.logger.debug(`viewDeal ${chainDealId} failed: ${(error as Error).message}`);
+      this.logger.debug(`viewDeal ${chainDealId} failed: ${(error as Error).message}`, {
+        chainDealId,
+      });
       return undefined;
     }
   }

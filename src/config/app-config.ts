@@ -1,7 +1,9 @@
 import { Environment } from './environment.js';
-import { parseDurationMs } from './validators.js';
+import { exposes } from './actuator-ids.js';
+import { parseDurationMs, parseSpringDurationMs } from './validators.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
+export type LogFormat = 'json' | 'text';
 export type ChainWriterMode = 'adapter' | 'embedded';
 
 export interface ChainConfigOverride {
@@ -35,6 +37,9 @@ export class AppConfig {
   readonly server: {
     port: number;
     logLevel: LogLevel;
+    logFormat: LogFormat;
+    /** Deadline of a graceful shutdown. */
+    shutdownTimeoutMs: number;
     actuators: readonly string[];
     adminToken: string;
   };
@@ -107,6 +112,8 @@ export class AppConfig {
     this.server = {
       port: env.IEXEC_CORE_PORT,
       logLevel: env.IEXEC_LOG_LEVEL.toUpperCase() as LogLevel,
+      logFormat: env.IEXEC_LOG_FORMAT.toLowerCase() as LogFormat,
+      shutdownTimeoutMs: parseSpringDurationMs(env.IEXEC_SHUTDOWN_TIMEOUT)!,
       actuators: env.IEXEC_CORE_MANAGEMENT_ACTUATORS,
       adminToken: env.IEXEC_CORE_ADMIN_TOKEN,
     };
@@ -219,7 +226,7 @@ export class AppConfig {
   }
 
   isActuatorExposed(endpoint: string): boolean {
-    return this.server.actuators.includes('*') || this.server.actuators.includes(endpoint);
+    return exposes(this.server.actuators, endpoint);
   }
 }
 

@@ -4,7 +4,7 @@ import { ServerEnvironment } from './environment/server.environment.js';
 import { ServicesEnvironment } from './environment/services.environment.js';
 
 export { CHAIN_WRITER_MODES } from './environment/chain.environment.js';
-export { ACTUATOR_ENDPOINTS, LOG_LEVELS } from './environment/server.environment.js';
+export { LOG_LEVELS } from './environment/server.environment.js';
 
 /**
  * Every environment variable the scheduler reads, validated, declared in one class per section

@@ -1,4 +1,5 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
+import { isActuatorId } from './actuator-ids.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -45,13 +46,6 @@ export const IsNonNegativeBigInt = (what = 'an integer >= 0') =>
 
 export const IsPositiveBigInt = (what = 'an integer > 0') =>
   rule('isPositiveBigInt', `expected ${what}`, (v) => typeof v === 'bigint' && v > 0n);
-
-export const IsNumberAtLeast = (min: number) =>
-  rule(
-    'isNumberAtLeast',
-    `expected a number >= ${min}`,
-    (v) => typeof v === 'number' && Number.isFinite(v) && v >= min,
-  );
 
 export const IsHttpUrl = () =>
   rule('isHttpUrl', 'expected an http(s) URL such as http://host:port', (v) => {
@@ -127,11 +121,19 @@ export const IsOneOf = (values: readonly string[], caseInsensitive = false) =>
         : values.includes(v)),
   );
 
-export const IsListOf = (values: readonly string[]) =>
+/** Spring Boot's exposure list: `*` or endpoint ids (letters, digits, dots, dashes), maybe none. */
+export const IsActuatorList = () =>
   rule(
-    'isListOf',
-    `expected a comma-separated list of: ${values.join(', ')}`,
-    (v) => Array.isArray(v) && v.length > 0 && v.every((x) => values.includes(x)),
+    'isActuatorList',
+    'expected a comma-separated list of actuator ids (letters, digits, dots, dashes) or *',
+    (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && isActuatorId(x)),
+  );
+
+export const IsPositiveNumber = () =>
+  rule(
+    'isPositiveNumber',
+    'expected a number > 0',
+    (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
   );
 
 export const IsNonEmptyString = () =>
@@ -179,3 +181,29 @@ export function parseDurationMs(text: string): number | undefined {
   const [h, min, s] = [m[1], m[2], m[3]].map((x) => (x ? Number(x) : 0));
   return Math.round((h * 3600 + min * 60 + s) * 1000);
 }
+
+const SPRING_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** A Spring Boot `Duration` property: `30s`, `500ms`, `1m`, a bare number of ms, or `PT30S`. */
+export function parseSpringDurationMs(text: string): number | undefined {
+  const t = text.trim();
+  const simple = /^(\d+)(ns|us|ms|s|m|h|d)?$/i.exec(t);
+  if (simple)
+    return Math.round(Number(simple[1]) * SPRING_UNITS_MS[(simple[2] ?? 'ms').toLowerCase()]);
+  return /^PT/i.test(t) ? parseDurationMs(t) : undefined;
+}
+
+export const IsPositiveSpringDuration = () =>
+  rule(
+    'isPositiveSpringDuration',
+    'expected a positive duration such as 30s, 500ms, 1m, PT30S, or a number of milliseconds',
+    (v) => typeof v === 'string' && (parseSpringDurationMs(v) ?? 0) > 0,
+  );

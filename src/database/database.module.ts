@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { redactCredentials } from '../common/redact.js';
 import { AppConfig } from '../config/app-config.js';
 import { MigrationsService } from './migrations.service.js';
+import { MongoCommandMetrics } from './mongo-command-metrics.js';
 
 /** The MongoDB connection (database `iexec` unless MONGO_URL names another) and the migrations. */
 @Module({
@@ -14,6 +15,8 @@ import { MigrationsService } from './migrations.service.js';
         dbName: config.mongo.database,
         autoIndex: true,
         autoCreate: true,
+        // Command events feed iexec_core_mongo_commands_seconds (MongoCommandMetrics).
+        monitorCommands: true,
         serverSelectionTimeoutMS: config.mongo.connectTimeoutMs,
         // The driver already waits serverSelectionTimeoutMS; one attempt keeps the bound exact.
         retryAttempts: 0,
@@ -24,6 +27,6 @@ import { MigrationsService } from './migrations.service.js';
       }),
     }),
   ],
-  providers: [MigrationsService],
+  providers: [MigrationsService, MongoCommandMetrics],
 })
 export class DatabaseModule {}

@@ -35,13 +35,14 @@ export class DealIngestionService {
       now: this.clock.date(),
     });
     if ('skipped' in result) {
-      this.logger.error(`Deal ${chainDealId} skipped: ${result.skipped}`);
+      this.logger.error(`Deal ${chainDealId} skipped: ${result.skipped}`, { chainDealId });
       return 'skipped';
     }
     const inserted = await this.tasks.insertMany(result.tasks);
     if (inserted.length > 0) {
       this.logger.log(
         `Deal ${chainDealId}: ${inserted.length} new task(s) of ${result.tasks.length}`,
+        { chainDealId },
       );
     }
     this.counts.onTaskCreated(inserted.length);

@@ -1,10 +1,11 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
 import { buildInfo } from './build-info.js';
 import { HealthContributors } from './health-contributors.js';
-import { aggregateHealth, healthHttpStatus } from './health-status.js';
+import { groupHealth, isProbeGroup } from './health-groups.js';
+import { healthHttpStatus } from './health-status.js';
 
 /** Spring-Boot-compatible actuator endpoints, exposed per IEXEC_CORE_MANAGEMENT_ACTUATORS. */
 @Controller('actuator')
@@ -17,10 +18,24 @@ export class ActuatorController {
   @Get('health')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     this.requireExposed('health');
-    const components = await this.contributors.checkAll();
-    const status = aggregateHealth(Object.values(components));
-    reply.status(healthHttpStatus(status));
-    return { status, components };
+    const answer = groupHealth(await this.contributors.checkAll());
+    reply.status(healthHttpStatus(answer.status));
+    return answer;
+  }
+
+  /** A probe group (`liveness`, `readiness`) or one component of the main health (`mongo`). */
+  @Get('health/:name')
+  async healthPart(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    this.requireExposed('health');
+    if (isProbeGroup(name)) {
+      const answer = groupHealth(await this.contributors.checkGroup(name));
+      reply.status(healthHttpStatus(answer.status));
+      return answer;
+    }
+    const component = (await this.contributors.checkAll())[name];
+    if (!component) throw new EmptyResponseException(404);
+    reply.status(healthHttpStatus(component.status));
+    return component;
   }
 
   @Get('info')

@@ -28,7 +28,8 @@ export class CoreHealthIndicators implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.contributors.register('mongo', () => this.mongo());
+    // Without its database the scheduler serves nothing right: not ready (still live).
+    this.contributors.register('mongo', () => this.mongo(), { groups: ['readiness'] });
     this.contributors.register('diskSpace', () => this.diskSpace());
     this.contributors.register('ping', () => toComponent(this.indicators.check('ping').up()));
   }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ActuatorController, VersionController } from './actuator.controller.js';
+import { ApplicationAvailability } from './application-availability.js';
 import { CoreHealthIndicators } from './core-health.indicators.js';
 import { HealthContributors } from './health-contributors.js';
 
@@ -8,7 +9,7 @@ import { HealthContributors } from './health-contributors.js';
 @Module({
   imports: [TerminusModule],
   controllers: [ActuatorController, VersionController],
-  providers: [HealthContributors, CoreHealthIndicators],
-  exports: [HealthContributors],
+  providers: [HealthContributors, CoreHealthIndicators, ApplicationAvailability],
+  exports: [HealthContributors, ApplicationAvailability],
 })
 export class HealthModule {}

@@ -1,9 +1,16 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
 import { AppConfig } from '../config/app-config.js';
 import type { PlatformMetric } from './platform-metric.js';
 import { MetricsService } from './metrics.service.js';
+import {
+  MetricDetail,
+  metricDetail,
+  metricNames,
+  parseTagFilters,
+  RegistryMetric,
+} from './actuator-metrics.js';
 
 @Controller()
 export class MetricsController {
@@ -25,5 +32,29 @@ export class MetricsController {
     const body = await this.metrics.prometheus();
     reply.header('content-type', this.metrics.prometheusContentType);
     return body;
+  }
+
+  /** Spring's `/actuator/metrics`, when IEXEC_CORE_MANAGEMENT_ACTUATORS lists `metrics` (or `*`). */
+  @Get('actuator/metrics')
+  async names(): Promise<{ names: string[] }> {
+    if (!this.config.isActuatorExposed('metrics')) throw new EmptyResponseException(404);
+    return metricNames(await this.registryMetrics());
+  }
+
+  @Get('actuator/metrics/:name')
+  async metric(
+    @Param('name') name: string,
+    @Query('tag') tag?: string | string[],
+  ): Promise<MetricDetail> {
+    if (!this.config.isActuatorExposed('metrics')) throw new EmptyResponseException(404);
+    const filters = parseTagFilters(tag);
+    if (!filters) throw new BadRequestException('tag must be key:value, e.g. tag=method:GET');
+    const detail = metricDetail(await this.registryMetrics(), name, filters);
+    if (!detail) throw new EmptyResponseException(404);
+    return detail;
+  }
+
+  private async registryMetrics(): Promise<RegistryMetric[]> {
+    return (await this.metrics.registryMetrics()) as RegistryMetric[];
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DealWatcherModule } from '../deal-watcher/deal-watcher.module.js';
 import { TaskModule } from '../task/task.module.js';
 import { WorkerModule } from '../worker/worker.module.js';
+import { HttpRequestMetrics } from './http-request-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 import { TaskStatusCounts } from './task-status-counts.js';
@@ -15,7 +16,7 @@ import { TaskStatusCounts } from './task-status-counts.js';
 @Module({
   imports: [TaskModule, DealWatcherModule, WorkerModule],
   controllers: [MetricsController],
-  providers: [TaskStatusCounts, MetricsService],
+  providers: [TaskStatusCounts, MetricsService, HttpRequestMetrics],
   exports: [TaskStatusCounts, MetricsService],
 })
 export class MetricsModule {}

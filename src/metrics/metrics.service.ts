@@ -5,6 +5,7 @@ import { DealWatcherMetrics } from '../deal-watcher/deal-watcher-metrics.js';
 import { buildInfo } from '../health/build-info.js';
 import { TaskUpdateRequests } from '../task/task-update-requests.js';
 import { buildPlatformMetric, PlatformMetric } from './platform-metric.js';
+import { MetricsRegistry } from './metrics-registry.js';
 import { createPrometheusMeters, PrometheusMeters } from './prometheus-meters.js';
 import { TaskStatusCounts } from './task-status-counts.js';
 import {
@@ -34,17 +35,21 @@ export class MetricsService implements OnApplicationBootstrap {
     private readonly deals: DealWatcherMetrics,
     private readonly taskUpdates: TaskUpdateRequests,
     @Optional() @Inject(WORKER_FIGURES_SOURCE) private readonly workerSource?: WorkerFiguresSource,
+    @Optional() registry?: MetricsRegistry,
   ) {
     const { name, version } = buildInfo();
-    this.meters = createPrometheusMeters({
-      deals: () => this.deals,
-      dealIngestionLagBlocks: () => this.deals.ingestionLagBlocks,
-      dealsSkipped: () => this.deals.skippedDealsCount,
-      taskStatusCount: (status) => this.taskStatusCounts.count(status),
-      taskUpdateQueueDepth: () => this.taskUpdates.depth,
-      appName: name,
-      appVersion: version,
-    });
+    this.meters = createPrometheusMeters(
+      {
+        deals: () => this.deals,
+        dealIngestionLagBlocks: () => this.deals.ingestionLagBlocks,
+        dealsSkipped: () => this.deals.skippedDealsCount,
+        taskStatusCount: (status) => this.taskStatusCounts.count(status),
+        taskUpdateQueueDepth: () => this.taskUpdates.depth,
+        appName: name,
+        appVersion: version,
+      },
+      registry?.registry,
+    );
     if (!workerSource) this.logger.warn('No worker figures source: worker metrics stay at 0');
   }
 
@@ -87,6 +92,11 @@ export class MetricsService implements OnApplicationBootstrap {
   /** Prometheus text exposition of every meter. */
   prometheus(): Promise<string> {
     return this.meters.registry.metrics();
+  }
+
+  /** Every meter with its values (`/actuator/metrics`). */
+  registryMetrics(): Promise<unknown[]> {
+    return this.meters.registry.getMetricsAsJSON();
   }
 
   get prometheusContentType(): string {

@@ -53,8 +53,10 @@ function mirrorCounter(
  * ours: deal ingestion lag, task update queue depth, task transition latency) and the Node.js
  * default metrics. Every meter exists right after creation (counters at 0).
  */
-export function createPrometheusMeters(sources: MeterSources): PrometheusMeters {
-  const registry = new Registry();
+export function createPrometheusMeters(
+  sources: MeterSources,
+  registry: Registry = new Registry(),
+): PrometheusMeters {
   collectDefaultMetrics({ register: registry });
 
   mirrorCounter(

@@ -23,6 +23,7 @@ export class NotificationService {
     const targets = wallets.length ? wallets.join(',') : 'every worker';
     this.logger.debug(
       `${notification.taskNotificationType} for ${notification.chainTaskId} to ${targets} (${sent} subscriptions)`,
+      { chainTaskId: notification.chainTaskId },
     );
     return sent;
   }

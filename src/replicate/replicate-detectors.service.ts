@@ -157,6 +157,7 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
   ): Promise<void> {
     this.logger.log(
       `Task ${task.chainTaskId}: ${wallet} did ${statuses[statuses.length - 1]} on chain without saying so; recording ${statuses.join(', ')}`,
+      { chainTaskId: task.chainTaskId },
     );
     for (const status of statuses) {
       const log = receiptLogFor(status);
@@ -174,6 +175,7 @@ export class ReplicateDetectors implements OnApplicationBootstrap {
         // nothing recorded from a failed read: the next detector run tries again
         this.logger.warn(
           `Task ${task.chainTaskId}: ${log} of ${wallet} unreadable, ${status} not recorded yet: ${(error as Error).message}`,
+          { chainTaskId: task.chainTaskId },
         );
         return;
       }

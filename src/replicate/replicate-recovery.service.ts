@@ -110,12 +110,14 @@ export class ReplicateRecoveryService {
         .catch((error: unknown) => {
           this.logger.warn(
             `Task ${task.chainTaskId}: consensus block unreadable, no PLEASE_REVEAL to ${walletAddress} yet: ${(error as Error).message}`,
+            { chainTaskId: task.chainTaskId, walletAddress },
           );
           return null;
         });
       if (receipt === undefined)
         this.logger.warn(
           `Task ${task.chainTaskId}: no TaskConsensus log yet, no PLEASE_REVEAL to ${walletAddress} yet`,
+          { chainTaskId: task.chainTaskId, walletAddress },
         );
       if (!receipt) return undefined;
       notificationBlock = receipt.blockNumber;

@@ -180,6 +180,7 @@ export class ReplicateStatusService {
         }
         this.logger.error(
           `Replicate ${chainTaskId}/${walletAddress}: ${update.status} lost ${WRITE_ATTEMPTS} write races`,
+          { chainTaskId, walletAddress },
         );
         return { error: ReplicateStatusUpdateError.NO_ERROR };
       },
@@ -188,6 +189,7 @@ export class ReplicateStatusService {
 
     this.logger.debug(
       `Replicate ${chainTaskId}/${walletAddress} → ${update.status} (${update.modifier})`,
+      { chainTaskId, walletAddress },
     );
     await this.listeners.onReplicateUpdated(chainTaskId, walletAddress, update);
     this.updates.publish(chainTaskId, {

@@ -147,7 +147,10 @@ export class ReplicateSupplyService {
       workerWallet: walletAddress,
       enclaveChallenge: task.enclaveChallenge!,
     });
-    this.logger.log(`Task ${task.chainTaskId}: replicate given to ${walletAddress}`);
+    this.logger.log(`Task ${task.chainTaskId}: replicate given to ${walletAddress}`, {
+      chainTaskId: task.chainTaskId,
+      walletAddress,
+    });
     return { workerpoolAuthorization, smsUrl: task.smsUrl ?? null };
   }
 }

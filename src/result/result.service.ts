@@ -39,6 +39,7 @@ export class ResultService {
     if (!base) {
       this.logger.warn(
         `Result of ${chainTaskId} not checked: the deal's result proxy ${JSON.stringify(description?.resultStorageProxy)} is not an http(s) URL`,
+        { chainTaskId },
       );
       return false;
     }
@@ -85,7 +86,9 @@ export class ResultService {
       }
       if (attempt < ATTEMPTS) await new Promise((r) => setTimeout(r, DELAY_MS));
     }
-    this.logger.debug(`Result of ${chainTaskId} not found at ${base} (${lastProblem})`);
+    this.logger.debug(`Result of ${chainTaskId} not found at ${base} (${lastProblem})`, {
+      chainTaskId,
+    });
     return false;
   }
 }

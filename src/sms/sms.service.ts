@@ -45,9 +45,13 @@ export class SmsService {
       if (isSuccess(answer.status) && served === framework) return url;
       this.logger.error(
         `Task ${chainTaskId}: SMS ${url} serves "${served}" (HTTP ${answer.status}), not ${framework}`,
+        { chainTaskId },
       );
     } catch (error) {
-      this.logger.error(`Task ${chainTaskId}: SMS ${url} unreachable: ${(error as Error).message}`);
+      this.logger.error(
+        `Task ${chainTaskId}: SMS ${url} unreachable: ${(error as Error).message}`,
+        { chainTaskId },
+      );
     }
     return undefined;
   }
@@ -70,10 +74,12 @@ export class SmsService {
       if (isSuccess(answer.status) && isAddress(body, { strict: false })) return body.toLowerCase();
       this.logger.error(
         `Task ${chainTaskId}: SMS ${smsUrl} gave no enclave challenge (HTTP ${answer.status}, body "${body.slice(0, 80)}")`,
+        { chainTaskId },
       );
     } catch (error) {
       this.logger.error(
         `Task ${chainTaskId}: enclave challenge from ${smsUrl} failed: ${(error as Error).message}`,
+        { chainTaskId },
       );
     }
     return undefined;

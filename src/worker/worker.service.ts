@@ -86,6 +86,7 @@ export class WorkerService implements OnModuleInit {
       this.cache.set(walletAddress, worker);
       this.logger.log(
         `Worker registered [wallet:${walletAddress}, cpuNb:${cpuNb}, gpu:${gpuEnabled}, tee:${worker.teeEnabled}, tdx:${worker.tdxEnabled}]`,
+        { walletAddress },
       );
       return worker;
     });

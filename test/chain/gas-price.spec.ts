@@ -11,6 +11,10 @@ describe('scheduler gas price', () => {
     expect(schedulerGasPrice(1_000_000_000n, 1.3, cap)).toBe(1_300_000_000n);
     expect(schedulerGasPrice(1_000_000_000n, 1, cap)).toBe(1_000_000_000n);
   });
+  it('lowers it with any positive multiplier below 1, however small', () => {
+    expect(schedulerGasPrice(1_000_000_000n, 0.5, cap)).toBe(500_000_000n);
+    expect(schedulerGasPrice(1_000_000_000n, 0.0000001, cap)).toBe(100n);
+  });
   it('caps it', () => {
     expect(schedulerGasPrice(20_000_000_000n, 2, cap)).toBe(cap);
   });

@@ -20,6 +20,8 @@ const ADDRESS = '0x1234567890abcdef1234567890abcdef12345678';
 const CASES: Case[] = [
   ['IEXEC_CORE_PORT', '14000', (c) => c.server.port, 13000, 14000],
   ['IEXEC_LOG_LEVEL', 'debug', (c) => c.server.logLevel, 'INFO', 'DEBUG'],
+  ['IEXEC_LOG_FORMAT', 'TEXT', (c) => c.server.logFormat, 'json', 'text'],
+  ['IEXEC_SHUTDOWN_TIMEOUT', '1m', (c) => c.server.shutdownTimeoutMs, 30000, 60000],
   [
     'IEXEC_CORE_MANAGEMENT_ACTUATORS',
     'health,info,prometheus',
@@ -267,7 +269,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(72);
+    expect(names.length).toBe(74);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -321,6 +323,39 @@ describe('loadConfig', () => {
       loadConfig({ IEXEC_CHAIN_ID: '5', IEXEC_HUB_ADDRESS: ADDRESS, IEXEC_BLOCK_TIME: '5' }).chain
         .override,
     ).toEqual({ chainId: 5, hubAddress: ADDRESS, blockTimeMs: 5000, sidechain: false });
+  });
+
+  it('reads the shutdown deadline as Spring does, under its Spring name too', () => {
+    const ms = (v: string) => loadConfig({ IEXEC_SHUTDOWN_TIMEOUT: v }).server.shutdownTimeoutMs;
+    expect([ms('500'), ms('500ms'), ms('45s'), ms('PT1M'), ms('2m')]).toEqual([
+      500, 500, 45000, 60000, 120000,
+    ]);
+    expect(
+      loadConfig({ SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE: '10s' }).server.shutdownTimeoutMs,
+    ).toBe(10000);
+  });
+
+  it('accepts every positive gas price multiplier, below 1 too', () => {
+    expect(loadConfig({ IEXEC_GAS_PRICE_MULTIPLIER: '0.5' }).chain.gasPriceMultiplier).toBe(0.5);
+    expect(loadConfig({ IEXEC_GAS_PRICE_MULTIPLIER: '1e-3' }).chain.gasPriceMultiplier).toBe(0.001);
+  });
+
+  it('accepts the Spring Boot actuator ids it does not serve, and an empty list', () => {
+    const config = loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health, env, thread-dump, x.y' });
+    expect(config.server.actuators).toEqual(['health', 'env', 'thread-dump', 'x.y']);
+    expect(config.isActuatorExposed('health')).toBe(true);
+    expect(config.isActuatorExposed('env')).toBe(true);
+    expect(loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: '' }).isActuatorExposed('health')).toBe(
+      false,
+    );
+  });
+
+  it('compares actuator ids as Spring does (case, dashes)', () => {
+    expect(
+      loadConfig({ IEXEC_CORE_MANAGEMENT_ACTUATORS: 'Prome-theus' }).isActuatorExposed(
+        'prometheus',
+      ),
+    ).toBe(true);
   });
 
   it('answers actuator exposure per the list, * exposing everything', () => {
@@ -408,12 +443,12 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /http or https/,
     ],
     ['host with scheme', { MONGO_HOST: 'http://mongo' }, 'MONGO_HOST', /host name/],
-    ['multiplier < 1', { IEXEC_GAS_PRICE_MULTIPLIER: '0.9' }, 'IEXEC_GAS_PRICE_MULTIPLIER', />= 1/],
+    ['zero multiplier', { IEXEC_GAS_PRICE_MULTIPLIER: '0' }, 'IEXEC_GAS_PRICE_MULTIPLIER', /> 0/],
     [
       'non-numeric multiplier',
       { IEXEC_GAS_PRICE_MULTIPLIER: 'x' },
       'IEXEC_GAS_PRICE_MULTIPLIER',
-      />= 1/,
+      /> 0/,
     ],
     ['zero gas cap', { IEXEC_GAS_PRICE_CAP: '0' }, 'IEXEC_GAS_PRICE_CAP', /wei/],
     [
@@ -423,12 +458,14 @@ describe('loadConfig rejects bad values with one line per variable', () => {
       /block number/,
     ],
     [
-      'unknown actuator',
-      { IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health,env' },
+      'malformed actuator id',
+      { IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health,1env' },
       'IEXEC_CORE_MANAGEMENT_ACTUATORS',
-      /health, info/,
+      /actuator ids/,
     ],
     ['unknown log level', { IEXEC_LOG_LEVEL: 'LOUD' }, 'IEXEC_LOG_LEVEL', /INFO/],
+    ['unknown log format', { IEXEC_LOG_FORMAT: 'xml' }, 'IEXEC_LOG_FORMAT', /json, text/],
+    ['zero shutdown deadline', { IEXEC_SHUTDOWN_TIMEOUT: '0s' }, 'IEXEC_SHUTDOWN_TIMEOUT', /30s/],
     [
       'unknown writer mode',
       { IEXEC_CHAIN_WRITER: 'both' },

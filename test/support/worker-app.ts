@@ -19,7 +19,8 @@ import {
   type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { configureApp, createHttpAdapter, logLevels } from '../../src/common/http/http-app.js';
+import { configureApp, createHttpAdapter } from '../../src/common/http/http-app.js';
+import { logLevels } from '../../src/common/logging/app-logger.js';
 import { ChainContext } from '../../src/chain/chain-context.js';
 import { JobsModule } from '../../src/common/jobs/jobs.module.js';
 import { AppConfig } from '../../src/config/app-config.js';

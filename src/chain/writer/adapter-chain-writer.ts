@@ -110,6 +110,7 @@ export class AdapterChainWriter extends ChainWriter {
       const next = afterStatusRead(outcome.kind, read, earlierUnanswered, attempt < POST_ATTEMPTS);
       this.logger.warn(
         `Adapter ${command} ${chainTaskId}: ${outcome.reason}; command status ${read} → ${next}`,
+        { chainTaskId },
       );
       if (next === 'accepted') return this.accepted(chainTaskId, command);
       if (next === 'refused') return { accepted: false, reason: outcome.reason, transient: false };
@@ -134,6 +135,7 @@ export class AdapterChainWriter extends ChainWriter {
     } catch (error) {
       this.logger.warn(
         `Adapter status of ${command} ${chainTaskId} unavailable: ${(error as Error).message}`,
+        { chainTaskId },
       );
       return 'UNREADABLE';
     }
@@ -149,6 +151,7 @@ export class AdapterChainWriter extends ChainWriter {
     } catch (error) {
       this.logger.warn(
         `Adapter status of ${command} ${chainTaskId} unavailable: ${(error as Error).message}`,
+        { chainTaskId },
       );
       return 'PENDING';
     }

@@ -9,8 +9,9 @@ export function schedulerGasPrice(
   cap: bigint,
 ): bigint {
   if (networkPrice === undefined || networkPrice <= 0n) return cap;
-  // multiplier has at most ~15 significant digits: scale to keep integer math exact enough
-  const scaled = (networkPrice * BigInt(Math.round(multiplier * 1_000_000))) / 1_000_000n;
+  // Any positive multiplier (below 1 lowers the price): 1e18 scaling keeps all of a double's
+  // ~16 significant digits, so 0.0000001 is not rounded to 0.
+  const scaled = (networkPrice * BigInt(Math.round(multiplier * 1e18))) / 10n ** 18n;
   return scaled > cap ? cap : scaled;
 }
 

@@ -1,9 +1,11 @@
-import { LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import rateLimit from '@fastify/rate-limit';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AppConfig, LogLevel } from '../../config/app-config.js';
+import type { AppConfig } from '../../config/app-config.js';
 import { clientOf } from './client-address.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
+import { installRequestGate } from './request-gate.js';
+import { installResponseObservers, observeResponses } from './response-observers.js';
 
 /**
  * The HTTP behaviour of the scheduler, shared by `createApp` and the test applications that
@@ -29,19 +31,6 @@ function bodyLimitOf(url: string): number {
   return url.endsWith('/updateStatus') ? STATUS_UPDATE_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES;
 }
 
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  TRACE: ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'],
-  DEBUG: ['debug', 'log', 'warn', 'error', 'fatal'],
-  INFO: ['log', 'warn', 'error', 'fatal'],
-  WARN: ['warn', 'error', 'fatal'],
-  ERROR: ['error', 'fatal'],
-  OFF: [],
-};
-
-export function logLevels(level: LogLevel): NestLogLevel[] {
-  return NEST_LEVELS[level];
-}
-
 /**
  * Route config of the anonymous endpoints that create state (login and logs challenges, login):
  * `@RouteConfig(ANONYMOUS_RATE_LIMITED)`. Counted per client and per route, before the body.
@@ -55,6 +44,8 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
   });
   const fastify = adapter.getInstance();
+  // First hook: a draining scheduler refuses a request before anything else reads it.
+  installRequestGate(fastify);
   const ratePerMinute = config.workers.anonymousRatePerMinute;
   if (ratePerMinute > 0) {
     // Loaded before Nest adds its routes, so the plugin's onRoute hook sees every one of them.
@@ -69,6 +60,18 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   }
   fastify.addHook('onRoute', (route) => {
     route.bodyLimit = bodyLimitOf(route.url);
+  });
+  installResponseObservers(fastify);
+  // The access log, at DEBUG (Fastify's own pino logger stays off: one logger, one format).
+  const access = new Logger('HttpAccess');
+  observeResponses(fastify, (request, reply) => {
+    const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+    access.debug(`${request.method} ${request.url} ${reply.statusCode} ${durationMs} ms`, {
+      method: request.method,
+      uri: request.routeOptions.url ?? null,
+      status: reply.statusCode,
+      durationMs,
+    });
   });
   // Fastify's own parser: refuses `__proto__` and `constructor.prototype` keys (prototype
   // poisoning). The worker sends `Content-Type: application/json` on bodiless POSTs (ping): an

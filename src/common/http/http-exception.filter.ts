@@ -9,6 +9,7 @@ import {
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { EmptyResponseException } from './empty-response.exception.js';
 import { ReadApiException } from './read-api.exception.js';
+import { recordException } from './response-observers.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -49,6 +50,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       reply.status(exception.getStatus()).send();
       return;
     }
+    recordException(request, (exception as object)?.constructor?.name ?? 'Error');
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | undefined;
     if (exception instanceof HttpException) {

@@ -4,7 +4,7 @@ import {
   IsHttpUrl,
   IsNonNegativeBigInt,
   IsNonNegativeInt,
-  IsNumberAtLeast,
+  IsPositiveNumber,
   IsOneOf,
   IsOptionalBoolean,
   IsOptionalDuration,
@@ -61,7 +61,7 @@ export class ChainEnvironment {
     property: 'chain.gasPriceMultiplier',
     description: 'Multiplier applied to the network gas price.',
   })
-  @IsNumberAtLeast(1)
+  @IsPositiveNumber()
   IEXEC_GAS_PRICE_MULTIPLIER!: number;
 
   @EnvVar({

@@ -1,20 +1,22 @@
+import { SERVED_ACTUATORS } from '../actuator-ids.js';
 import { EnvVar } from '../env-var.decorator.js';
 import {
+  IsActuatorList,
   IsAddressList,
   IsAnyString,
   IsEmptyOrAtLeast,
   IsHostname,
-  IsListOf,
   IsMongoUrl,
   IsNonNegativeInt,
   IsNonEmptyString,
   IsOneOf,
   IsPositiveInt,
+  IsPositiveSpringDuration,
   IsTcpPort,
 } from '../validators.js';
 
-export const ACTUATOR_ENDPOINTS = ['health', 'info', 'prometheus', 'metrics', '*'] as const;
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
+export const LOG_FORMATS = ['json', 'text'] as const;
 
 const GROUPS = {
   server: 'Server',
@@ -47,13 +49,34 @@ export class ServerEnvironment {
 
   @EnvVar({
     group: GROUPS.server,
+    default: 'json',
+    extension: true,
+    description:
+      'Log lines: `json` (one object per line: time, level, context, message, and chainTaskId, chainDealId or walletAddress when a line is about one) or `text` (readable lines, coloured on a terminal; what `npm run dev` uses).',
+  })
+  @IsOneOf(LOG_FORMATS, true)
+  IEXEC_LOG_FORMAT!: string;
+
+  @EnvVar({
+    group: GROUPS.server,
     kind: 'list',
     default: 'health, info',
     property: 'management.endpoints.web.exposure.include',
-    description: `Comma-separated actuator endpoints to expose (${ACTUATOR_ENDPOINTS.join(', ')}).`,
+    description: `Comma-separated actuator endpoints to expose: ${SERVED_ACTUATORS.join(', ')} or \`*\`; other Spring Boot ids are accepted and ignored with a WARN.`,
   })
-  @IsListOf(ACTUATOR_ENDPOINTS)
+  @IsActuatorList()
   IEXEC_CORE_MANAGEMENT_ACTUATORS!: string[];
+
+  @EnvVar({
+    group: GROUPS.server,
+    default: '30s',
+    aliases: ['SPRING_LIFECYCLE_TIMEOUTPERSHUTDOWNPHASE'],
+    property: 'spring.lifecycle.timeout-per-shutdown-phase',
+    description:
+      'Deadline of a graceful shutdown (SIGTERM): readiness OUT_OF_SERVICE, new requests refused, those in flight finished, deferred writes flushed; then the process exits anyway (e.g. 30s, 500ms, PT1M).',
+  })
+  @IsPositiveSpringDuration()
+  IEXEC_SHUTDOWN_TIMEOUT!: string;
 
   @EnvVar({
     group: GROUPS.server,

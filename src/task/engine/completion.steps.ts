@@ -120,7 +120,9 @@ export class CompletionSteps {
       this.clock.now(),
     );
     if (precondition.kind === 'WAIT') {
-      this.logger.debug(`Task ${task.chainTaskId}: not finalizable yet (${precondition.reason})`);
+      this.logger.debug(`Task ${task.chainTaskId}: not finalizable yet (${precondition.reason})`, {
+        chainTaskId: task.chainTaskId,
+      });
       return false;
     }
     if (!(await this.gas.hasEnoughGas(this.chain.schedulerAddress))) return false;
@@ -141,6 +143,7 @@ export class CompletionSteps {
     if (request.transient) {
       this.logger.warn(
         `Task ${task.chainTaskId}: finalize not requested (${request.reason}); will retry`,
+        { chainTaskId: task.chainTaskId },
       );
       return false;
     }
@@ -181,7 +184,7 @@ export class CompletionSteps {
   }
 
   async fail(task: TaskRecord, reason: TaskStatus | undefined, why: string): Promise<boolean> {
-    this.logger.error(`Task ${task.chainTaskId} failed: ${why}`);
+    this.logger.error(`Task ${task.chainTaskId} failed: ${why}`, { chainTaskId: task.chainTaskId });
     const statuses = reason ? [reason, TaskStatus.FAILED] : [TaskStatus.FAILED];
     if (await this.state.transition(task, statuses, {}, why))
       await this.events.failed(task.chainTaskId);

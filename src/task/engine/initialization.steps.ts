@@ -76,6 +76,7 @@ export class InitializationSteps {
     if (request.transient) {
       this.logger.warn(
         `Task ${task.chainTaskId}: initialize not requested (${request.reason}); will retry`,
+        { chainTaskId: task.chainTaskId },
       );
       return false;
     }
@@ -141,12 +142,15 @@ export class InitializationSteps {
     if (contributionDeadline > this.clock.now()) return true;
     this.logger.warn(
       `Task ${task.chainTaskId}: deal contribution deadline passed, not initializing`,
+      { chainTaskId: task.chainTaskId },
     );
     return false;
   }
 
   private async fail(task: TaskRecord, reason: string): Promise<boolean> {
-    this.logger.error(`Task ${task.chainTaskId}: initialization failed: ${reason}`);
+    this.logger.error(`Task ${task.chainTaskId}: initialization failed: ${reason}`, {
+      chainTaskId: task.chainTaskId,
+    });
     const statuses = [TaskStatus.INITIALIZE_FAILED, TaskStatus.FAILED];
     if (await this.state.transition(task, statuses, {}, reason)) {
       await this.events.failed(task.chainTaskId);

@@ -42,6 +42,7 @@ export class TaskStateWriter {
     if (!applied) {
       this.logger.warn(
         `Task ${task.chainTaskId} left ${from} meanwhile; ${statuses.join(', ')} not written`,
+        { chainTaskId: task.chainTaskId },
       );
       return false;
     }
@@ -53,7 +54,9 @@ export class TaskStateWriter {
     task.currentStatus = statuses[statuses.length - 1];
     task.dateStatusList = [...task.dateStatusList, ...changes];
     task.version += 1;
-    this.logger.log(`Task ${task.chainTaskId}: ${[from, ...statuses].join(' → ')}`);
+    this.logger.log(`Task ${task.chainTaskId}: ${[from, ...statuses].join(' → ')}`, {
+      chainTaskId: task.chainTaskId,
+    });
     this.counts.onStatusChanged(from, task.currentStatus);
     let previous = from;
     for (const status of statuses) {

@@ -81,7 +81,7 @@ export class TaskUpdateService implements OnModuleInit {
     for (let step = 0; step < MAX_STEPS_PER_UPDATE; step++) {
       const task = await this.tasks.findByChainTaskId(chainTaskId);
       if (!task) {
-        this.logger.warn(`Update of unknown task ${chainTaskId}`);
+        this.logger.warn(`Update of unknown task ${chainTaskId}`, { chainTaskId });
         return;
       }
       const handler = taskHandlerFor(effectiveStatus(task, this.clock.now()));
@@ -93,6 +93,7 @@ export class TaskUpdateService implements OnModuleInit {
     }
     this.logger.warn(
       `Task ${chainTaskId}: ${MAX_STEPS_PER_UPDATE} steps in one update, continuing later`,
+      { chainTaskId },
     );
     this.requests.publish(chainTaskId);
   }
@@ -159,6 +160,7 @@ export class TaskUpdateService implements OnModuleInit {
   private postponed(task: TaskRecord): false {
     this.logger.warn(
       `Task ${task.chainTaskId} (${task.currentStatus}): chain task unreadable, update postponed`,
+      { chainTaskId: task.chainTaskId },
     );
     return false;
   }
@@ -230,7 +232,9 @@ export class TaskUpdateService implements OnModuleInit {
         return this.completion.fail(task, TaskStatus.RUNNING_FAILED, decision.reason);
       case 'NO_REPLICATES_LIST':
       case 'NO_TASK_DESCRIPTION':
-        this.logger.error(`Task ${task.chainTaskId} RUNNING: ${decision.kind}`);
+        this.logger.error(`Task ${task.chainTaskId} RUNNING: ${decision.kind}`, {
+          chainTaskId: task.chainTaskId,
+        });
         return false;
       case 'NONE':
         return false;
@@ -250,10 +254,13 @@ export class TaskUpdateService implements OnModuleInit {
         BigInt(task.initializationBlockNumber),
       );
       if (receipt) return receipt.blockNumber;
-      this.logger.warn(`Task ${task.chainTaskId}: consensus on chain, no TaskConsensus log yet`);
+      this.logger.warn(`Task ${task.chainTaskId}: consensus on chain, no TaskConsensus log yet`, {
+        chainTaskId: task.chainTaskId,
+      });
     } catch (error) {
       this.logger.warn(
         `Task ${task.chainTaskId}: consensus block unreadable, read again at the next update: ${(error as Error).message}`,
+        { chainTaskId: task.chainTaskId },
       );
     }
     return undefined;

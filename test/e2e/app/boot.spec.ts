@@ -8,6 +8,7 @@ import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { statusBeforeBody } from '../../support/early-answer.js';
 import { builtSchedulerEnv, spawnScheduler, waitForStatus } from '../../support/process.js';
+import { eventually } from '../../support/scheduler.js';
 
 // The built artifact (`npm run build` → dist/main.js, one bundled file) as operators run it,
 // against the dev chain.
@@ -44,9 +45,63 @@ describe('node dist/main.js', () => {
       expect(await statusBeforeBody(updateStatus, { declaredBytes: 60 * 1024 * 1024 })).toBe(401);
       const register = `http://127.0.0.1:${port}/workers/register`;
       const bearer = { authorization: 'Bearer not-a-token' };
-      expect(await statusBeforeBody(register, { headers: bearer, declaredBytes: 60_000 })).toBe(401);
+      expect(await statusBeforeBody(register, { headers: bearer, declaredBytes: 60_000 })).toBe(
+        401,
+      );
       scheduler.child.kill('SIGTERM');
       expect(await scheduler.exited).toBe(0);
+      // IEXEC_LOG_LEVEL=WARN: JSON lines, none below WARN.
+      const levels = scheduler
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => (JSON.parse(l) as { level: string }).level);
+      expect(levels.length).toBeGreaterThan(0);
+      expect(levels.filter((l) => !['WARN', 'ERROR', 'FATAL'].includes(l))).toEqual([]);
+    } finally {
+      scheduler.child.kill('SIGKILL');
+      await dropDatabase(url);
+    }
+  });
+
+  it('at DEBUG writes an access line per request, and names the actuator ids it ignores', async () => {
+    const url = isolatedMongoUrl('boot-debug');
+    const port = await freePort();
+    const scheduler = spawnScheduler(
+      env(pool, {
+        MONGO_URL: url,
+        IEXEC_CORE_PORT: String(port),
+        IEXEC_LOG_LEVEL: 'DEBUG',
+        IEXEC_CORE_MANAGEMENT_ACTUATORS: 'health, env, no-such-thing',
+      }),
+    );
+    try {
+      await waitForStatus(`http://127.0.0.1:${port}/actuator/health/liveness`, 200, 20000);
+      const records = () =>
+        scheduler
+          .output()
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      await eventually(
+        async () => records().some((r) => r.context === 'HttpAccess'),
+        5000,
+        'an access line',
+      );
+      expect(records().find((r) => r.context === 'HttpAccess')).toMatchObject({
+        level: 'DEBUG',
+        method: 'GET',
+        uri: '/actuator/health/:name',
+        status: 200,
+      });
+      const warning = records().find(
+        (r) =>
+          r.context === 'Config' &&
+          r.level === 'WARN' &&
+          String(r.message).includes('IEXEC_CORE_MANAGEMENT_ACTUATORS'),
+      );
+      expect(String(warning?.message)).toContain('env (a Spring Boot endpoint not served here)');
+      expect(String(warning?.message)).toContain('no-such-thing (unknown)');
     } finally {
       scheduler.child.kill('SIGKILL');
       await dropDatabase(url);

@@ -63,6 +63,28 @@ describe('actuator endpoints', () => {
       expect(body.components.diskSpace.details.free).toBeGreaterThan(0);
     });
 
+    it('serves the liveness and readiness probes as Spring Boot does, and single components', async () => {
+      const probe = async (path: string) => {
+        const res = await fetch(`${scheduler.baseUrl}/actuator/health/${path}`);
+        return { status: res.status, body: await jsonOf(res) };
+      };
+      expect(await probe('liveness')).toEqual({
+        status: 200,
+        body: { status: 'UP', components: { livenessState: { status: 'UP' } } },
+      });
+      const ready = await probe('readiness');
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('UP');
+      expect(Object.keys(ready.body.components)).toEqual([
+        'blockchainConnection',
+        'mongo',
+        'readinessState',
+      ]);
+      expect(ready.body.components.readinessState).toEqual({ status: 'UP' });
+      expect((await probe('ping')).body).toEqual({ status: 'UP' });
+      expect((await fetch(`${scheduler.baseUrl}/actuator/health/nope`)).status).toBe(404);
+    });
+
     it('serves build info and the plain-text version', async () => {
       const info = await jsonOf(await fetch(`${scheduler.baseUrl}/actuator/info`));
       expect(info.build).toMatchObject({
@@ -99,10 +121,11 @@ describe('actuator endpoints', () => {
   });
 
   it.each([
-    ['info', { health: 404, info: 200, prometheus: 404 }],
-    ['health', { health: 200, info: 404, prometheus: 404 }],
-    ['health,prometheus', { health: 200, info: 404, prometheus: 200 }],
-    ['*', { health: 200, info: 200, prometheus: 200 }],
+    ['info', { health: 404, info: 200, prometheus: 404, metrics: 404 }],
+    ['health', { health: 200, info: 404, prometheus: 404, metrics: 404 }],
+    ['health,prometheus,env', { health: 200, info: 404, prometheus: 200, metrics: 404 }],
+    ['health,metrics', { health: 200, info: 404, prometheus: 404, metrics: 200 }],
+    ['*', { health: 200, info: 200, prometheus: 200, metrics: 200 }],
   ])('IEXEC_CORE_MANAGEMENT_ACTUATORS=%s', async (actuators, expected) => {
     const scheduler = await startScheduler(chain, await chain.fixtures.createWorkerpool(), {
       env: { IEXEC_CORE_MANAGEMENT_ACTUATORS: actuators },
@@ -119,7 +142,66 @@ describe('actuator endpoints', () => {
       expect((await fetch(`${scheduler.baseUrl}/actuator/prometheus`)).status).toBe(
         expected.prometheus,
       );
+      expect((await fetch(`${scheduler.baseUrl}/actuator/metrics`)).status).toBe(expected.metrics);
       expect((await fetch(`${scheduler.baseUrl}/version`)).status).toBe(200);
+    } finally {
+      await scheduler.close();
+    }
+  });
+
+  it("serves the operators' meters: HTTP requests with Spring's names, chain, wallet, RPC, database", async () => {
+    const scheduler = await startScheduler(chain, await chain.fixtures.createWorkerpool(), {
+      env: { IEXEC_CORE_MANAGEMENT_ACTUATORS: '*' },
+    });
+    try {
+      await eventually(async () => (await health(scheduler)).status === 200, 10000, 'health UP');
+      expect((await fetch(`${scheduler.baseUrl}/tasks/0x${'ab'.repeat(32)}`)).status).toBe(404);
+      const text = await (await fetch(`${scheduler.baseUrl}/actuator/prometheus`)).text();
+      const sample = (pattern: RegExp) => {
+        const line = text.split('\n').find((l) => pattern.test(l));
+        return line === undefined ? undefined : Number(line.split(' ').pop());
+      };
+      expect(
+        sample(
+          /^http_server_requests_seconds_count\{method="GET",uri="\/actuator\/health",status="200",outcome="SUCCESS",exception="none"\} /,
+        ),
+      ).toBeGreaterThanOrEqual(1);
+      // the route template, never the id
+      expect(text).toMatch(
+        /^http_server_requests_seconds_count\{method="GET",uri="\/tasks\/\{chainTaskId\}",status="404",outcome="CLIENT_ERROR",exception="[A-Za-z]+"\} 1$/m,
+      );
+      expect(text).not.toContain('ababab');
+      expect(sample(/^iexec_core_chain_latest_block_number /)).toBeGreaterThan(0);
+      expect(sample(/^iexec_core_chain_latest_block_age_seconds /)).toBeGreaterThanOrEqual(0);
+      expect(sample(/^iexec_core_wallet_balance_wei /)).toBeGreaterThan(0);
+      expect(
+        sample(
+          /^iexec_core_rpc_requests_seconds_count\{method="eth_blockNumber",outcome="success"\} /,
+        ) ??
+          sample(
+            /^iexec_core_rpc_requests_seconds_count\{method="eth_getBlockByNumber",outcome="success"\} /,
+          ),
+      ).toBeGreaterThan(0);
+      expect(
+        sample(/^iexec_core_mongo_commands_seconds_count\{command="find",outcome="success"\} /),
+      ).toBeGreaterThan(0);
+      // the same meters under Spring's /actuator/metrics, by Micrometer name
+      const names = await jsonOf(await fetch(`${scheduler.baseUrl}/actuator/metrics`));
+      expect(names.names).toEqual(
+        expect.arrayContaining(['http.server.requests', 'iexec.core.deals.events']),
+      );
+      const requests = await jsonOf(
+        await fetch(`${scheduler.baseUrl}/actuator/metrics/http.server.requests?tag=status:404`),
+      );
+      expect(requests).toMatchObject({ name: 'http.server.requests', baseUnit: 'seconds' });
+      expect(requests.measurements[0]).toEqual({ statistic: 'COUNT', value: 1 });
+      expect(requests.availableTags).toEqual(
+        expect.arrayContaining([{ tag: 'uri', values: ['/tasks/{chainTaskId}'] }]),
+      );
+      expect((await fetch(`${scheduler.baseUrl}/actuator/metrics/nope`)).status).toBe(404);
+      expect(
+        (await fetch(`${scheduler.baseUrl}/actuator/metrics/http.server.requests?tag=x`)).status,
+      ).toBe(400);
     } finally {
       await scheduler.close();
     }
@@ -174,6 +256,13 @@ describe('actuator endpoints', () => {
       expect(down.body.components.blockchainConnection.details.firstFailure).toEqual(
         expect.any(String),
       );
+      // not ready, still live: an orchestrator stops routing to it but does not restart it
+      const readiness = await fetch(`${scheduler.baseUrl}/actuator/health/readiness`);
+      expect(readiness.status).toBe(503);
+      expect((await jsonOf(readiness)).status).toBe('OUT_OF_SERVICE');
+      const liveness = await fetch(`${scheduler.baseUrl}/actuator/health/liveness`);
+      expect(liveness.status).toBe(200);
+      expect((await jsonOf(liveness)).status).toBe('UP');
       // the replicate endpoints answer 503 after authentication (401 without a token)
       expect((await fetch(`${scheduler.baseUrl}/replicates/available?blockNumber=1`)).status).toBe(
         401,
