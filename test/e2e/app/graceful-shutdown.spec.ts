@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ReplicateStatus } from '../../../src/replicate/replicate-status.js';
+import { SUCCESS_STATUSES } from '../../../src/replicate/replicate-workflow.js';
 import { mongo } from 'mongoose';
 import { workerAccount } from '../../../devstack/chain/accounts.js';
 import { startServiceStandIns, type ServiceStandIns } from '../../../devstack/services/index.js';
@@ -25,15 +27,11 @@ isolateChainPerFile(chain);
 
 const VOLUME = 12;
 const DEADLINE_MS = 20_000;
-const PROGRESS = [
-  'STARTING',
-  'STARTED',
-  'APP_DOWNLOADING',
-  'APP_DOWNLOADED',
-  'DATA_DOWNLOADING',
-  'DATA_DOWNLOADED',
-  'COMPUTING',
-];
+// the progress statuses a worker reports before COMPUTED (the deferred ones)
+const PROGRESS: readonly string[] = SUCCESS_STATUSES.slice(
+  SUCCESS_STATUSES.indexOf(ReplicateStatus.STARTING),
+  SUCCESS_STATUSES.indexOf(ReplicateStatus.COMPUTED),
+);
 
 interface Acked {
   chainTaskId: string;

@@ -19,9 +19,14 @@ import { freePort } from '../../setup/mongo-server.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { hubCallsFrom } from '../../support/chain-txs.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { SchedulerProcess, spawnScheduler, waitForStatus } from '../../support/process.js';
+import {
+  builtSchedulerEnv,
+  SchedulerProcess,
+  spawnScheduler,
+  waitForStatus,
+} from '../../support/process.js';
 import { digestOf, ProtocolWorker, receiptOf } from '../../support/protocol-worker.js';
-import { eventually, FAST_SCHEDULER_ENV } from '../../support/scheduler.js';
+import { eventually } from '../../support/scheduler.js';
 
 // The Java scheduler stopped on a live database (issue 17 §1): the built scheduler
 // (dist/main.js) boots on it, brings every task where iexec-core 8.5 would, sends no
@@ -92,22 +97,15 @@ describe('a database written by iexec-core 8.5', () => {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const t0 = Date.now();
-    scheduler = spawnScheduler({
-      ...(FAST_SCHEDULER_ENV as Record<string, string>),
-      MONGO_URL: mongoUrl,
-      IEXEC_CORE_PORT: String(port),
-      IEXEC_PRIVATE_CHAIN_ADDRESS: chain.rpcUrl,
-      IEXEC_CHAIN_ID: String(chain.chainId),
-      IEXEC_HUB_ADDRESS: chain.deployment.hub,
-      POOL_ADDRESS: workerpool,
-      IEXEC_CORE_WALLET_PATH: wallet.path,
-      IEXEC_CORE_WALLET_PASSWORD: wallet.password,
-      IEXEC_CHAIN_WRITER: 'embedded',
-      IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
-      SMS_SCONE: services.smsScone.url,
-      SMS_GRAMINE: services.smsGramine.url,
-      IEXEC_LOG_LEVEL: 'WARN',
-    });
+    scheduler = spawnScheduler(
+      builtSchedulerEnv(chain, workerpool, wallet, {
+        MONGO_URL: mongoUrl,
+        IEXEC_CORE_PORT: String(port),
+        IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
+        SMS_SCONE: services.smsScone.url,
+        SMS_GRAMINE: services.smsGramine.url,
+      }),
+    );
     await waitForStatus(`${baseUrl}/actuator/health`, 200, 30000);
     const bootMs = Date.now() - t0;
     for (const c of Object.keys(JAVA_INDEXES)) {

@@ -10,8 +10,13 @@ import { freePort } from '../../setup/mongo-server.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { hubCallsFrom } from '../../support/chain-txs.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
-import { SchedulerProcess, spawnScheduler, waitForStatus } from '../../support/process.js';
-import { eventually, FAST_SCHEDULER_ENV } from '../../support/scheduler.js';
+import {
+  builtSchedulerEnv,
+  SchedulerProcess,
+  spawnScheduler,
+  waitForStatus,
+} from '../../support/process.js';
+import { eventually } from '../../support/scheduler.js';
 
 // The built scheduler (dist/main.js) killed with SIGKILL at several points of a 20-task run and
 // restarted on the same database: every task completes, and the scheduler wallet sends exactly
@@ -44,22 +49,13 @@ describe('a scheduler killed and restarted mid-run', () => {
     const workerpool = await chain.fixtures.createWorkerpool();
     const wallet = writeSchedulerWallet(join(dir, 'scheduler.json'));
     const port = await freePort();
-    const env: Record<string, string> = {
-      ...(FAST_SCHEDULER_ENV as Record<string, string>),
+    const env: Record<string, string> = builtSchedulerEnv(chain, workerpool, wallet, {
       MONGO_URL: mongoUrl,
       IEXEC_CORE_PORT: String(port),
-      IEXEC_PRIVATE_CHAIN_ADDRESS: chain.rpcUrl,
-      IEXEC_CHAIN_ID: String(chain.chainId),
-      IEXEC_HUB_ADDRESS: chain.deployment.hub,
-      POOL_ADDRESS: workerpool,
-      IEXEC_CORE_WALLET_PATH: wallet.path,
-      IEXEC_CORE_WALLET_PASSWORD: wallet.password,
-      IEXEC_CHAIN_WRITER: 'embedded',
       IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
       SMS_SCONE: services.smsScone.url,
       SMS_GRAMINE: services.smsGramine.url,
-      IEXEC_LOG_LEVEL: 'WARN',
-    };
+    });
     const start = async () => {
       scheduler = spawnScheduler(env);
       await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 20000);
