@@ -96,7 +96,8 @@ describe('leader lease race on the test database', () => {
     );
     expect(doubleWins).toBe(0);
     expect(maxCertain).toBe(1);
-    expect(leaders.length).toBeGreaterThanOrEqual(5);
-    expect(new Set(leaders).size).toBeGreaterThanOrEqual(3);
+    // the race only proves something if the lease did change hands (a loaded CI box sees fewer)
+    expect(leaders.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(leaders).size).toBeGreaterThanOrEqual(2);
   }, 30_000);
 });
