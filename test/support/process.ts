@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServiceStandIns } from '../../devstack/services/index.js';
 import type { DevWallet } from '../../devstack/wallet.js';
 import type { TestChain } from './chain.js';
 import { FAST_SCHEDULER_ENV } from './scheduler.js';
@@ -75,6 +76,15 @@ export function builtSchedulerEnv(
     IEXEC_CORE_WALLET_PASSWORD: wallet.password,
     IEXEC_LOG_LEVEL: 'WARN',
     ...overrides,
+  };
+}
+
+/** The scheduler variables that point a spawned scheduler at the service stand-ins it uploads and signs with. */
+export function standInSchedulerEnv(services: ServiceStandIns): Record<string, string> {
+  return {
+    IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
+    SMS_SCONE: services.smsScone.url,
+    SMS_GRAMINE: services.smsGramine.url,
   };
 }
 

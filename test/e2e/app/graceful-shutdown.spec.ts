@@ -13,6 +13,7 @@ import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import {
   builtSchedulerEnv,
+  standInSchedulerEnv,
   SchedulerProcess,
   spawnScheduler,
   waitForStatus,
@@ -68,9 +69,7 @@ describe('a scheduler stopped with SIGTERM under load', () => {
       builtSchedulerEnv(chain, workerpool, wallet, {
         MONGO_URL: mongoUrl,
         IEXEC_CORE_PORT: String(port),
-        IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
-        SMS_SCONE: services.smsScone.url,
-        SMS_GRAMINE: services.smsGramine.url,
+        ...standInSchedulerEnv(services),
         IEXEC_LOG_LEVEL: 'INFO',
         IEXEC_SHUTDOWN_TIMEOUT: `${DEADLINE_MS}ms`,
       }),

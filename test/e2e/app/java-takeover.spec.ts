@@ -21,6 +21,7 @@ import { hubCallsFrom } from '../../support/chain-txs.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import {
   builtSchedulerEnv,
+  standInSchedulerEnv,
   SchedulerProcess,
   spawnScheduler,
   waitForStatus,
@@ -101,9 +102,7 @@ describe('a database written by iexec-core 8.5', () => {
       builtSchedulerEnv(chain, workerpool, wallet, {
         MONGO_URL: mongoUrl,
         IEXEC_CORE_PORT: String(port),
-        IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
-        SMS_SCONE: services.smsScone.url,
-        SMS_GRAMINE: services.smsGramine.url,
+        ...standInSchedulerEnv(services),
       }),
     );
     await waitForStatus(`${baseUrl}/actuator/health`, 200, 30000);

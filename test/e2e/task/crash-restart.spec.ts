@@ -12,6 +12,7 @@ import { hubCallsFrom } from '../../support/chain-txs.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import {
   builtSchedulerEnv,
+  standInSchedulerEnv,
   SchedulerProcess,
   spawnScheduler,
   waitForStatus,
@@ -52,9 +53,7 @@ describe('a scheduler killed and restarted mid-run', () => {
     const env: Record<string, string> = builtSchedulerEnv(chain, workerpool, wallet, {
       MONGO_URL: mongoUrl,
       IEXEC_CORE_PORT: String(port),
-      IEXEC_RESULT_REPOSITORY_URL: services.resultProxy.url,
-      SMS_SCONE: services.smsScone.url,
-      SMS_GRAMINE: services.smsGramine.url,
+      ...standInSchedulerEnv(services),
     });
     const start = async () => {
       scheduler = spawnScheduler(env);
