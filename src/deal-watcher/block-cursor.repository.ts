@@ -1,15 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo } from 'mongoose';
+import { Model } from 'mongoose';
+import { withJavaLongs } from '../database/java-longs.js';
 import {
   Configuration,
   CONFIGURATION_JAVA_CLASS,
   REPLAY_CONFIGURATION_JAVA_CLASS,
   ReplayConfiguration,
 } from './configuration.schema.js';
-
-/** `version` is a Java Long (Int64), a number would be written as Int32. */
-const JAVA_LONG_ZERO = mongo.Long.fromNumber(0);
 
 /**
  * The two single-document block cursors (`configuration.lastSeenBlockWithDeal` and
@@ -30,11 +28,13 @@ export class BlockCursorRepository implements OnModuleInit {
   async getLastSeenBlockWithDeal(startBlock: bigint): Promise<bigint> {
     const doc = await this.configuration.findOne().sort({ _id: 1 }).lean().exec();
     if (doc) return BigInt(doc.lastSeenBlockWithDeal);
-    await this.configuration.collection.insertOne({
-      _class: CONFIGURATION_JAVA_CLASS,
-      version: JAVA_LONG_ZERO,
-      lastSeenBlockWithDeal: startBlock.toString(),
-    });
+    await this.configuration.collection.insertOne(
+      withJavaLongs('configuration', {
+        _class: CONFIGURATION_JAVA_CLASS,
+        version: 0,
+        lastSeenBlockWithDeal: startBlock.toString(),
+      }),
+    );
     return startBlock;
   }
 
@@ -42,11 +42,13 @@ export class BlockCursorRepository implements OnModuleInit {
   async setLastSeenBlockWithDeal(block: bigint, allowBackwards = false): Promise<void> {
     const doc = await this.configuration.findOne().sort({ _id: 1 }).lean().exec();
     if (!doc) {
-      await this.configuration.collection.insertOne({
-        _class: CONFIGURATION_JAVA_CLASS,
-        version: JAVA_LONG_ZERO,
-        lastSeenBlockWithDeal: block.toString(),
-      });
+      await this.configuration.collection.insertOne(
+        withJavaLongs('configuration', {
+          _class: CONFIGURATION_JAVA_CLASS,
+          version: 0,
+          lastSeenBlockWithDeal: block.toString(),
+        }),
+      );
       return;
     }
     if (!allowBackwards && BigInt(doc.lastSeenBlockWithDeal) >= block) return;
@@ -61,22 +63,26 @@ export class BlockCursorRepository implements OnModuleInit {
   async getReplayFromBlock(startBlock: bigint): Promise<bigint> {
     const doc = await this.replay.findOne().sort({ _id: 1 }).lean().exec();
     if (doc) return BigInt(doc.fromBlockNumber);
-    await this.replay.collection.insertOne({
-      _class: REPLAY_CONFIGURATION_JAVA_CLASS,
-      version: JAVA_LONG_ZERO,
-      fromBlockNumber: startBlock.toString(),
-    });
+    await this.replay.collection.insertOne(
+      withJavaLongs('replayConfiguration', {
+        _class: REPLAY_CONFIGURATION_JAVA_CLASS,
+        version: 0,
+        fromBlockNumber: startBlock.toString(),
+      }),
+    );
     return startBlock;
   }
 
   async setReplayFromBlock(block: bigint): Promise<void> {
     const doc = await this.replay.findOne().sort({ _id: 1 }).lean().exec();
     if (!doc) {
-      await this.replay.collection.insertOne({
-        _class: REPLAY_CONFIGURATION_JAVA_CLASS,
-        version: JAVA_LONG_ZERO,
-        fromBlockNumber: block.toString(),
-      });
+      await this.replay.collection.insertOne(
+        withJavaLongs('replayConfiguration', {
+          _class: REPLAY_CONFIGURATION_JAVA_CLASS,
+          version: 0,
+          fromBlockNumber: block.toString(),
+        }),
+      );
       return;
     }
     await this.replay

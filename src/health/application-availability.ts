@@ -16,6 +16,7 @@ import {
 export class ApplicationAvailability implements OnModuleInit, OnApplicationBootstrap {
   private liveness: LivenessState = 'CORRECT';
   private readiness: ReadinessState = 'REFUSING_TRAFFIC';
+  private shuttingDown = false;
 
   constructor(private readonly contributors: HealthContributors) {}
 
@@ -37,6 +38,12 @@ export class ApplicationAvailability implements OnModuleInit, OnApplicationBoots
   /** Readiness OUT_OF_SERVICE (liveness unchanged): called when a graceful shutdown starts. */
   refuseTraffic(): void {
     this.readiness = 'REFUSING_TRAFFIC';
+    this.shuttingDown = true;
+  }
+
+  /** A graceful shutdown has started: long polls answer now instead of outlasting the drain. */
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
   }
 
   get readinessState(): ReadinessState {

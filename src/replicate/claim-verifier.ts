@@ -5,6 +5,7 @@ import type { ChainContribution } from '../chain/chain-models.js';
 import { ChainContributionStatus } from '../chain/chain-status.js';
 import { PocoReader } from '../chain/poco-reader.js';
 import { AppConfig } from '../config/app-config.js';
+import { ApplicationAvailability } from '../health/application-availability.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ClaimVerdict, claimVerdict, visibleProofMs } from './claim-verdict.js';
 
@@ -27,7 +28,8 @@ export interface ClaimCheck {
 /**
  * Checks a worker's claim against our node, holding the request while the node has not caught
  * up (at most IEXEC_CLAIM_HOLD_MS, below the worker's 60 s read timeout, and never past the
- * final deadline). The contribution is read again only when a new block came.
+ * final deadline, and never into a graceful shutdown's drain). The contribution is read again
+ * only when a new block came; every held claim shares one head read per poll.
  */
 @Injectable()
 export class ClaimVerifier {
@@ -36,7 +38,10 @@ export class ClaimVerifier {
     private readonly chain: ChainContext,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly availability: ApplicationAvailability,
   ) {}
+
+  private head?: { readAt: number; block: Promise<bigint | undefined> };
 
   async verify(claim: WorkerClaim): Promise<ClaimCheck> {
     const blockTimeMs = this.chain.chainConfig.blockTimeMs;
@@ -50,7 +55,7 @@ export class ClaimVerifier {
     let readAtBlock: bigint | undefined;
     let contribution: ChainContribution | undefined;
     for (;;) {
-      const latest = await this.reader.latestBlockNumber();
+      const latest = await this.latestBlock(pollMs);
       if (latest !== undefined && latest >= claim.claimedBlock) {
         visibleSince ??= Date.now();
         if (readAtBlock !== latest) {
@@ -75,12 +80,21 @@ export class ClaimVerifier {
         // Past the final deadline nothing can be contributed any more: the task is over.
         return { verdict: 'refuted', contribution };
       }
-      if (now >= holdUntil) {
+      if (now >= holdUntil || this.availability.isShuttingDown) {
         this.metrics.countDeferredClaim(claim.target);
         return { verdict: 'pending', contribution };
       }
       await new Promise((r) => setTimeout(r, Math.min(pollMs, holdUntil - now)));
     }
+  }
+
+  /** Our node's head, read at most once per half poll however many claims are held. */
+  private latestBlock(pollMs: number): Promise<bigint | undefined> {
+    const now = Date.now();
+    if (!this.head || now - this.head.readAt >= pollMs / 2) {
+      this.head = { readAt: now, block: this.reader.latestBlockNumber() };
+    }
+    return this.head.block;
   }
 }
 

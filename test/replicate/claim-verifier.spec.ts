@@ -2,6 +2,7 @@ import type { ChainContext } from '../../src/chain/chain-context.js';
 import type { ChainContribution } from '../../src/chain/chain-models.js';
 import { ChainContributionStatus } from '../../src/chain/chain-status.js';
 import type { PocoReader } from '../../src/chain/poco-reader.js';
+import type { ApplicationAvailability } from '../../src/health/application-availability.js';
 import type { MetricsService } from '../../src/metrics/metrics.service.js';
 import { ClaimVerifier, WorkerClaim } from '../../src/replicate/claim-verifier.js';
 import { testConfig } from '../support/config.js';
@@ -36,9 +37,17 @@ function verifier(reader: PocoReader, holdMs = 1500, confirmations = 2) {
     IEXEC_CLAIM_CONFIRMATION_BLOCKS: String(confirmations),
   });
   const metrics = { countDeferredClaim: (c: string) => deferred.push(c) };
+  const availability = { isShuttingDown: false };
   return {
-    claims: new ClaimVerifier(reader, chain, config, metrics as unknown as MetricsService),
+    claims: new ClaimVerifier(
+      reader,
+      chain,
+      config,
+      metrics as unknown as MetricsService,
+      availability as ApplicationAvailability,
+    ),
     deferred,
+    availability,
   };
 }
 
@@ -122,5 +131,27 @@ describe('ClaimVerifier', () => {
     expect(check.verdict).toBe('refuted');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(deferred).toEqual([]);
+  });
+
+  it('answers held claims at once when a graceful shutdown starts (no hold outlasts the drain)', async () => {
+    const { reader } = nodeScript([{ at: 0, head: 50n, status: UNSET }]);
+    const { claims, deferred, availability } = verifier(reader, 20_000);
+    const started = Date.now();
+    const held = claims.verify(claim());
+    setTimeout(() => (availability.isShuttingDown = true), 300);
+    expect((await held).verdict).toBe('pending');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(deferred).toEqual(['contributed']);
+  });
+
+  it('shares one head read between the claims it holds', async () => {
+    const { reader, reads } = nodeScript([{ at: 0, head: 50n, status: UNSET }]);
+    const { claims } = verifier(reader, 600);
+    const held = Array.from({ length: 20 }, (_, i) =>
+      claims.verify(claim({ walletAddress: `0x${String(i).padStart(40, '0')}` })),
+    );
+    expect((await Promise.all(held)).map((c) => c.verdict)).toEqual(Array(20).fill('pending'));
+    // ~7 polls of 100 ms for 20 claims: one read per poll, not one per claim and poll (~140).
+    expect(reads.heads).toBeLessThanOrEqual(15);
   });
 });
