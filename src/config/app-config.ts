@@ -44,6 +44,13 @@ export class AppConfig {
     adminToken: string;
   };
   readonly mongo: { url: string; database: string; connectTimeoutMs: number };
+  /** The leader lease (issue 17 §2): margin, renewals and standby reads at a fifth of it. */
+  readonly leadership: {
+    leaseDurationMs: number;
+    marginMs: number;
+    renewEveryMs: number;
+    pollEveryMs: number;
+  };
   readonly platformRegistry: { url: string; stack: string; labels: readonly string[] };
   readonly sms: { scone: string; gramine: string; tdx: string };
   readonly workers: {
@@ -118,6 +125,7 @@ export class AppConfig {
       adminToken: env.IEXEC_CORE_ADMIN_TOKEN,
     };
     this.mongo = mongoSettings(env);
+    this.leadership = leadershipSettings(parseSpringDurationMs(env.IEXEC_CORE_LEASE_DURATION)!);
     this.platformRegistry = {
       url: stripSlash(env.IEXEC_PLATFORM_REGISTRY),
       stack: env.IEXEC_PLATFORM_REGISTRY_STACK.trim(),
@@ -233,6 +241,11 @@ export class AppConfig {
 /** The database a MONGO_URL names, `iexec` when it names none. */
 export function mongoUrlDatabase(mongoUrl: string): string {
   return decodeURIComponent(new URL(mongoUrl).pathname.replace(/^\//, '')) || 'iexec';
+}
+
+function leadershipSettings(leaseDurationMs: number): AppConfig['leadership'] {
+  const fifth = Math.round(leaseDurationMs / 5);
+  return { leaseDurationMs, marginMs: fifth, renewEveryMs: fifth, pollEveryMs: fifth };
 }
 
 function mongoSettings(env: Environment): AppConfig['mongo'] {

@@ -207,3 +207,10 @@ export const IsPositiveSpringDuration = () =>
     'expected a positive duration such as 30s, 500ms, 1m, PT30S, or a number of milliseconds',
     (v) => typeof v === 'string' && (parseSpringDurationMs(v) ?? 0) > 0,
   );
+
+export const IsSpringDurationAtLeast = (minMs: number) =>
+  rule(
+    'isSpringDurationAtLeast',
+    `expected a duration of at least ${minMs}ms such as 5s, 1500ms, PT5S, or a number of milliseconds`,
+    (v) => typeof v === 'string' && (parseSpringDurationMs(v) ?? 0) >= minMs,
+  );

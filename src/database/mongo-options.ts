@@ -1,6 +1,7 @@
 import type { MongooseModuleFactoryOptions } from '@nestjs/mongoose';
 import { redactCredentials } from '../common/redact.js';
 import type { AppConfig } from '../config/app-config.js';
+import { fenceConnection } from '../leadership/write-fence.js';
 
 /** How the driver polls a server it lost: often enough that a restarted database is seen in seconds. */
 export const MONGO_HEARTBEAT_MS = 2_000;
@@ -22,6 +23,8 @@ export function mongoConnectionOptions(config: AppConfig): MongooseModuleFactory
     heartbeatFrequencyMS: MONGO_HEARTBEAT_MS,
     // The driver already waits serverSelectionTimeoutMS; one attempt keeps the bound exact.
     retryAttempts: 0,
+    // Every write command asks the lease first (a no-op until main.ts installs the fence).
+    connectionFactory: fenceConnection,
     connectionErrorFactory: (error: Error) =>
       new Error(
         `MongoDB unreachable at ${redactCredentials(config.mongo.url)} after ${config.mongo.connectTimeoutMs} ms (${error.message})`,

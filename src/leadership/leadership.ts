@@ -1,6 +1,12 @@
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import mongoose, { Connection } from 'mongoose';
-import { LeaseKeeper, LeaseKeeperOptions } from './lease-keeper.js';
+import { redactCredentials } from '../common/redact.js';
+import type { AppConfig } from '../config/app-config.js';
+import { MONGO_HEARTBEAT_MS } from '../database/mongo-options.js';
+import { defaultHolder, LeaseKeeper, LeaseKeeperOptions } from './lease-keeper.js';
+import { instanceIdentity } from './lease-rules.js';
 import { MongoLeaseStore } from './lease-store.js';
 import { startStandbyServer, stopStandbyServer } from './standby-server.js';
 import { installFence } from './write-fence.js';
@@ -17,6 +23,24 @@ export interface LeadershipSettings extends LeaseKeeperOptions {
   port: number;
 }
 
+/** The lease settings of a scheduler process: identity `hostname:port`, timing from the config. */
+export function leadershipSettings(config: AppConfig): LeadershipSettings {
+  const identity = instanceIdentity(hostname(), config.server.port);
+  return {
+    mongoUrl: config.mongo.url,
+    database: config.mongo.database,
+    connectTimeoutMs: config.mongo.connectTimeoutMs,
+    port: config.server.port,
+    durationMs: config.leadership.leaseDurationMs,
+    marginMs: config.leadership.marginMs,
+    renewEveryMs: config.leadership.renewEveryMs,
+    pollEveryMs: config.leadership.pollEveryMs,
+    holder: defaultHolder(identity),
+    // Only passed to the keeper once the port is bound (becomeLeader).
+    boundIdentity: identity,
+  };
+}
+
 /**
  * The process's side of the lease (issue 17 §2): waits as a standby (serving the standby
  * endpoints) until it holds the lease, then renews it; the scheduler boots only once leading, so
@@ -26,6 +50,8 @@ export class Leadership {
   private readonly logger = new Logger('Leadership');
   private renewTimer?: NodeJS.Timeout;
   private watchdog?: NodeJS.Timeout;
+  /** The standby server: holds the port from before the first claim until the app listens. */
+  private server?: Server;
 
   private constructor(
     readonly keeper: LeaseKeeper,
@@ -33,21 +59,48 @@ export class Leadership {
     private readonly settings: LeadershipSettings,
   ) {}
 
+  /**
+   * Connects the lease's own connection. The keeper only gets the bound identity once the port
+   * is bound ({@link becomeLeader}); before that it could not take a lease early.
+   */
   static async connect(settings: LeadershipSettings): Promise<Leadership> {
-    const connection = await mongoose
-      .createConnection(settings.mongoUrl, {
-        dbName: settings.database,
-        serverSelectionTimeoutMS: settings.connectTimeoutMs,
-      })
-      .asPromise();
-    const keeper = new LeaseKeeper(new MongoLeaseStore(connection), settings);
-    return new Leadership(keeper, connection, settings);
+    let connection: Connection;
+    try {
+      connection = await mongoose
+        .createConnection(settings.mongoUrl, {
+          dbName: settings.database,
+          serverSelectionTimeoutMS: settings.connectTimeoutMs,
+          serverMonitoringMode: 'poll',
+          heartbeatFrequencyMS: MONGO_HEARTBEAT_MS,
+        })
+        .asPromise();
+    } catch (error) {
+      throw new Error(
+        `MongoDB unreachable at ${redactCredentials(settings.mongoUrl)} after ${settings.connectTimeoutMs} ms (${(error as Error).message})`,
+      );
+    }
+    const { boundIdentity, ...unbound } = settings;
+    const leadership = new Leadership(
+      new LeaseKeeper(new MongoLeaseStore(connection), unbound),
+      connection,
+      settings,
+    );
+    leadership.boundIdentity = boundIdentity;
+    return leadership;
   }
 
-  /** Resolves once this process holds the lease; serves the standby endpoints meanwhile. */
+  private boundIdentity?: string;
+
+  /**
+   * Binds the scheduler port (standby endpoints), then resolves once this process holds the
+   * lease. The port stays bound (standby server) until {@link handOverPort}, right before the
+   * application listens: while it is bound no other process of this identity can start.
+   */
   async becomeLeader(): Promise<number> {
     const waitStarted = performance.now();
-    let server;
+    this.server = await this.bindPort();
+    // The bind proves no process of this identity is alive (a frozen one still holds the port).
+    this.keeper.bindIdentity(this.boundIdentity);
     let reported: string | undefined;
     for (;;) {
       let role;
@@ -57,6 +110,7 @@ export class Leadership {
         this.logger.warn(`Reading the leader lease failed: ${(error as Error).message}`);
       }
       if (role === 'leader') break;
+      if (role === 'released') throw new Error('stopped while waiting as standby');
       const lease = this.keeper.currentLease;
       const seen = lease ? `${lease.holder} (lease version ${lease._id})` : 'nobody';
       if (seen !== reported) {
@@ -65,9 +119,23 @@ export class Leadership {
         );
         reported = seen;
       }
-      server ??= await startStandbyServer(
+      await new Promise((r) => setTimeout(r, this.settings.pollEveryMs));
+    }
+    installFence(this.keeper, (reason) => this.lost(reason));
+    this.startRenewing();
+    const waitedMs = Math.round(performance.now() - waitStarted);
+    this.logger.log(
+      `Leader: ${this.keeper.holder} holds lease version ${this.keeper.leaseVersion} (waited ${waitedMs} ms)`,
+    );
+    return waitedMs;
+  }
+
+  private async bindPort(): Promise<Server> {
+    try {
+      return await startStandbyServer(
         {
           holder: this.keeper.holder,
+          role: () => this.keeper.role,
           leader: () => {
             const l = this.keeper.currentLease;
             return l && { holder: l.holder, version: l._id };
@@ -75,16 +143,17 @@ export class Leadership {
         },
         this.settings.port,
       );
-      await new Promise((r) => setTimeout(r, this.settings.pollEveryMs));
+    } catch (error) {
+      throw new Error(
+        `IEXEC_CORE_PORT=${this.settings.port} cannot be bound (${(error as Error).message}); is another scheduler of this host still running on it?`,
+      );
     }
-    installFence(this.keeper, (reason) => this.lost(reason));
-    this.startRenewing();
-    if (server) await stopStandbyServer(server);
-    const waitedMs = Math.round(performance.now() - waitStarted);
-    this.logger.log(
-      `Leader: ${this.keeper.holder} holds lease version ${this.keeper.leaseVersion} (waited ${waitedMs} ms)`,
-    );
-    return waitedMs;
+  }
+
+  /** Frees the port for the application, which listens on it right after. */
+  async handOverPort(): Promise<void> {
+    if (this.server) await stopStandbyServer(this.server);
+    this.server = undefined;
   }
 
   private startRenewing(): void {
@@ -114,9 +183,12 @@ export class Leadership {
     clearInterval(this.renewTimer);
     clearInterval(this.watchdog);
     try {
-      await this.keeper.release();
-      this.logger.log(`Lease released by ${this.keeper.holder}`);
+      if (this.keeper.role === 'leader') {
+        await this.keeper.release();
+        this.logger.log(`Lease released by ${this.keeper.holder}`);
+      } else this.keeper.stopWaiting();
     } finally {
+      await this.handOverPort();
       await this.connection.close();
     }
   }

@@ -16,14 +16,19 @@ export interface LeaseKeeperOptions extends LeaseTiming {
   /** How often a standby reads the lease. */
   pollEveryMs: number;
   holder?: string;
+  /**
+   * Set once this process has bound its HTTP port: its `hostname:port` (the holder's prefix). A
+   * lease held by that identity may then be taken at once (lease-rules `mayClaim`).
+   */
+  boundIdentity?: string;
   now?: () => number;
 }
 
 export type Role = 'standby' | 'leader' | 'lost' | 'released';
 
-/** A name telling people which process holds the lease. */
-export function defaultHolder(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+/** A name telling people which process holds the lease: `identity:pid:uuid`, unique per process. */
+export function defaultHolder(identity = `${hostname()}:0`): string {
+  return `${identity}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
 /**
@@ -43,14 +48,15 @@ export class LeaseKeeper {
 
   constructor(
     private readonly store: LeaseStore,
-    private readonly options: LeaseKeeperOptions,
+    private options: LeaseKeeperOptions,
   ) {
     this.holder = options.holder ?? defaultHolder();
     this.now = options.now ?? (() => performance.now());
   }
 
   get role(): Role {
-    if (this.roleValue === 'leader' && this.now() >= this.certainUntilValue) this.roleValue = 'lost';
+    if (this.roleValue === 'leader' && this.now() >= this.certainUntilValue)
+      this.roleValue = 'lost';
     return this.roleValue;
   }
 
@@ -72,6 +78,16 @@ export class LeaseKeeper {
     return this.lastSeen;
   }
 
+  /** Allows the early retake of a lease held by this identity (once the port is bound). */
+  bindIdentity(identity: string | undefined): void {
+    this.options = { ...this.options, boundIdentity: identity };
+  }
+
+  /** A standby stopping (SIGTERM while waiting): it claims nothing more. */
+  stopWaiting(): void {
+    if (this.roleValue === 'standby') this.roleValue = 'released';
+  }
+
   /** One read-and-claim (standby) or renewal (leader); never two at once. */
   step(): Promise<Role> {
     this.stepping ??= this.doStep().finally(() => (this.stepping = undefined));
@@ -89,7 +105,8 @@ export class LeaseKeeper {
     const now = this.now();
     this.lastSeen = current;
     this.observation = observe(this.observation, current, now);
-    if (mayClaim(current, this.observation, now, this.options)) await this.claim(nextVersion(current));
+    if (mayClaim(current, this.observation, now, this.options, this.options.boundIdentity))
+      await this.claim(nextVersion(current));
     return this.role;
   }
 

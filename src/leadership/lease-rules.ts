@@ -49,7 +49,24 @@ export function observe(
 }
 
 /**
- * Whether a standby may insert the next version: none exists, the holder released it, or the
+ * A process's instance identity, `hostname:port`: the prefix of its holder string
+ * (`hostname:port:pid:uuid`, unique per process).
+ */
+export function instanceIdentity(host: string, port: number): string {
+  return `${host}:${port}`;
+}
+
+/** The instance identity a holder string starts with (the holder itself when it has none). */
+export function identityOf(holder: string): string {
+  const parts = holder.split(':');
+  return parts.length >= 4 ? parts.slice(0, 2).join(':') : holder;
+}
+
+/**
+ * Whether a standby may insert the next version: none exists, the holder released it, the
+ * holder has this process's own instance identity and this process has bound that identity's
+ * HTTP port (`boundIdentity`: the bind proves the previous process of that identity is gone, a
+ * frozen one still holds the socket; a fast restart then needs no wait), or the
  * version has stayed the highest for its whole duration plus the margin since this process
  * first saw it (first seen ≥ sent, so the holder stopped acting 2 × margin before).
  */
@@ -58,9 +75,11 @@ export function mayClaim(
   observation: Observation | undefined,
   now: number,
   timing: LeaseTiming,
+  boundIdentity?: string,
 ): boolean {
   if (!current) return true;
   if (current.released) return true;
+  if (boundIdentity !== undefined && identityOf(current.holder) === boundIdentity) return true;
   if (!observation || observation.version !== current._id) return false;
   const duration = Math.max(current.durationMs, timing.durationMs);
   return now >= observation.firstSeenAt + duration + timing.marginMs;

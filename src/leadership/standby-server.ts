@@ -2,6 +2,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 
 export interface StandbyView {
   holder: string;
+  /** This process's role (`standby` when not given); `leader` while the scheduler boots. */
+  role?(): string;
   /** Who holds the lease, as last read. */
   leader(): { holder: string; version: number } | undefined;
 }
@@ -14,7 +16,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function leadershipDetails(view: StandbyView) {
   const leader = view.leader();
   return {
-    role: 'standby',
+    role: view.role?.() ?? 'standby',
     holder: view.holder,
     ...(leader ? { leader: leader.holder, leaseVersion: leader.version } : {}),
   };
@@ -25,7 +27,11 @@ function leadershipDetails(view: StandbyView) {
  * not ready, its role in `/actuator/health`, and 503 on everything else (the worker API), so a
  * load balancer or a worker's retry reaches the leader.
  */
-export function handleStandbyRequest(view: StandbyView, req: IncomingMessage, res: ServerResponse): void {
+export function handleStandbyRequest(
+  view: StandbyView,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '');
   if (path === '/actuator/health/liveness') return send(res, 200, { status: 'UP' });
   if (path === '/actuator/health/readiness')

@@ -31,7 +31,9 @@ export function fencedKeeper(): LeaseKeeper | undefined {
 
 export function assertLeading(what: string): void {
   if (active && !active.keeper.isCertain())
-    active.onLost(`lease ${active.keeper.role} (version ${active.keeper.leaseVersion}) before ${what}`);
+    active.onLost(
+      `lease ${active.keeper.role} (version ${active.keeper.leaseVersion}) before ${what}`,
+    );
 }
 
 /** Commands that change the database (reads and the driver's own handshakes pass). */

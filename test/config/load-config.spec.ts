@@ -23,6 +23,13 @@ const CASES: Case[] = [
   ['IEXEC_LOG_FORMAT', 'TEXT', (c) => c.server.logFormat, 'json', 'text'],
   ['IEXEC_SHUTDOWN_TIMEOUT', '1m', (c) => c.server.shutdownTimeoutMs, 30000, 60000],
   [
+    'IEXEC_CORE_LEASE_DURATION',
+    '1s',
+    (c) => c.leadership,
+    { leaseDurationMs: 5000, marginMs: 1000, renewEveryMs: 1000, pollEveryMs: 1000 },
+    { leaseDurationMs: 1000, marginMs: 200, renewEveryMs: 200, pollEveryMs: 200 },
+  ],
+  [
     'IEXEC_CORE_MANAGEMENT_ACTUATORS',
     'health,info,prometheus',
     (c) => c.server.actuators,
@@ -269,7 +276,7 @@ describe('loadConfig', () => {
 
   it('declares each variable in one section only', () => {
     const names = environmentVariables().map((d) => d.name);
-    expect(names.length).toBe(74);
+    expect(names.length).toBe(75);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -466,6 +473,12 @@ describe('loadConfig rejects bad values with one line per variable', () => {
     ['unknown log level', { IEXEC_LOG_LEVEL: 'LOUD' }, 'IEXEC_LOG_LEVEL', /INFO/],
     ['unknown log format', { IEXEC_LOG_FORMAT: 'xml' }, 'IEXEC_LOG_FORMAT', /json, text/],
     ['zero shutdown deadline', { IEXEC_SHUTDOWN_TIMEOUT: '0s' }, 'IEXEC_SHUTDOWN_TIMEOUT', /30s/],
+    [
+      'too short a lease',
+      { IEXEC_CORE_LEASE_DURATION: '100ms' },
+      'IEXEC_CORE_LEASE_DURATION',
+      /500ms/,
+    ],
     [
       'unknown writer mode',
       { IEXEC_CHAIN_WRITER: 'both' },

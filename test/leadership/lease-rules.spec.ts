@@ -1,4 +1,6 @@
 import {
+  identityOf,
+  instanceIdentity,
   LeaseDocument,
   leaderCertainUntil,
   mayClaim,
@@ -53,6 +55,21 @@ describe('lease rules', () => {
     const seen = observe(undefined, long, 0);
     expect(mayClaim(long, seen, 7000, timing)).toBe(false);
     expect(mayClaim(long, seen, 21000, timing)).toBe(true);
+  });
+
+  it('a process that bound its port may retake at once a lease held by its own identity', () => {
+    const mine = lease(9, { holder: 'host-a:13000:4242:1a2b3c4d' });
+    const seen = observe(undefined, mine, 0);
+    const identity = instanceIdentity('host-a', 13000);
+    expect(identityOf(mine.holder)).toBe('host-a:13000');
+    expect(mayClaim(mine, seen, 0, timing, identity)).toBe(true);
+    // Not before the bind (no identity given), nor for another port or host.
+    expect(mayClaim(mine, seen, 0, timing)).toBe(false);
+    expect(mayClaim(mine, seen, 0, timing, instanceIdentity('host-a', 13001))).toBe(false);
+    expect(mayClaim(mine, seen, 0, timing, instanceIdentity('host-b', 13000))).toBe(false);
+    // A holder string without an identity prefix is never taken early.
+    expect(mayClaim(lease(9, { holder: 'host-a:13000' }), seen, 0, timing, 'host-a')).toBe(false);
+    expect(identityOf('a')).toBe('a');
   });
 
   it('refuses timings that leave no room to renew', () => {

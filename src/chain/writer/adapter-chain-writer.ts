@@ -1,3 +1,4 @@
+import { assertLeading } from '../../leadership/write-fence.js';
 import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
@@ -54,6 +55,8 @@ export class AdapterChainWriter extends ChainWriter {
     body: unknown,
     attempts: number,
   ): Promise<{ status: number; text: string }> {
+    // A POST makes the adapter send a transaction: a leader past its lease stops before it.
+    if (method === 'POST') assertLeading(`the adapter POST ${path}`);
     const answer = await httpCall(
       this.http,
       {

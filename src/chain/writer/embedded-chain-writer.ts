@@ -1,3 +1,4 @@
+import { assertLeading } from '../../leadership/write-fence.js';
 import { Logger } from '@nestjs/common';
 import {
   encodeFunctionData,
@@ -300,6 +301,8 @@ export class EmbeddedChainWriter extends ChainWriter {
       gasPrice,
       type: 'legacy',
     });
+    // The last moment before the transaction leaves: a leader past its lease stops here.
+    assertLeading('a chain transaction');
     return publicClient.sendRawTransaction({ serializedTransaction });
   }
 

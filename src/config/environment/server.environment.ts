@@ -12,6 +12,7 @@ import {
   IsOneOf,
   IsPositiveInt,
   IsPositiveSpringDuration,
+  IsSpringDurationAtLeast,
   IsTcpPort,
 } from '../validators.js';
 
@@ -77,6 +78,16 @@ export class ServerEnvironment {
   })
   @IsPositiveSpringDuration()
   IEXEC_SHUTDOWN_TIMEOUT!: string;
+
+  @EnvVar({
+    group: GROUPS.server,
+    default: '5s',
+    extension: true,
+    description:
+      'Leader lease of active/passive replicas on one database (always on): a leader renews it every fifth of this, a standby takes over once it has stayed unrenewed this long plus a fifth; at least 500ms (e.g. 5s, 1s, PT10S).',
+  })
+  @IsSpringDurationAtLeast(500)
+  IEXEC_CORE_LEASE_DURATION!: string;
 
   @EnvVar({
     group: GROUPS.server,

@@ -76,7 +76,7 @@ describe('node dist/main.js', () => {
       }),
     );
     try {
-      await waitForStatus(`http://127.0.0.1:${port}/actuator/health/liveness`, 200, 20000);
+      await waitForStatus(`http://127.0.0.1:${port}/actuator/health/readiness`, 200, 20000);
       const records = () =>
         scheduler
           .output()

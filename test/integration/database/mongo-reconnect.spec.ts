@@ -12,11 +12,11 @@ describeOwnServer('MongoDB connection across a database restart', () => {
 
   beforeAll(async () => {
     server = await startFerretDb();
-    const { uri, retryAttempts, connectionErrorFactory, ...options } = mongoConnectionOptions(
-      testConfig({ MONGO_URL: server.url }),
-    );
+    const { uri, retryAttempts, connectionErrorFactory, connectionFactory, ...options } =
+      mongoConnectionOptions(testConfig({ MONGO_URL: server.url }));
     void retryAttempts;
     void connectionErrorFactory;
+    void connectionFactory;
     connection = await mongoose.createConnection(uri!, options).asPromise();
   }, 60_000);
 
