@@ -6,6 +6,7 @@ import { AdminTokenGuard } from '../common/http/admin-token.guard.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
 import { DealWatcherService } from './deal-watcher.service.js';
 import { SkippedDealRepository } from './skipped-deal.repository.js';
+import { ApiAdminAuth, ApiBadRequest, ApiJsonAnswer } from '../openapi/api-answers.js';
 
 class ReplayQuery {
   @Type(() => Number)
@@ -20,6 +21,7 @@ class DealIdParam {
 }
 
 /** Operator commands (Bearer IEXEC_CORE_ADMIN_TOKEN; 404 when no token is configured). */
+@ApiAdminAuth()
 @Controller('admin/deals')
 @UseGuards(AdminTokenGuard)
 export class DealAdminController {
@@ -29,6 +31,8 @@ export class DealAdminController {
   ) {}
 
   /** Reads deals again from a block, without touching MongoDB by hand. */
+  @ApiJsonAnswer(202, 'Deals are read again from `fromBlock`')
+  @ApiBadRequest('`fromBlock` is not a block number')
   @Post('replay')
   @HttpCode(202)
   async replay(@Query() query: ReplayQuery) {
@@ -40,6 +44,7 @@ export class DealAdminController {
   }
 
   /** Deals given up after their attempts, with the reason, oldest block first. */
+  @ApiJsonAnswer(200, 'Skipped deals', { type: 'array', items: { type: 'object' } })
   @Get('skipped')
   async listSkipped() {
     return (await this.skipped.list()).map((deal) => ({
@@ -49,6 +54,8 @@ export class DealAdminController {
   }
 
   /** Tries a skipped deal again (fresh attempts); it leaves the list when it succeeds. */
+  @ApiJsonAnswer(202, 'The deal is tried again')
+  @ApiBadRequest('`chainDealId` is not 0x and 64 hex digits')
   @Post('skipped/:chainDealId/retry')
   @HttpCode(202)
   async retrySkipped(@Param() param: DealIdParam) {
