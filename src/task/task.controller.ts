@@ -5,7 +5,7 @@ import { requestBaseUrl } from '../common/http/request-base-url.js';
 import { ReplicatesListRepository } from '../replicate/replicates-list.repository.js';
 import { ReplicateModel, TaskModel, toReplicateModel, toTaskModel } from './task-read.mapper.js';
 import { TaskRepository } from './task.repository.js';
-import { ApiEmptyAnswers, ApiJsonAnswer } from '../openapi/api-answers.js';
+import { ApiJsonAnswer } from '../openapi/api-answers.js';
 
 /** Public read endpoints T1 and T2 (worker-api.md §9.1, §9.2); refusals name their reason. */
 @Controller('tasks')
