@@ -1,15 +1,17 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, Matches, Min } from 'class-validator';
 import type { Hex } from 'viem';
 import { AdminTokenGuard } from '../common/http/admin-token.guard.js';
+import { parseLongParameter } from '../common/http/long-parameter.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
 import { DealWatcherService } from './deal-watcher.service.js';
 import { SkippedDealRepository } from './skipped-deal.repository.js';
 import { ApiAdminAuth, ApiBadRequest, ApiJsonAnswer } from '../openapi/api-answers.js';
 
 class ReplayQuery {
-  @Type(() => Number)
+  // A Java `long` as Spring converts it; beyond 2^53 refused, not rounded to another block.
+  @Transform(({ value }) => parseLongParameter(value) ?? Number.NaN)
   @IsInt({ message: 'fromBlock must be an integer block number' })
   @Min(0, { message: 'fromBlock must be >= 0' })
   fromBlock!: number;
