@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestj
 import { Transform } from 'class-transformer';
 import { IsInt, Matches, Min } from 'class-validator';
 import type { Hex } from 'viem';
+import { ApiProperty } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/http/admin-token.guard.js';
 import { parseLongParameter } from '../common/http/long-parameter.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
@@ -10,6 +11,7 @@ import { SkippedDealRepository } from './skipped-deal.repository.js';
 import { ApiAdminAuth, ApiBadRequest, ApiJsonAnswer } from '../openapi/api-answers.js';
 
 class ReplayQuery {
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, description: 'First block to read' })
   // A Java `long` as Spring converts it; beyond 2^53 refused, not rounded to another block.
   @Transform(({ value }) => parseLongParameter(value) ?? Number.NaN)
   @IsInt({ message: 'fromBlock must be an integer block number' })
@@ -18,6 +20,7 @@ class ReplayQuery {
 }
 
 class DealIdParam {
+  @ApiProperty({ type: String, pattern: '^0x[0-9a-fA-F]{64}$' })
   @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'chainDealId must be 0x and 64 hex digits' })
   chainDealId!: string;
 }

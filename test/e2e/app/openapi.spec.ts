@@ -99,6 +99,47 @@ describe('OpenAPI document', () => {
     });
   });
 
+  it('describes the request bodies and parameters from the DTOs', () => {
+    const schemas = doc.components.schemas as Record<
+      string,
+      { properties: Record<string, Record<string, unknown>>; required?: string[] }
+    >;
+    expect(schemas.ReplicateStatusUpdateDto.required).toEqual(['status']);
+    expect(JSON.stringify(schemas.ReplicateStatusUpdateDto.properties.status)).toContain(
+      '#/components/schemas/ReplicateStatus"',
+    );
+    expect(schemas.ReplicateStatus).toMatchObject({
+      type: 'string',
+      enum: expect.arrayContaining(['COMPUTED', 'CONTRIBUTED']),
+    });
+    expect(JSON.stringify(schemas.ReplicateStatusDetailsDto.properties.chainReceipt)).toContain(
+      '#/components/schemas/ChainReceiptDto"',
+    );
+    expect(schemas.WorkerModelDto.properties.name).toMatchObject({
+      type: 'string',
+      maxLength: 256,
+      nullable: true,
+    });
+    expect(schemas.WorkerModelDto.properties.cpuNb).toMatchObject({
+      type: 'integer',
+      maximum: 2147483647,
+    });
+    expect(schemas.SignatureDto.required).toEqual(['value']);
+    const askParameters = (
+      doc.paths['/replicates/available'].get as unknown as {
+        parameters: { name: string; in: string; required: boolean; schema: unknown }[];
+      }
+    ).parameters;
+    expect(askParameters).toContainEqual(
+      expect.objectContaining({
+        name: 'blockNumber',
+        in: 'query',
+        required: true,
+        schema: expect.objectContaining({ type: 'integer', format: 'int64' }),
+      }),
+    );
+  });
+
   it('serves Swagger UI at /swagger-ui/index.html, pointed at the document', async () => {
     const page = await fetch(`${scheduler.baseUrl}/swagger-ui/index.html`);
     expect(page.status).toBe(200);
