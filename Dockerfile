@@ -22,6 +22,7 @@ RUN npm run build
 
 FROM scratch AS prebuilt
 COPY dist/main.js dist/main.js.LEGAL.txt dist/build-info.json /app/dist/
+COPY dist/swagger-ui /app/dist/swagger-ui
 
 FROM ${DIST} AS dist
 
@@ -34,6 +35,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json ./
 COPY --from=dist /app/dist/main.js /app/dist/main.js.LEGAL.txt /app/dist/build-info.json ./dist/
+# Swagger UI's static files (/swagger-ui/index.html), copied by scripts/bundle.mjs.
+COPY --from=dist /app/dist/swagger-ui ./dist/swagger-ui
 # Files owned by root: the scheduler cannot rewrite its own code. The keystore is a read-only
 # mount that uid 1000 (`node`) can read, its path given as the Java image's is, e.g.
 #   -v /srv/pool/wallet.json:/iexec/wallet/encrypted-wallet.json:ro

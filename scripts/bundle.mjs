@@ -4,10 +4,11 @@
 // the decorator metadata NestJS needs is already emitted and kept as plain calls.
 // Optional packages a dependency probes for at run time (@nestjs/microservices, kerberos…) and
 // that are not installed stay external: the probe fails at run time as it would unbundled.
-import { readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { isBuiltin } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const dist = join(import.meta.dirname, '..', 'dist');
 const entry = join(dist, 'main.js');
@@ -84,3 +85,23 @@ const external = new Set(
 console.log(
   `bundled dist/main.js: ${(bytes / 1e6).toFixed(1)} MB, ${Object.keys(result.metafile.inputs).length} files; left external: ${[...external].sort().join(', ') || 'none'}`,
 );
+
+// Swagger UI's static files (src/openapi/openapi.ts serves them from dist/swagger-ui): the image
+// ships no node_modules. Only what the page loads, not the source maps or the ES bundles.
+const swaggerUiDist = dirname(
+  createRequire(
+    join(import.meta.dirname, '..', 'node_modules', '@nestjs', 'swagger', 'package.json'),
+  ).resolve('swagger-ui-dist/package.json'),
+);
+const swaggerUiFiles = [
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'swagger-ui.css',
+  'index.css',
+  'favicon-32x32.png',
+  'LICENSE',
+];
+for (const file of swaggerUiFiles) {
+  await cp(join(swaggerUiDist, file), join(dist, 'swagger-ui', file));
+}
+console.log(`copied Swagger UI assets to dist/swagger-ui (${swaggerUiFiles.length} files)`);

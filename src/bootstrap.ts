@@ -4,6 +4,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { configureApp, createHttpAdapter } from './common/http/http-app.js';
 import { createAppLogger } from './common/logging/app-logger.js';
+import { setupOpenApi } from './openapi/openapi.js';
 
 export { BODY_LIMIT_BYTES, configureApp, createHttpAdapter } from './common/http/http-app.js';
 export { logLevels } from './common/logging/app-logger.js';
@@ -25,5 +26,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     appOptions(config),
   );
   configureApp(app);
+  setupOpenApi(app);
   return app;
 }

@@ -1,25 +1,32 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, Matches, Min } from 'class-validator';
 import type { Hex } from 'viem';
+import { ApiProperty } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/http/admin-token.guard.js';
+import { parseLongParameter } from '../common/http/long-parameter.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
 import { DealWatcherService } from './deal-watcher.service.js';
 import { SkippedDealRepository } from './skipped-deal.repository.js';
+import { ApiAdminAuth, ApiBadRequest, ApiJsonAnswer } from '../openapi/api-answers.js';
 
 class ReplayQuery {
-  @Type(() => Number)
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 0, description: 'First block to read' })
+  // A Java `long` as Spring converts it; beyond 2^53 refused, not rounded to another block.
+  @Transform(({ value }) => parseLongParameter(value) ?? Number.NaN)
   @IsInt({ message: 'fromBlock must be an integer block number' })
   @Min(0, { message: 'fromBlock must be >= 0' })
   fromBlock!: number;
 }
 
 class DealIdParam {
+  @ApiProperty({ type: String, pattern: '^0x[0-9a-fA-F]{64}$' })
   @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'chainDealId must be 0x and 64 hex digits' })
   chainDealId!: string;
 }
 
 /** Operator commands (Bearer IEXEC_CORE_ADMIN_TOKEN; 404 when no token is configured). */
+@ApiAdminAuth()
 @Controller('admin/deals')
 @UseGuards(AdminTokenGuard)
 export class DealAdminController {
@@ -29,6 +36,8 @@ export class DealAdminController {
   ) {}
 
   /** Reads deals again from a block, without touching MongoDB by hand. */
+  @ApiJsonAnswer(202, 'Deals are read again from `fromBlock`')
+  @ApiBadRequest('`fromBlock` is not a block number')
   @Post('replay')
   @HttpCode(202)
   async replay(@Query() query: ReplayQuery) {
@@ -40,6 +49,7 @@ export class DealAdminController {
   }
 
   /** Deals given up after their attempts, with the reason, oldest block first. */
+  @ApiJsonAnswer(200, 'Skipped deals', { type: 'array', items: { type: 'object' } })
   @Get('skipped')
   async listSkipped() {
     return (await this.skipped.list()).map((deal) => ({
@@ -49,6 +59,8 @@ export class DealAdminController {
   }
 
   /** Tries a skipped deal again (fresh attempts); it leaves the list when it succeeds. */
+  @ApiJsonAnswer(202, 'The deal is tried again')
+  @ApiBadRequest('`chainDealId` is not 0x and 64 hex digits')
   @Post('skipped/:chainDealId/retry')
   @HttpCode(202)
   async retrySkipped(@Param() param: DealIdParam) {

@@ -6,6 +6,7 @@ import { buildInfo } from './build-info.js';
 import { HealthContributors } from './health-contributors.js';
 import { groupHealth, isProbeGroup } from './health-groups.js';
 import { healthHttpStatus } from './health-status.js';
+import { ApiEmptyAnswers, ApiJsonAnswer, ApiTextAnswer } from '../openapi/api-answers.js';
 
 /** Spring-Boot-compatible actuator endpoints, exposed per IEXEC_CORE_MANAGEMENT_ACTUATORS. */
 @Controller('actuator')
@@ -15,6 +16,9 @@ export class ActuatorController {
     private readonly contributors: HealthContributors,
   ) {}
 
+  @ApiJsonAnswer(200, 'UP')
+  @ApiJsonAnswer(503, 'DOWN or OUT_OF_SERVICE')
+  @ApiEmptyAnswers({ 404: 'Actuator not exposed' })
   @Get('health')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     this.requireExposed('health');
@@ -24,6 +28,9 @@ export class ActuatorController {
   }
 
   /** A probe group (`liveness`, `readiness`) or one component of the main health (`mongo`). */
+  @ApiJsonAnswer(200, 'The probe group (liveness, readiness) or component is UP')
+  @ApiJsonAnswer(503, 'DOWN or OUT_OF_SERVICE')
+  @ApiEmptyAnswers({ 404: 'Unknown group or component, or actuator not exposed' })
   @Get('health/:name')
   async healthPart(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply) {
     this.requireExposed('health');
@@ -38,6 +45,8 @@ export class ActuatorController {
     return component;
   }
 
+  @ApiJsonAnswer(200, 'Build and compatibility information')
+  @ApiEmptyAnswers({ 404: 'Actuator not exposed' })
   @Get('info')
   info() {
     this.requireExposed('info');
@@ -55,6 +64,7 @@ export class ActuatorController {
 
 @Controller()
 export class VersionController {
+  @ApiTextAnswer(200, 'The scheduler version')
   @Get('version')
   @Header('content-type', 'text/plain;charset=UTF-8')
   version(): string {

@@ -18,6 +18,7 @@ import {
 } from './logs-challenge.js';
 import { LogsChallengeStore } from './logs-challenge.store.js';
 import { TaskRequesters } from './task-requesters.js';
+import { ApiJsonAnswer } from '../openapi/api-answers.js';
 
 /** T3–T7 (worker-api.md §2.8, §9.3): compute logs, readable by the task requester only. */
 @Controller('tasks')
@@ -29,6 +30,8 @@ export class TaskLogsController {
     private readonly logs: ComputeLogsService,
   ) {}
 
+  @ApiJsonAnswer(200, 'EIP-712 typed data to sign (the logs challenge of `address`)')
+  @ApiJsonAnswer(400, '`address` missing or not an address')
   @Get('logs/challenge')
   @RouteConfig(ANONYMOUS_RATE_LIMITED)
   getChallenge(@Query('address') address?: string): LogsChallengeTypedData {
@@ -42,6 +45,13 @@ export class TaskLogsController {
     );
   }
 
+  @ApiJsonAnswer(200, 'Compute logs of every worker of the task')
+  @ApiJsonAnswer(400, 'No Authorization header')
+  @ApiJsonAnswer(
+    401,
+    'Authorization is not <digest>_<signature>_<address> of the challenge, or not the requester',
+  )
+  @ApiJsonAnswer(404, 'No compute logs for the task')
   @Get([':chainTaskId/logs', ':chainTaskId/stdout'])
   async getTaskLogs(
     @Param('chainTaskId') chainTaskId: string,
@@ -53,6 +63,13 @@ export class TaskLogsController {
     return toTaskLogsModel(chainTaskId, list);
   }
 
+  @ApiJsonAnswer(200, 'Compute logs of one worker')
+  @ApiJsonAnswer(400, 'No Authorization header')
+  @ApiJsonAnswer(
+    401,
+    'Authorization is not <digest>_<signature>_<address> of the challenge, or not the requester',
+  )
+  @ApiJsonAnswer(404, 'No compute logs of that worker')
   @Get([
     ':chainTaskId/replicates/:walletAddress/logs',
     ':chainTaskId/replicates/:walletAddress/stdout',

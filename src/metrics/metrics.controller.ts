@@ -11,6 +11,7 @@ import {
   parseTagFilters,
   RegistryMetric,
 } from './actuator-metrics.js';
+import { ApiEmptyAnswers, ApiJsonAnswer, ApiTextAnswer } from '../openapi/api-answers.js';
 
 @Controller()
 export class MetricsController {
@@ -20,12 +21,15 @@ export class MetricsController {
   ) {}
 
   /** M1 (worker-api.md §9.4), unauthenticated. */
+  @ApiJsonAnswer(200, 'Platform metric (M1)')
   @Get('metrics')
   platformMetric(): PlatformMetric {
     return this.metrics.platformMetric();
   }
 
   /** Exposed only when IEXEC_CORE_MANAGEMENT_ACTUATORS lists `prometheus` (or `*`). */
+  @ApiTextAnswer(200, 'Prometheus exposition format')
+  @ApiEmptyAnswers({ 404: 'Actuator not exposed' })
   @Get('actuator/prometheus')
   async prometheus(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     if (!this.config.isActuatorExposed('prometheus')) throw new EmptyResponseException(404);
@@ -35,12 +39,17 @@ export class MetricsController {
   }
 
   /** Spring's `/actuator/metrics`, when IEXEC_CORE_MANAGEMENT_ACTUATORS lists `metrics` (or `*`). */
+  @ApiJsonAnswer(200, 'Metric names')
+  @ApiEmptyAnswers({ 404: 'Actuator not exposed' })
   @Get('actuator/metrics')
   async names(): Promise<{ names: string[] }> {
     if (!this.config.isActuatorExposed('metrics')) throw new EmptyResponseException(404);
     return metricNames(await this.registryMetrics());
   }
 
+  @ApiJsonAnswer(200, 'Measurements of the metric')
+  @ApiJsonAnswer(400, '`tag` is not key:value')
+  @ApiEmptyAnswers({ 404: 'Unknown metric, or actuator not exposed' })
   @Get('actuator/metrics/:name')
   async metric(
     @Param('name') name: string,

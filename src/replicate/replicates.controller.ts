@@ -22,8 +22,17 @@ import { ReplicateStatusService } from './replicate-status.service.js';
 import { ReplicateStatusUpdateDto, withoutNulls } from './replicate-status-update.dto.js';
 import { ReplicateSupplyService } from './replicate-supply.service.js';
 import { statusUpdateAnswer } from './status-update-rules.js';
+import {
+  ApiBadRequest,
+  ApiEmptyAnswers,
+  ApiJsonAnswer,
+  ApiNotificationAnswer,
+  ApiWorkerAuth,
+} from '../openapi/api-answers.js';
 
 /** R1–R3 of worker-api.md: authentication first, then the chain health gate (R1, R3). */
+@ApiWorkerAuth()
+@ApiBadRequest('`blockNumber` missing or not a long, or body invalid')
 @Controller('replicates')
 @UseGuards(WorkerJwtGuard)
 export class ReplicatesController {
@@ -40,6 +49,8 @@ export class ReplicatesController {
     if (this.health.isOutOfService()) throw new EmptyResponseException(503);
   }
 
+  @ApiJsonAnswer(200, 'A replicate to compute (workerpool authorization and SMS URL)')
+  @ApiEmptyAnswers({ 204: 'Nothing to compute now, or asked too soon', 503: 'Chain out of sync' })
   @Get('available')
   async available(
     @AuthenticatedWallet() wallet: string,
@@ -73,6 +84,10 @@ export class ReplicatesController {
     };
   }
 
+  @ApiJsonAnswer(200, 'Notifications of the replicates to resume', {
+    type: 'array',
+    items: { type: 'object' },
+  })
   @Get('interrupted')
   async interrupted(
     @AuthenticatedWallet() wallet: string,
@@ -84,6 +99,13 @@ export class ReplicatesController {
     return `[${notifications.map(serializeTaskNotification).join(',')}]`;
   }
 
+  @ApiNotificationAnswer(200, 'Accepted; the next action')
+  @ApiNotificationAnswer(202, 'Refused; PLEASE_ABORT')
+  @ApiNotificationAnswer(208, 'Already reported; the action answered then')
+  @ApiEmptyAnswers({
+    500: 'Cannot update (GENERIC_CANT_UPDATE)',
+    503: 'Chain out of sync, or verification deferred',
+  })
   @Post(':chainTaskId/updateStatus')
   @HttpCode(200)
   async updateStatus(

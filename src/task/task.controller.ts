@@ -5,6 +5,7 @@ import { requestBaseUrl } from '../common/http/request-base-url.js';
 import { ReplicatesListRepository } from '../replicate/replicates-list.repository.js';
 import { ReplicateModel, TaskModel, toReplicateModel, toTaskModel } from './task-read.mapper.js';
 import { TaskRepository } from './task.repository.js';
+import { ApiJsonAnswer } from '../openapi/api-answers.js';
 
 /** Public read endpoints T1 and T2 (worker-api.md §9.1, §9.2); refusals name their reason. */
 @Controller('tasks')
@@ -14,6 +15,8 @@ export class TaskController {
     private readonly replicates: ReplicatesListRepository,
   ) {}
 
+  @ApiJsonAnswer(200, 'The task (TaskModel)')
+  @ApiJsonAnswer(404, 'Unknown task (the reason in `message`)')
   @Get(':chainTaskId')
   async getTask(
     @Param('chainTaskId') chainTaskId: string,
@@ -28,6 +31,8 @@ export class TaskController {
   }
 
   /** The wallet is matched exactly (wallet strings are kept verbatim). */
+  @ApiJsonAnswer(200, 'The replicate (ReplicateModel)')
+  @ApiJsonAnswer(404, 'No such task or replicate (the reason in `message`)')
   @Get(':chainTaskId/replicates/:walletAddress')
   async getTaskReplicate(
     @Param('chainTaskId') chainTaskId: string,

@@ -21,6 +21,13 @@ import { PublicConfigurationService } from './public-configuration.service.js';
 import { SignatureDto, WorkerModelDto } from './worker.dto.js';
 import { toWorkerJson, type WorkerJson } from './worker-json.js';
 import { WorkerService } from './worker.service.js';
+import {
+  ApiBadRequest,
+  ApiEmptyAnswers,
+  ApiJsonAnswer,
+  ApiTextAnswer,
+  ApiWorkerAuth,
+} from '../openapi/api-answers.js';
 
 /** W1–W6 (worker-api.md §2–3). Plain-text answers are raw strings; explicit errors have no body. */
 @Controller('workers')
@@ -32,6 +39,9 @@ export class WorkerController {
   ) {}
 
   /** W1: the wallet's login challenge; 401 (and no challenge) when not whitelisted. */
+  @ApiTextAnswer(200, 'The login challenge of the wallet')
+  @ApiBadRequest('`walletAddress` missing or not an address')
+  @ApiEmptyAnswers({ 401: 'Wallet not whitelisted' })
   @Get('challenge')
   @RouteConfig(ANONYMOUS_RATE_LIMITED)
   challenge(@Query('walletAddress', WalletAddressParamPipe) walletAddress: string): string {
@@ -41,6 +51,9 @@ export class WorkerController {
   }
 
   /** W2: the JWT (without `Bearer `) for a signature of the current challenge; 401 otherwise. */
+  @ApiTextAnswer(200, 'The worker JWT (without `Bearer `)')
+  @ApiBadRequest('`walletAddress` or body missing')
+  @ApiEmptyAnswers({ 401: 'Signature not over the current challenge, or wallet not whitelisted' })
   @Post('login')
   @HttpCode(200)
   @RouteConfig(ANONYMOUS_RATE_LIMITED)
@@ -56,6 +69,8 @@ export class WorkerController {
   }
 
   /** W3: records liveness; answers the configuration fingerprint (stable across restarts). */
+  @ApiTextAnswer(200, 'The configuration fingerprint')
+  @ApiWorkerAuth()
   @Post('ping')
   @HttpCode(200)
   @UseGuards(WorkerJwtGuard)
@@ -65,6 +80,9 @@ export class WorkerController {
   }
 
   /** W4: upserts the caller's document (identity from the token, never from the body). */
+  @ApiJsonAnswer(200, 'The registered worker')
+  @ApiBadRequest('Body missing or invalid')
+  @ApiWorkerAuth()
   @Post('register')
   @HttpCode(200)
   @UseGuards(WorkerJwtGuard)
@@ -78,12 +96,18 @@ export class WorkerController {
   }
 
   /** W5: the public configuration, exactly seven properties in order; no authentication. */
+  @ApiJsonAnswer(200, 'The public configuration')
   @Get('config')
   config(): PublicConfiguration {
     return this.publicConfiguration.configuration;
   }
 
   /** W6: the caller's computing task ids (`[]` when unknown). */
+  @ApiJsonAnswer(200, 'Chain task ids the worker computes', {
+    type: 'array',
+    items: { type: 'string' },
+  })
+  @ApiWorkerAuth()
   @Get('computing')
   @UseGuards(WorkerJwtGuard)
   async computing(@AuthenticatedWallet() walletAddress: string): Promise<string[]> {

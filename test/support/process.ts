@@ -19,10 +19,13 @@ export interface SchedulerProcess {
  * Starts the built scheduler (`node dist/main.js`) with exactly the given environment (undefined
  * entries left out).
  */
-export function spawnScheduler(env: Record<string, string | undefined>): SchedulerProcess {
-  if (!existsSync(MAIN_JS)) throw new Error('dist/main.js is missing: run `npm run build` first');
+export function spawnScheduler(
+  env: Record<string, string | undefined>,
+  mainJs: string = MAIN_JS,
+): SchedulerProcess {
+  if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run \`npm run build\` first`);
   let out = '';
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [mainJs], {
     env: {
       PATH: process.env.PATH ?? '',
       ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),

@@ -77,7 +77,14 @@ export function schedulerEnv(
 export async function startScheduler(
   chain: TestChain,
   workerpool: string,
-  options: { env?: RawEnvironment; mongoUrl?: string; walletDir?: string; port?: number } = {},
+  options: {
+    env?: RawEnvironment;
+    mongoUrl?: string;
+    walletDir?: string;
+    port?: number;
+    /** Called on the created app before it starts (Fastify hooks that must see every route). */
+    beforeListen?: (app: NestFastifyApplication) => void;
+  } = {},
 ): Promise<RunningScheduler> {
   const walletDir = options.walletDir ?? mkdtempSync(join(tmpdir(), 'iexec-wallet-'));
   const wallet = writeSchedulerWallet(join(walletDir, 'scheduler.json'));
@@ -87,6 +94,7 @@ export async function startScheduler(
     ...options.env,
   });
   const app = await createApp(config);
+  options.beforeListen?.(app);
   await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   let stopped = false;

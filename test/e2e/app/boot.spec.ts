@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
@@ -7,7 +7,7 @@ import { freePort } from '../../setup/mongo-server.js';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
 import { dropDatabase, isolatedMongoUrl } from '../../support/mongo.js';
 import { statusBeforeBody } from '../../support/early-answer.js';
-import { builtSchedulerEnv, spawnScheduler, waitForStatus } from '../../support/process.js';
+import { builtSchedulerEnv, ROOT, spawnScheduler, waitForStatus } from '../../support/process.js';
 import { eventually } from '../../support/scheduler.js';
 
 // The built artifact (`npm run build` → dist/main.js, one bundled file) as operators run it,
@@ -29,9 +29,28 @@ describe('node dist/main.js', () => {
   it('boots against the chain and the Mongo-wire server, answers health, and stops cleanly on SIGTERM', async () => {
     const url = isolatedMongoUrl('boot');
     const port = await freePort();
-    const scheduler = spawnScheduler(env(pool, { MONGO_URL: url, IEXEC_CORE_PORT: String(port) }));
+    // As the image ships it: dist/ and package.json in a directory with no node_modules above.
+    const app = mkdtempSync(join(tmpdir(), 'iexec-boot-app-'));
+    cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+    expect(existsSync(join(app, 'node_modules'))).toBe(false);
+    const scheduler = spawnScheduler(
+      env(pool, { MONGO_URL: url, IEXEC_CORE_PORT: String(port) }),
+      join(app, 'dist', 'main.js'),
+    );
     try {
       await waitForStatus(`http://127.0.0.1:${port}/actuator/health`, 200, 20000);
+      // The OpenAPI document and Swagger UI, its assets from dist/swagger-ui.
+      const doc = (await (await fetch(`http://127.0.0.1:${port}/v3/api-docs`)).json()) as {
+        openapi: string;
+      };
+      expect(doc.openapi).toMatch(/^3\./);
+      const ui = await fetch(`http://127.0.0.1:${port}/swagger-ui/index.html`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('swagger-ui-bundle.js');
+      const bundle = await fetch(`http://127.0.0.1:${port}/swagger-ui/swagger-ui-bundle.js`);
+      expect(bundle.status).toBe(200);
+      expect((await bundle.text()).length).toBeGreaterThan(100_000);
       // dist/main.js is one bundled file: it still finds package.json and dist/build-info.json.
       const info = (await (await fetch(`http://127.0.0.1:${port}/actuator/info`)).json()) as {
         build: { name: string; version: string; time: string };

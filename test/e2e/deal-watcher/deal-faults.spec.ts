@@ -100,4 +100,23 @@ describe('poison deals', () => {
       await scheduler.close(); // stop is idempotent
     }
   }, 90000);
+
+  it('refuses a replay from a block that is not a Java long in the safe range, with a 400 naming fromBlock', async () => {
+    const scheduler = await startScheduler(chain, await chain.fixtures.createWorkerpool(), {
+      env: ENV,
+    });
+    try {
+      for (const fromBlock of ['9007199254740993', '1e3', '1.5', '-1', '', 'twelve']) {
+        const res = await admin(scheduler, `replay?fromBlock=${fromBlock}`, 'POST');
+        expect([fromBlock, res.status]).toEqual([fromBlock, 400]);
+        expect(JSON.stringify(await jsonOf(res))).toContain('fromBlock');
+      }
+      // Spring's `long` conversion: blanks around and hexadecimal are block numbers.
+      const replay = await admin(scheduler, 'replay?fromBlock=%200x10%20', 'POST');
+      expect(replay.status).toBe(202);
+      expect((await jsonOf(replay)).fromBlock).toBe(16);
+    } finally {
+      await scheduler.close();
+    }
+  });
 });
