@@ -3,7 +3,12 @@
 // mostly by its defaults), a demo deal and a few simulated workers; prints the deal's progress and
 // runs until Ctrl-C, then stops everything.
 //
-//   npm run dev [-- --workers 3 --volume 3 --trust 1 --tee none|scone|gramine|tdx --free-ports]
+//   npm run dev [-- --workers 3 --volume 3 --trust 1 --tee none|scone|gramine|tdx --free-ports
+//                   --replicas 2]
+//
+// `--replicas 2`: two schedulers on the same database behind devstack/ready-forwarder.ts (on the
+// scheduler port): one leads, the other waits as standby; kill the leader (its pid is printed)
+// and watch the other take over; a replica that exits is started again, as a standby.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +23,7 @@ import { writeSchedulerWallet } from './wallet.js';
 import { LocalEnclaveSigner } from './worker/enclave-signer.js';
 import { WorkerFleet } from './worker/fleet.js';
 import { watchDeal } from './dev-progress.js';
+import { startReadyForwarder } from './ready-forwarder.js';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -27,6 +33,7 @@ const { values } = parseArgs({
     trust: { type: 'string', default: '1' },
     tee: { type: 'string', default: 'none' },
     'free-ports': { type: 'boolean', default: false },
+    replicas: { type: 'string', default: '1' },
   },
 });
 
@@ -67,26 +74,89 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
-function startScheduler(env: Record<string, string>, schedulerPort: number): ChildProcess {
+function startScheduler(
+  env: Record<string, string>,
+  schedulerPort: number,
+  name = 'scheduler',
+  onExit?: () => void,
+): ChildProcess {
   const child = spawn(process.execPath, [join(root, 'dist', 'main.js')], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, IEXEC_CORE_PORT: String(schedulerPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n'))
-      if (line.trim()) process.stdout.write(`[scheduler] ${line}\n`);
+      if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   child.once('exit', (code, signal) => {
-    if (!stopping) {
-      say(`the scheduler exited (${code ?? signal}); stopping the stack`);
-      void stop(1);
+    if (stopping) return;
+    if (onExit) {
+      say(`${name} (pid ${child.pid}) exited (${code ?? signal})`);
+      return onExit();
     }
+    say(`the scheduler exited (${code ?? signal}); stopping the stack`);
+    void stop(1);
   });
-  say(`scheduler starting on http://127.0.0.1:${schedulerPort}`);
+  say(`${name} starting on http://127.0.0.1:${schedulerPort} (pid ${child.pid})`);
   return child;
+}
+
+function stopScheduler(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    // Its graceful shutdown takes ~1 s; a stuck one must not keep the stack from stopping.
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * `--replicas n`: n schedulers on ports after the scheduler port, the forwarder on it; one that
+ * exits (killed, or 75: lease lost) is started again, as a supervisor would.
+ */
+const RESTART_AFTER_MS = 10_000;
+async function startReplicas(
+  env: Record<string, string>,
+  schedulerPort: number,
+  count: number,
+): Promise<void> {
+  const ports: number[] = [];
+  for (let i = 1; i <= count; i++) ports.push(await port(schedulerPort + 10 + i));
+  const children = new Map<number, ChildProcess>();
+  const launch = (i: number) => {
+    const child = startScheduler(env, ports[i], `scheduler-${i + 1}`, () => {
+      // Later than a takeover (lease 5s + 1s): back as the standby, not retaking its own lease.
+      setTimeout(() => !stopping && launch(i), RESTART_AFTER_MS);
+    });
+    children.set(i, child);
+  };
+  ports.forEach((_, i) => launch(i));
+  cleanups.push(() => Promise.all([...children.values()].map(stopScheduler)));
+  const forwarder = await startReadyForwarder({
+    replicas: ports.map((p) => `http://127.0.0.1:${p}`),
+    port: schedulerPort,
+    onLeader: (replica) => {
+      const i = replica ? ports.findIndex((p) => replica.endsWith(`:${p}`)) : -1;
+      say(
+        i < 0
+          ? 'no scheduler replica is ready (a standby takes over when the lease runs out)'
+          : `scheduler-${i + 1} (${replica}, pid ${children.get(i)?.pid}) leads; kill -9 ${children.get(i)?.pid} to watch a takeover`,
+      );
+    },
+  });
+  cleanups.push(() => forwarder.stop());
+  say(`forwarder to the ready replica on http://127.0.0.1:${schedulerPort}`);
+  const deadline = Date.now() + 30_000;
+  while (!forwarder.current() && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  if (!forwarder.current()) throw new Error('no scheduler replica became ready within 30 s');
 }
 
 let stopping = false;
@@ -157,20 +227,15 @@ async function main(): Promise<void> {
   };
   say('scheduler environment (point a scheduler of your own at the same stack with these):');
   for (const [key, value] of Object.entries(env)) process.stdout.write(`    ${key}=${value}\n`);
-  const scheduler = startScheduler(env, schedulerPort);
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (scheduler.exitCode !== null) return resolve();
-        // Its graceful shutdown takes ~1 s; a stuck one must not keep the stack from stopping.
-        const force = setTimeout(() => scheduler.kill('SIGKILL'), 10_000);
-        scheduler.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        scheduler.kill('SIGTERM');
-      }),
-  );
+  const replicas = Number(values.replicas);
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    say(`--replicas ${values.replicas}: expected a positive integer`);
+    return stop(2);
+  }
+  if (replicas === 1) {
+    const scheduler = startScheduler(env, schedulerPort);
+    cleanups.push(() => stopScheduler(scheduler));
+  } else await startReplicas(env, schedulerPort, replicas);
   await waitForPort(schedulerPort, 30000);
   // iExec SDK 9 finds the scheduler of a workerpool through Compass
   services.compass.register(workerpool, `http://127.0.0.1:${schedulerPort}`);

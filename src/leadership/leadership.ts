@@ -111,13 +111,15 @@ export class Leadership {
       }
       if (role === 'leader') break;
       if (role === 'released') throw new Error('stopped while waiting as standby');
+      // Said again only when the holder changes (each renewal is a new version).
       const lease = this.keeper.currentLease;
-      const seen = lease ? `${lease.holder} (lease version ${lease._id})` : 'nobody';
-      if (seen !== reported) {
+      const holder = lease?.holder ?? 'nobody';
+      if (holder !== reported) {
+        const version = lease ? ` (lease version ${lease._id})` : '';
         this.logger.warn(
-          `Standby: the leader lease is held by ${seen}; waiting for it to expire or be released before acting`,
+          `Standby: the leader lease is held by ${holder}${version}; waiting for it to expire or be released before acting`,
         );
-        reported = seen;
+        reported = holder;
       }
       await new Promise((r) => setTimeout(r, this.settings.pollEveryMs));
     }

@@ -17,11 +17,12 @@ import {
 import { eventually } from '../../support/scheduler.js';
 
 // Two built schedulers (dist/main.js) on one database and chain (issue 17 §2): the second waits
-// as a standby; the leader frozen (SIGSTOP) past its 1 s lease is replaced; woken up (SIGCONT)
+// as a standby; the leader frozen (SIGSTOP) past its 2 s lease is replaced; woken up (SIGCONT)
 // it exits 75 without a single write, although a deal nobody has ingested yet waits for it.
 const chain = testChain();
 isolateChainPerFile(chain);
-const LEASE = '1s';
+// Short, yet long enough for a loaded 2-core box not to lose it during the standby's boot.
+const LEASE = '2s';
 
 interface Health {
   components?: { leadership?: { details?: { role?: string; holder?: string; leader?: string } } };
@@ -110,7 +111,9 @@ describe('two scheduler processes on one database', () => {
     // Frozen past its lease: the standby leads within the bound.
     a.child.kill('SIGSTOP');
     const frozenAt = performance.now();
-    await waitForStatus(`${baseB}/actuator/health`, 200, 10000);
+    await waitForStatus(`${baseB}/actuator/health`, 200, 10000).catch((error: Error) => {
+      throw new Error(`${error.message}; the standby said:\n${b.output().slice(-3000)}`);
+    });
     const takeoverMs = Math.round(performance.now() - frozenAt);
     console.log(`takeover of a frozen leader (lease ${LEASE}): ${takeoverMs} ms`);
     expect(takeoverMs).toBeLessThan(10000);
