@@ -77,7 +77,8 @@ describe('one task driven on chain by the fixtures', () => {
       `one-task flow: deal ${Math.round(dealt - started)} ms (app, workerpool, 3 deposits, match), ` +
         `task ${Math.round(done - dealt)} ms (4 transactions + checks)\n`,
     );
-    expect(done - started).toBeLessThan(5000);
+    // A bound against a hang, not a benchmark: a loaded 2-core CI box took 6.1 s (5.4 s quiet).
+    expect(done - started).toBeLessThan(20_000);
   });
 
   it('completes a TEE (0x3, trust 1) task in one contributeAndFinalize', async () => {
