@@ -56,9 +56,13 @@ async function workerJwt(baseUrl: string): Promise<string> {
   return jwt.value;
 }
 
-function runSchemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
+/** Runs `st` in `cwd`: its `.schemathesis` cache (crashes to replay) stays out of the repository. */
+function runSchemathesis(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(st, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(st, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (b: Buffer) => {
       output += b.toString();
@@ -70,6 +74,15 @@ function runSchemathesis(args: string[]): Promise<{ code: number | null; output:
     child.once('exit', (code) => resolve({ code, output }));
   });
 }
+
+/** The phase in progress, named by the watchdog. */
+let phase = 'starting the stack';
+// A hung stack piece must fail CI, not hold it: the whole run takes ~70 s.
+const watchdog = setTimeout(() => {
+  console.error(`FAILED: fuzz:api still ${phase} after 5 minutes`);
+  process.exit(1);
+}, 300_000);
+watchdog.unref();
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -87,6 +100,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   try {
     const base = stack.scheduler.baseUrl;
+    phase = 'running the demo deal';
     // The demo deal, completed, so there are tasks and replicates to keep unchanged.
     await stack.startWorkers(1);
     const deal = await chain.fixtures.createDeal({
@@ -99,6 +113,7 @@ async function main(): Promise<void> {
     await stack.fleet?.stop();
     console.log(`demo deal ${deal.dealId}: ${tasks.map((t) => t.currentStatus).join(', ')}`);
 
+    phase = 'fuzzing';
     const jwt = await workerJwt(base);
     const before = await dump(stack.scheduler.mongoUrl);
     const requestsBefore = requestsByStatus(
@@ -116,28 +131,33 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     const fuzzStarted = Date.now();
-    const { code, output } = await runSchemathesis([
-      '--config-file',
-      config,
-      'run',
-      `${base}/v3/api-docs`,
-      '--checks',
-      FATAL_CHECKS.join(','),
-      '--max-examples',
-      String(MAX_EXAMPLES),
-      '--max-time',
-      String(MAX_TIME_S),
-      '--seed',
-      String(SEED),
-      '--phases',
-      'examples,coverage,fuzzing',
-      '--workers',
-      '2',
-      '--request-timeout',
-      '10',
-      '--no-color',
-      ...EXCLUDED_OPERATIONS.flatMap((o) => ['--exclude-path', o.path]),
-    ]);
+    const { code, output } = await runSchemathesis(
+      [
+        '--config-file',
+        config,
+        'run',
+        `${base}/v3/api-docs`,
+        '--checks',
+        FATAL_CHECKS.join(','),
+        '--max-examples',
+        String(MAX_EXAMPLES),
+        '--max-time',
+        String(MAX_TIME_S),
+        '--seed',
+        String(SEED),
+        '--phases',
+        'examples,coverage,fuzzing',
+        '--workers',
+        '2',
+        '--request-timeout',
+        '10',
+        '--generation-database',
+        'none',
+        '--no-color',
+        ...EXCLUDED_OPERATIONS.flatMap((o) => ['--exclude-path', o.path]),
+      ],
+      dir,
+    );
     const fuzzMs = Date.now() - fuzzStarted;
     if (code !== 0) problems.push(`schemathesis exited with ${code}`);
 
@@ -173,6 +193,7 @@ async function main(): Promise<void> {
       `documents compared: ${UNCHANGED_COLLECTIONS.map((n) => `${n} ${before[n].length}`).join(', ')}; health ${healthBody.status}`,
     );
   } finally {
+    phase = 'stopping the stack';
     const stopping = Date.now();
     await stack.stop();
     console.log(`stack stopped in ${Date.now() - stopping} ms`);
