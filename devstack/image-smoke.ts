@@ -150,6 +150,14 @@ async function checkRunning(name: string, base: string): Promise<void> {
     build?: { name: string };
   };
   check(info.build?.name === 'iexec-core-ts', '/actuator/info names the build (package.json)');
+  // The OpenAPI document and Swagger UI, its assets from dist/swagger-ui (no node_modules).
+  const apiDocs = await fetch(`${base}/v3/api-docs`);
+  const uiPage = await fetch(`${base}/swagger-ui/index.html`);
+  const uiBundle = await fetch(`${base}/swagger-ui/swagger-ui-bundle.js`);
+  check(
+    apiDocs.status === 200 && uiPage.status === 200 && uiBundle.status === 200,
+    `/v3/api-docs, /swagger-ui/index.html and its bundle answer 200 (${apiDocs.status}, ${uiPage.status}, ${uiBundle.status})`,
+  );
 
   const pid = await docker('inspect', '--format', '{{.State.Pid}}', name);
   const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];

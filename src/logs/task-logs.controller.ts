@@ -18,7 +18,7 @@ import {
 } from './logs-challenge.js';
 import { LogsChallengeStore } from './logs-challenge.store.js';
 import { TaskRequesters } from './task-requesters.js';
-import { ApiJsonAnswer } from '../openapi/api-answers.js';
+import { ApiAddressQuery, ApiJsonAnswer } from '../openapi/api-answers.js';
 
 /** T3–T7 (worker-api.md §2.8, §9.3): compute logs, readable by the task requester only. */
 @Controller('tasks')
@@ -32,6 +32,7 @@ export class TaskLogsController {
 
   @ApiJsonAnswer(200, 'EIP-712 typed data to sign (the logs challenge of `address`)')
   @ApiJsonAnswer(400, '`address` missing or not an address')
+  @ApiAddressQuery('address', 'The address that will sign the challenge (the requester)')
   @Get('logs/challenge')
   @RouteConfig(ANONYMOUS_RATE_LIMITED)
   getChallenge(@Query('address') address?: string): LogsChallengeTypedData {

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { TaskNotificationType } from '../notification/task-notification-type.js';
 
 // Route decorators of the OpenAPI document (src/openapi/openapi.ts): the answers each route
@@ -69,4 +69,14 @@ export function ApiAdminAuth(): MethodDecorator & ClassDecorator {
 /** A ValidationPipe refusal: Spring-style JSON error body. */
 export function ApiBadRequest(description: string): MethodDecorator & ClassDecorator {
   return ApiJsonAnswer(400, description) as MethodDecorator & ClassDecorator;
+}
+
+/** A required wallet address in the query (anything else is a 400 before the handler). */
+export function ApiAddressQuery(name: string, description: string): MethodDecorator {
+  return ApiQuery({
+    name,
+    required: true,
+    description,
+    schema: { type: 'string', pattern: '^0[xX][0-9a-fA-F]{40}$' },
+  });
 }

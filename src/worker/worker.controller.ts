@@ -27,6 +27,7 @@ import {
   ApiJsonAnswer,
   ApiTextAnswer,
   ApiWorkerAuth,
+  ApiAddressQuery,
 } from '../openapi/api-answers.js';
 
 /** W1–W6 (worker-api.md §2–3). Plain-text answers are raw strings; explicit errors have no body. */
@@ -42,6 +43,7 @@ export class WorkerController {
   @ApiTextAnswer(200, 'The login challenge of the wallet')
   @ApiBadRequest('`walletAddress` missing or not an address')
   @ApiEmptyAnswers({ 401: 'Wallet not whitelisted' })
+  @ApiAddressQuery('walletAddress', 'The worker wallet')
   @Get('challenge')
   @RouteConfig(ANONYMOUS_RATE_LIMITED)
   challenge(@Query('walletAddress', WalletAddressParamPipe) walletAddress: string): string {
@@ -54,6 +56,7 @@ export class WorkerController {
   @ApiTextAnswer(200, 'The worker JWT (without `Bearer `)')
   @ApiBadRequest('`walletAddress` or body missing')
   @ApiEmptyAnswers({ 401: 'Signature not over the current challenge, or wallet not whitelisted' })
+  @ApiAddressQuery('walletAddress', 'The worker wallet')
   @Post('login')
   @HttpCode(200)
   @RouteConfig(ANONYMOUS_RATE_LIMITED)

@@ -140,6 +140,26 @@ describe('OpenAPI document', () => {
     );
   });
 
+  it('gives the address parameters their shape, so fuzzers reach past the 400', () => {
+    type Parameter = { name: string; required: boolean; schema: { pattern?: string } };
+    const parameter = (path: string, method: string, name: string) =>
+      (doc.paths[path][method] as unknown as { parameters: Parameter[] }).parameters.filter(
+        (p) => p.name === name,
+      );
+    for (const [path, method, name] of [
+      ['/workers/challenge', 'get', 'walletAddress'],
+      ['/workers/login', 'post', 'walletAddress'],
+      ['/tasks/logs/challenge', 'get', 'address'],
+    ]) {
+      expect(parameter(path, method, name)).toEqual([
+        expect.objectContaining({
+          required: true,
+          schema: { type: 'string', pattern: '^0[xX][0-9a-fA-F]{40}$' },
+        }),
+      ]);
+    }
+  });
+
   it('serves Swagger UI at /swagger-ui/index.html, pointed at the document', async () => {
     const page = await fetch(`${scheduler.baseUrl}/swagger-ui/index.html`);
     expect(page.status).toBe(200);
