@@ -44,6 +44,8 @@ export interface ChaosRun {
   /** ms from `since` (epoch ms) to the next task status change the scheduler writes. */
   nextProgressAfter(since: number, timeoutMs?: number): Promise<number>;
   log(message: string): void;
+  /** For the log: task statuses now, and the first task/replicate changes after `since`. */
+  debugAfter(since: number): Promise<string>;
 }
 
 export interface RestartableScheduler {
@@ -131,7 +133,42 @@ export async function runScenario(
       .find({ chainTaskId: { $in: taskIds() } })
       .toArray();
 
+  const replicateDocs = () =>
+    db
+      .collection<{
+        chainTaskId: string;
+        replicates: { walletAddress: string; statusUpdateList: { status: string; date: Date }[] }[];
+      }>('replicatesList')
+      .find({ chainTaskId: { $in: taskIds() } })
+      .toArray();
   const run: ChaosRun = {
+    async debugAfter(since) {
+      const tasksNow = await taskDocs().catch(() => []);
+      const reps = await replicateDocs().catch(() => []);
+      const hist: Record<string, number> = {};
+      for (const t of tasksNow) hist[t.currentStatus] = (hist[t.currentStatus] ?? 0) + 1;
+      const changes: [number, string][] = [];
+      for (const t of tasksNow)
+        for (const s of t.dateStatusList as unknown as { status: string; date: Date }[]) {
+          const at = new Date(s.date).getTime();
+          if (at > since) changes.push([at - since, `T${t.chainTaskId.slice(2, 6)}:${s.status}`]);
+        }
+      for (const l of reps)
+        for (const r of l.replicates)
+          for (const u of r.statusUpdateList) {
+            const at = new Date(u.date).getTime();
+            if (at > since)
+              changes.push([
+                at - since,
+                `R${l.chainTaskId.slice(2, 6)}/${r.walletAddress.slice(2, 5)}:${u.status}`,
+              ]);
+          }
+      changes.sort((a, b) => a[0] - b[0]);
+      return `${JSON.stringify(hist)} :: ${changes
+        .slice(0, 12)
+        .map(([ms, w]) => `${ms}ms ${w}`)
+        .join(', ')}`;
+    },
     chain,
     mongo: mongoServer,
     proxy,

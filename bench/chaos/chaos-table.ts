@@ -27,10 +27,25 @@ export interface RowVerdict {
   correct: boolean;
   /** Recovered within its target (true when there is no fault window). */
   recoveredInTime: boolean;
+  /** Recovered within target + RECOVERY_TOLERANCE_MS: what fails `npm run chaos` (and CI). */
+  recoveredInCi: boolean;
 }
+
+/**
+ * Slack on the recovery target before the run fails. Recovery is the time from the fault's end
+ * to the next task status the scheduler writes: the detectors that notice it run every second,
+ * the harness polls the database, and two schedulers with ten workers share the 2 cores of the
+ * CI box, so one late second or two is noise; a lost notification or a held task (tens of
+ * seconds) is not. The printed row still says "recovery late" above the bare target.
+ */
+export const RECOVERY_TOLERANCE_MS = 3000;
 
 export function rowVerdict(o: ScenarioOutcome): RowVerdict {
   const exactlyOne = (r: { min: number; max: number }) => r.min === 1 && r.max === 1;
+  const within = (slack: number) =>
+    o.recoveryMs === undefined ||
+    o.recoveryTargetMs === undefined ||
+    o.recoveryMs <= o.recoveryTargetMs + slack;
   return {
     correct:
       o.skipped === undefined &&
@@ -39,10 +54,8 @@ export function rowVerdict(o: ScenarioOutcome): RowVerdict {
       o.abortedReplicates === 0 &&
       exactlyOne(o.initializePerTask) &&
       exactlyOne(o.finalizePerTask),
-    recoveredInTime:
-      o.recoveryMs === undefined ||
-      o.recoveryTargetMs === undefined ||
-      o.recoveryMs <= o.recoveryTargetMs,
+    recoveredInTime: within(0),
+    recoveredInCi: within(RECOVERY_TOLERANCE_MS),
   };
 }
 

@@ -100,10 +100,18 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
         for (let kill = 1; kill <= 10; kill++) {
           if ((await run.completed()) >= tasks) break;
           await sleep(1000 + Math.random() * 3000);
+          const killedAt = Date.now();
           await run.scheduler.kill();
           await run.scheduler.start();
           const back = Date.now();
-          worst = Math.max(worst, await run.nextProgressAfter(back).catch(() => 60_000));
+          const ms = await run.nextProgressAfter(back).catch(async () =>
+            // nothing left to progress: the run ended while the scheduler was down
+            (await run.completed()) >= tasks ? 0 : 60_000,
+          );
+          run.log(`kill ${kill}: down ${back - killedAt} ms, next progress after ${ms} ms`);
+          if (ms > TWO_BLOCKS)
+            run.log(`  what changed after the kill: ${await run.debugAfter(killedAt)}`);
+          worst = Math.max(worst, ms);
         }
         return { recoveryMs: worst, recoveryTargetMs: TWO_BLOCKS };
       },

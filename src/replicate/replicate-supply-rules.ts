@@ -2,6 +2,7 @@ import { Instant, toMillis } from '../common/instant.js';
 import { ConsensusReplicate, needsMoreContributions } from '../task/rules/consensus.js';
 import { isTeeTag, teeFrameworkOfTag, teeTechnologyOf } from '../chain/tee-tag.js';
 import { SUPPLY_STATUSES, TaskStatus } from '../task/task-status.js';
+import { ReplicateStatus } from './replicate-status.js';
 import type { Replicate } from './replicates-list.schema.js';
 
 // Chain-free part of accepting a candidate task for a worker (worker-api.md §5.3, §5.4 step 3).
@@ -72,5 +73,26 @@ export function isStillOfferable(
     !!task &&
     SUPPLY_STATUSES.includes(task.currentStatus) &&
     task.contributionDeadline.getTime() > toMillis(now)
+  );
+}
+
+/**
+ * Whether a replicate was given out but its worker evidently never got the answer: it is still
+ * CREATED alone (a worker that received the authorization reports STARTING at once) and older
+ * than `graceMs`, and its worker asks again. That happens when the scheduler dies between
+ * writing the replicate and answering R1: the worker sees a transport error, the replicate holds
+ * a place of the task (and of the worker's capacity) that nobody works on, and a trust-1 task
+ * waits for its contribution deadline. Such a replicate is offered again to the same worker.
+ */
+export function isUnstartedHandout(
+  replicate: Pick<Replicate, 'statusUpdateList'>,
+  now: number,
+  graceMs: number,
+): boolean {
+  const list = replicate.statusUpdateList;
+  return (
+    list.length === 1 &&
+    list[0].status === ReplicateStatus.CREATED &&
+    now - new Date(list[0].date).getTime() > graceMs
   );
 }

@@ -17,6 +17,7 @@ import {
   hasEnclaveChallenge,
   isStillOfferable,
   isTagOfferableToWorker,
+  isUnstartedHandout,
   supplyPrecheck,
 } from './replicate-supply-rules.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
@@ -63,7 +64,10 @@ export class ReplicateSupplyService {
     if (blockNumber <= 0) return undefined;
     if (!(await this.gas.hasEnoughGas(walletAddress))) return undefined;
     const worker = await this.workers.getWorker(walletAddress);
-    if (!worker || worker.computingChainTaskIds.length >= worker.maxNbTasks) return undefined;
+    if (!worker) return undefined;
+    const again = await this.lostHandout(walletAddress, worker.computingChainTaskIds);
+    if (again) return again;
+    if (worker.computingChainTaskIds.length >= worker.maxNbTasks) return undefined;
     for (const task of await this.candidateTasks()) {
       if (!isTagOfferableToWorker(task.tag, worker)) continue;
       if (task.contributionDeadline.getTime() <= this.clock.now()) continue;
@@ -75,6 +79,44 @@ export class ReplicateSupplyService {
       if (accepted) return accepted;
     }
     return undefined;
+  }
+
+  /**
+   * A replicate of this worker whose R1 answer was lost (`isUnstartedHandout`, e.g. the scheduler
+   * was killed before answering), answered again with the same authorization. Judged after two
+   * block times: a worker reports STARTING right after the answer.
+   */
+  private async lostHandout(
+    walletAddress: string,
+    chainTaskIds: readonly string[],
+  ): Promise<ReplicateTaskSummary | undefined> {
+    const graceMs = 2 * this.chain.chainConfig.blockTimeMs;
+    for (const chainTaskId of chainTaskIds) {
+      const list = await this.replicates.findByChainTaskId(chainTaskId);
+      const mine = list?.replicates.find((r) => r.walletAddress === walletAddress);
+      if (!mine || !isUnstartedHandout(mine, Date.now(), graceMs)) continue;
+      const task = await this.tasks.findByChainTaskId(chainTaskId);
+      if (!task || !isStillOfferable(task, this.clock.now()) || !hasEnclaveChallenge(task))
+        continue;
+      this.logger.warn(
+        `Task ${chainTaskId}: replicate of ${walletAddress} never started, its answer was lost: given again`,
+        { chainTaskId, walletAddress },
+      );
+      return this.summary(task, walletAddress);
+    }
+    return undefined;
+  }
+
+  private async summary(
+    task: Readonly<TaskRecord>,
+    walletAddress: string,
+  ): Promise<ReplicateTaskSummary> {
+    const workerpoolAuthorization = await signWorkerpoolAuthorization(this.chain.account, {
+      chainTaskId: task.chainTaskId,
+      workerWallet: walletAddress,
+      enclaveChallenge: task.enclaveChallenge!,
+    });
+    return { workerpoolAuthorization, smsUrl: task.smsUrl ?? null };
   }
 
   private candidateTasks(): Promise<Readonly<TaskRecord>[]> {
@@ -142,15 +184,10 @@ export class ReplicateSupplyService {
       await this.workers.removeTask(walletAddress, task.chainTaskId);
       throw error;
     }
-    const workerpoolAuthorization = await signWorkerpoolAuthorization(this.chain.account, {
-      chainTaskId: task.chainTaskId,
-      workerWallet: walletAddress,
-      enclaveChallenge: task.enclaveChallenge!,
-    });
     this.logger.log(`Task ${task.chainTaskId}: replicate given to ${walletAddress}`, {
       chainTaskId: task.chainTaskId,
       walletAddress,
     });
-    return { workerpoolAuthorization, smsUrl: task.smsUrl ?? null };
+    return this.summary(task, walletAddress);
   }
 }

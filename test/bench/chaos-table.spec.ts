@@ -1,6 +1,7 @@
 import {
   chaosTable,
   perTask,
+  RECOVERY_TOLERANCE_MS,
   rowVerdict,
   type ScenarioOutcome,
 } from '../../bench/chaos/chaos-table.js';
@@ -19,7 +20,7 @@ const good: ScenarioOutcome = {
 
 describe('chaos table', () => {
   it('a row is correct only with every task COMPLETED, nothing aborted and one transaction each', () => {
-    expect(rowVerdict(good)).toEqual({ correct: true, recoveredInTime: true });
+    expect(rowVerdict(good)).toEqual({ correct: true, recoveredInTime: true, recoveredInCi: true });
     expect(rowVerdict({ ...good, completed: 19 }).correct).toBe(false);
     expect(rowVerdict({ ...good, abortedReplicates: 1 }).correct).toBe(false);
     expect(rowVerdict({ ...good, initializePerTask: { min: 1, max: 2 } }).correct).toBe(false);
@@ -28,7 +29,15 @@ describe('chaos table', () => {
     expect(rowVerdict({ ...good, recoveryMs: 2500 })).toEqual({
       correct: true,
       recoveredInTime: false,
+      recoveredInCi: true,
     });
+    // the CI tolerance is RECOVERY_TOLERANCE_MS over the target, not more
+    expect(rowVerdict({ ...good, recoveryMs: 2000 + RECOVERY_TOLERANCE_MS }).recoveredInCi).toBe(
+      true,
+    );
+    expect(rowVerdict({ ...good, recoveryMs: 2001 + RECOVERY_TOLERANCE_MS }).recoveredInCi).toBe(
+      false,
+    );
   });
 
   it('counts transactions per task, a task never named counting 0', () => {

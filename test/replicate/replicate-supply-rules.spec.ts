@@ -1,8 +1,12 @@
-import { ReplicateStatus as S } from '../../src/replicate/replicate-status.js';
+import {
+  ReplicateStatus as S,
+  ReplicateStatusModifier,
+} from '../../src/replicate/replicate-status.js';
 import {
   hasEnclaveChallenge,
   isStillOfferable,
   isTagOfferableToWorker,
+  isUnstartedHandout,
   supplyPrecheck,
 } from '../../src/replicate/replicate-supply-rules.js';
 import { TaskStatus } from '../../src/task/task-status.js';
@@ -115,5 +119,23 @@ describe('recheck under the supply lock (cached candidates may be stale)', () =>
       ),
     ).toBe(false);
     expect(isStillOfferable(null, NOW)).toBe(false);
+  });
+});
+
+describe('isUnstartedHandout (an R1 answer the worker never got)', () => {
+  const at = (status: S, ms: number) => ({
+    status,
+    modifier: ReplicateStatusModifier.WORKER,
+    date: new Date(ms),
+  });
+  it('holds for a lone CREATED older than the grace period', () => {
+    expect(isUnstartedHandout({ statusUpdateList: [at(S.CREATED, 0)] }, 2001, 2000)).toBe(true);
+  });
+  it('waits for the grace period (the worker may be about to report STARTING)', () => {
+    expect(isUnstartedHandout({ statusUpdateList: [at(S.CREATED, 0)] }, 2000, 2000)).toBe(false);
+  });
+  it('never holds once the worker reported anything', () => {
+    const list = [at(S.CREATED, 0), at(S.STARTING, 10)];
+    expect(isUnstartedHandout({ statusUpdateList: list }, 60_000, 2000)).toBe(false);
   });
 });
