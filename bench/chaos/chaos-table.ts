@@ -83,7 +83,7 @@ export function chaosTable(outcomes: readonly ScenarioOutcome[]): string {
       o.recoveryMs === undefined
         ? '–'
         : `${seconds(o.recoveryMs)}${o.recoveryTargetMs === undefined ? '' : ` (target ${seconds(o.recoveryTargetMs)})`}`;
-    const met = !verdict.correct ? 'no' : verdict.recoveredInTime ? 'yes' : 'yes, recovery late';
+    const met = !verdict.correct ? 'no' : verdict.recoveredInTime ? 'yes' : 'no: recovery late';
     lines.push(
       `| ${o.scenario} | ${o.completed}/${o.tasks} | ${o.abortedReplicates} | ${span(o.initializePerTask)} / ${span(o.finalizePerTask)} | ${recovery} | ${met} |`,
     );

@@ -56,7 +56,7 @@ describe('chaos table', () => {
       expect.stringContaining('| scenario |'),
       '|---|---|---|---|---|---|',
       '| node down | 20/20 | 0 | 1 / 1 | 1.5 s (target 2.0 s) | yes |',
-      '| late | 20/20 | 0 | 1 / 1 | 2.5 s (target 2.0 s) | yes, recovery late |',
+      '| late | 20/20 | 0 | 1 / 1 | 2.5 s (target 2.0 s) | no: recovery late |',
       '| todo | – | – | – | – | skipped: no hook |',
       '| broke | – | – | – | – | no: did not boot |',
     ]);
