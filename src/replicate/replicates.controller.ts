@@ -23,6 +23,10 @@ import { ReplicateStatusUpdateDto, withoutNulls } from './replicate-status-updat
 import { ReplicateSupplyService } from './replicate-supply.service.js';
 import { statusUpdateAnswer } from './status-update-rules.js';
 import {
+  REPLICATE_TASK_SUMMARY_SCHEMA,
+  TASK_NOTIFICATION_SCHEMA,
+} from '../openapi/worker-answer-schemas.js';
+import {
   ApiBadRequest,
   ApiEmptyAnswers,
   ApiJsonAnswer,
@@ -49,7 +53,11 @@ export class ReplicatesController {
     if (this.health.isOutOfService()) throw new EmptyResponseException(503);
   }
 
-  @ApiJsonAnswer(200, 'A replicate to compute (workerpool authorization and SMS URL)')
+  @ApiJsonAnswer(
+    200,
+    'A replicate to compute (workerpool authorization and SMS URL)',
+    REPLICATE_TASK_SUMMARY_SCHEMA,
+  )
   @ApiEmptyAnswers({ 204: 'Nothing to compute now, or asked too soon', 503: 'Chain out of sync' })
   @Get('available')
   async available(
@@ -86,7 +94,7 @@ export class ReplicatesController {
 
   @ApiJsonAnswer(200, 'Notifications of the replicates to resume', {
     type: 'array',
-    items: { type: 'object' },
+    items: TASK_NOTIFICATION_SCHEMA,
   })
   @Get('interrupted')
   async interrupted(

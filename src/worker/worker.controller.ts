@@ -9,6 +9,7 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import { PUBLIC_CONFIGURATION_SCHEMA, WORKER_SCHEMA } from '../openapi/worker-answer-schemas.js';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
@@ -83,7 +84,7 @@ export class WorkerController {
   }
 
   /** W4: upserts the caller's document (identity from the token, never from the body). */
-  @ApiJsonAnswer(200, 'The registered worker')
+  @ApiJsonAnswer(200, 'The registered worker', WORKER_SCHEMA)
   @ApiBadRequest('Body missing or invalid')
   @ApiWorkerAuth()
   @Post('register')
@@ -99,7 +100,7 @@ export class WorkerController {
   }
 
   /** W5: the public configuration, exactly seven properties in order; no authentication. */
-  @ApiJsonAnswer(200, 'The public configuration')
+  @ApiJsonAnswer(200, 'The public configuration', PUBLIC_CONFIGURATION_SCHEMA)
   @Get('config')
   config(): PublicConfiguration {
     return this.publicConfiguration.configuration;

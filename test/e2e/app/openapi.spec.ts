@@ -1,6 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { isolateChainPerFile, testChain } from '../../support/chain.js';
+import { Ajv } from 'ajv';
+import { generatePrivateKey } from 'viem/accounts';
 import { RunningScheduler, startScheduler } from '../../support/scheduler.js';
+import { TestWorker } from '../../support/worker-client.js';
 
 // The OpenAPI 3 document (issue 18 §4) against the routes the application really registers: a
 // new route without its documentation fails here.
@@ -172,5 +175,39 @@ describe('OpenAPI document', () => {
     expect(css.headers.get('content-type')).toContain('text/css');
     // Only the files the page loads.
     expect((await fetch(`${scheduler.baseUrl}/swagger-ui/package.json`)).status).toBe(404);
+  });
+
+  it('describes the worker answers with schemas the real answers match', async () => {
+    // OpenAPI 3.0 schemas (`nullable`): Ajv reads that keyword; unknown formats are not checked.
+    const ajv = new Ajv({ strict: false, validateFormats: false });
+    const schemaOf = (path: string, method: string) => {
+      const operation = doc.paths[path][method] as unknown as {
+        responses: Record<string, { content: Record<string, { schema: object }> }>;
+      };
+      return ajv.compile(operation.responses['200'].content['application/json'].schema);
+    };
+    const worker = new TestWorker(scheduler.baseUrl, generatePrivateKey());
+    const token = await worker.login();
+    const answers: [string, string, unknown][] = [
+      ['/workers/config', 'get', await (await fetch(`${scheduler.baseUrl}/workers/config`)).json()],
+      ['/workers/register', 'post', await (await worker.register(token)).json()],
+    ];
+    for (const [path, method, body] of answers) {
+      const validate = schemaOf(path, method);
+      expect({ path, valid: validate(body), errors: validate.errors }).toEqual({
+        path,
+        valid: true,
+        errors: null,
+      });
+      // Not a schema that takes anything: the same answer less one property is refused.
+      const { [Object.keys(body as object)[0]]: _dropped, ...less } = body as Record<
+        string,
+        unknown
+      >;
+      expect(schemaOf(path, method)(less)).toBe(false);
+    }
+    for (const path of ['/replicates/available', '/replicates/interrupted']) {
+      expect(JSON.stringify(schemaOf(path, 'get').schema)).toContain('workerpoolAuthorization');
+    }
   });
 });
