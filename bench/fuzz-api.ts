@@ -21,6 +21,7 @@ import {
   countsSince,
   EXCLUDED_OPERATIONS,
   FATAL_CHECKS,
+  MIN_FUZZ_REQUESTS,
   requestsByStatus,
   UNCHANGED_COLLECTIONS,
 } from './support/fuzz-rules.js';
@@ -176,6 +177,9 @@ async function main(): Promise<void> {
       requestsBefore,
       requestsByStatus(await (await fetch(`${base}/actuator/prometheus`)).text()),
     );
+    const sent = [...requests.values()].reduce((a, b) => a + b, 0);
+    if (sent < MIN_FUZZ_REQUESTS)
+      problems.push(`only ${sent} requests reached the scheduler (at least ${MIN_FUZZ_REQUESTS})`);
     const serverErrors = [...requests].filter(([s]) => s >= 500);
     if (serverErrors.length > 0) problems.push(`5xx answered: ${JSON.stringify(serverErrors)}`);
     const health = await fetch(`${base}/actuator/health`);
@@ -198,7 +202,7 @@ async function main(): Promise<void> {
     console.log(summary.join('\n'));
     console.log(
       `requests by status: ${[...requests].map(([s, n]) => `${s}×${n}`).join(' ')} ` +
-        `(${[...requests.values()].reduce((a, b) => a + b, 0)} in ${(fuzzMs / 1000).toFixed(1)} s)`,
+        `(${sent} in ${(fuzzMs / 1000).toFixed(1)} s)`,
     );
     console.log(
       `documents compared: ${UNCHANGED_COLLECTIONS.map((n) => `${n} ${before[n].length}`).join(', ')}; health ${healthBody.status}`,

@@ -7,6 +7,12 @@ export const UNCHANGED_COLLECTIONS = ['task', 'replicatesList'] as const;
 export const FATAL_CHECKS = ['not_a_server_error'];
 
 /**
+ * Fewest requests the fuzzing must reach the scheduler with (runs send 5,000–5,900): a run the
+ * tool cut short with errors of its own is no pass.
+ */
+export const MIN_FUZZ_REQUESTS = 1500;
+
+/**
  * Operations left out, with the reason. Empty: every documented route is fuzzed, the guarded ones
  * with a valid worker JWT or the admin token.
  */
