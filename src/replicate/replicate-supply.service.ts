@@ -39,6 +39,8 @@ const CANDIDATES_TTL_MS = 500;
 export class ReplicateSupplyService {
   private readonly logger = new Logger(ReplicateSupplyService.name);
   private candidates?: { at: number; tasks: Promise<Readonly<TaskRecord>[]> };
+  /** Replicates written before this are an earlier process's (see isUnstartedHandout). */
+  private readonly answeringSince = Date.now();
 
   constructor(
     private readonly config: AppConfig,
@@ -94,7 +96,7 @@ export class ReplicateSupplyService {
     for (const chainTaskId of chainTaskIds) {
       const list = await this.replicates.findByChainTaskId(chainTaskId);
       const mine = list?.replicates.find((r) => r.walletAddress === walletAddress);
-      if (!mine || !isUnstartedHandout(mine, Date.now(), graceMs)) continue;
+      if (!mine || !isUnstartedHandout(mine, Date.now(), graceMs, this.answeringSince)) continue;
       const task = await this.tasks.findByChainTaskId(chainTaskId);
       if (!task || !isStillOfferable(task, this.clock.now()) || !hasEnclaveChallenge(task))
         continue;

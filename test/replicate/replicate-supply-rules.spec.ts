@@ -128,14 +128,24 @@ describe('isUnstartedHandout (an R1 answer the worker never got)', () => {
     modifier: ReplicateStatusModifier.WORKER,
     date: new Date(ms),
   });
-  it('holds for a lone CREATED older than the grace period', () => {
-    expect(isUnstartedHandout({ statusUpdateList: [at(S.CREATED, 0)] }, 2001, 2000)).toBe(true);
+  const BOOT = 1000; // this process answers since then
+  it('holds for a lone CREATED of an earlier process older than the grace period', () => {
+    expect(isUnstartedHandout({ statusUpdateList: [at(S.CREATED, 0)] }, 2001, 2000, BOOT)).toBe(
+      true,
+    );
   });
   it('waits for the grace period (the worker may be about to report STARTING)', () => {
-    expect(isUnstartedHandout({ statusUpdateList: [at(S.CREATED, 0)] }, 2000, 2000)).toBe(false);
+    expect(isUnstartedHandout({ statusUpdateList: [at(S.CREATED, 0)] }, 2000, 2000, BOOT)).toBe(
+      false,
+    );
+  });
+  it('never for a replicate this process answered (the worker got it)', () => {
+    expect(
+      isUnstartedHandout({ statusUpdateList: [at(S.CREATED, BOOT)] }, 60_000, 2000, BOOT),
+    ).toBe(false);
   });
   it('never holds once the worker reported anything', () => {
     const list = [at(S.CREATED, 0), at(S.STARTING, 10)];
-    expect(isUnstartedHandout({ statusUpdateList: list }, 60_000, 2000)).toBe(false);
+    expect(isUnstartedHandout({ statusUpdateList: list }, 60_000, 2000, BOOT)).toBe(false);
   });
 });

@@ -39,6 +39,11 @@ describe('an R1 answer lost on the way to the worker', () => {
     const lost = await asking.available(await latestBlock(chain));
     expect(lost.status).toBe(200);
     expect(lost.text).toContain(taskId);
+    // Within one process the answer counts as received: asking again gets nothing.
+    await sleep(3000);
+    expect((await asking.available(await latestBlock(chain))).text).not.toContain(taskId);
+    // The scheduler dies (as if before its answer left) and comes back on the same database.
+    await stack.restartScheduler();
 
     // The same worker asks again (its next R1, it knows of no task): the same task comes back,
     // with the authorization it never received, and no second replicate is made.
