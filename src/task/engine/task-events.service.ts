@@ -102,7 +102,9 @@ export class TaskEvents {
     type: TaskNotificationType,
     consensusBlock: number,
   ): void {
-    this.notifications.notify(replayedNotification(chainTaskId, walletAddress, type, consensusBlock));
+    this.notifications.notify(
+      replayedNotification(chainTaskId, walletAddress, type, consensusBlock),
+    );
   }
 
   pleaseUpload(chainTaskId: string, walletAddress: string): void {

@@ -32,7 +32,10 @@ describe('a push notification lost across a scheduler restart', () => {
 
   /** A new STOMP session subscribed to the task's topic; resolves once SUBSCRIBE is sent. */
   async function subscriber(taskId: string): Promise<{ received: TaskNotification[]; at: number }> {
-    const push = new PushClient({ url: `${stack.scheduler.baseUrl}/connect`, reconnectDelayMs: 200 });
+    const push = new PushClient({
+      url: `${stack.scheduler.baseUrl}/connect`,
+      reconnectDelayMs: 200,
+    });
     clients.push(push);
     push.connect();
     await push.waitUntilConnected(10000);
