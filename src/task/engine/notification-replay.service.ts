@@ -16,16 +16,17 @@ import { replayedNotification, TaskEvents } from './task-events.service.js';
  * the safety net of the push channel, as the detectors are the safety net of task updates.
  * Runs with the reveal detectors' period; a replicate is told again at most once per grace period.
  * A session subscribing to a task's topic (a worker back after its session or the scheduler was
- * down) is sent at once, to it alone, what the same rule finds pending, with a grace of two
- * blocks only (issue 16: waiting for the periodic replay cost ~14 s after a SIGKILL). Only
- * replicates still CONTRIBUTED / RESULT_UPLOAD_REQUESTED qualify, as for the periodic replay, so
- * a worker that already acted on the first notification is not told twice.
+ * down) is sent at once, to it alone, what the same rule finds pending, with no grace: a
+ * (re)subscription is a new session, what went to the old one is as good as lost, and right
+ * after a restart the winners' CONTRIBUTED is often under a second old (issue 16: waiting for the
+ * periodic replay cost ~16 s after a SIGKILL). Only replicates still CONTRIBUTED /
+ * RESULT_UPLOAD_REQUESTED qualify, as for the periodic replay, so a worker that already reported
+ * acting on the first notification is not told twice.
  */
 @Injectable()
 export class NotificationReplayService implements OnApplicationBootstrap {
   private readonly logger = new Logger(NotificationReplayService.name);
   private readonly graceMs: number;
-  private readonly subscribeGraceMs: number;
 
   constructor(
     private readonly config: AppConfig,
@@ -39,8 +40,6 @@ export class NotificationReplayService implements OnApplicationBootstrap {
   ) {
     // Long enough for a worker to react to the first notification (several block times).
     this.graceMs = Math.max(10_000, 10 * chain.chainConfig.blockTimeMs);
-    // A worker reacting to a notification just sent reports within a block or so.
-    this.subscribeGraceMs = 2 * chain.chainConfig.blockTimeMs;
   }
 
   onApplicationBootstrap(): void {
@@ -65,7 +64,7 @@ export class NotificationReplayService implements OnApplicationBootstrap {
       task,
       list?.replicates ?? [],
       Date.now(),
-      this.subscribeGraceMs,
+      -1, // no grace: `now - lastChange > -1` even for a change made this very millisecond
       this.clock.now(),
     ).map(({ walletAddress, type }) =>
       replayedNotification(chainTaskId, walletAddress, type, task.consensusReachedBlockNumber),
