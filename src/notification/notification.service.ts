@@ -28,6 +28,22 @@ export class NotificationService {
     return sent;
   }
 
+  /**
+   * `listener` runs each time a session subscribes to a task topic; `send` delivers a
+   * notification to that subscription alone (what the subscriber missed while its session was down).
+   */
+  onTaskSubscribe(
+    listener: (chainTaskId: string, send: (notification: TaskNotification) => void) => void,
+  ): void {
+    const prefix = taskTopic('');
+    this.broker.onSubscribe((destination, deliver) => {
+      if (!destination.startsWith(prefix) || destination.length === prefix.length) return;
+      listener(destination.slice(prefix.length), (notification) =>
+        deliver(serializeTaskNotification(notification)),
+      );
+    });
+  }
+
   stats(): BrokerStats {
     return this.broker.stats();
   }

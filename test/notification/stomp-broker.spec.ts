@@ -123,6 +123,31 @@ describe('StompBroker', () => {
     expect(a.transport.take().map((f) => f.body)).toEqual(['{"n":2}']);
   });
 
+  it('onSubscribe: after the RECEIPT, delivers to the new subscription alone, never once it is gone', () => {
+    const delivers: Array<(body: string) => void> = [];
+    broker.onSubscribe((destination, deliver) => {
+      if (destination === '/topic/task/0x01') delivers.push(deliver);
+    });
+    const old = client(broker);
+    subscribe(old.session, 's', '/topic/task/0x01');
+    const fresh = client(broker);
+    fresh.session.receive('SUBSCRIBE\nid:s\ndestination:/topic/task/0x01\nreceipt:r1\n\n\0');
+    expect(delivers).toHaveLength(2);
+    delivers[1]('{"missed":true}');
+    const frames = fresh.transport.take();
+    expect(frames.map((f) => f.command)).toEqual(['RECEIPT', 'MESSAGE']);
+    expect(frames[1].headers).toMatchObject({ destination: '/topic/task/0x01', subscription: 's' });
+    expect(frames[1].body.toString()).toBe('{"missed":true}');
+    expect(old.transport.take()).toEqual([]);
+    // Unsubscribed, or the session closed: nothing is written.
+    fresh.session.receive('UNSUBSCRIBE\nid:s\n\n\0');
+    delivers[1]('late');
+    old.session.closed();
+    delivers[0]('late');
+    expect(fresh.transport.sent).toEqual([]);
+    expect(old.transport.sent).toEqual([]);
+  });
+
   it('sends one frame per subscription and replaces a reused subscription id', () => {
     const a = client(broker);
     subscribe(a.session, 'one', '/topic/t');

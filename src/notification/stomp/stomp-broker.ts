@@ -33,6 +33,10 @@ export interface StompBrokerOptions {
   log?: (message: string) => void;
 }
 
+/** Sends one MESSAGE to a single subscription only (see `StompBroker.onSubscribe`). */
+export type DeliverToSubscriber = (body: string) => void;
+export type SubscribeListener = (destination: string, deliver: DeliverToSubscriber) => void;
+
 /** SockJS close codes used when the server ends a session. */
 export const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
@@ -88,6 +92,7 @@ export class StompBroker {
   private readonly idPrefix = `${randomBytes(4).toString('hex')}-`;
   private messageSeq = 0;
   private subscriptionCount = 0;
+  private readonly subscribeListeners: SubscribeListener[] = [];
 
   constructor(options: StompBrokerOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -102,6 +107,14 @@ export class StompBroker {
   }
 
   /**
+   * Called after each SUBSCRIBE (its RECEIPT sent): a subscriber that (re)subscribes after a lost
+   * session can be sent, to it alone, what it missed. `deliver` is a no-op once it unsubscribed.
+   */
+  onSubscribe(listener: SubscribeListener): void {
+    this.subscribeListeners.push(listener);
+  }
+
+  /**
    * Sends a MESSAGE frame to every subscription of `destination` existing now. Returns the
    * number of frames queued. `headers` may set `content-type` (default application/json) and add
    * headers; the broker-owned ones (subscription, message-id, …) cannot be overridden.
@@ -113,6 +126,15 @@ export class StompBroker {
   ): number {
     const subscriptions = this.routes.get(destination);
     if (!subscriptions || subscriptions.size === 0) return 0;
+    return this.send([...subscriptions], destination, body, headers);
+  }
+
+  private send(
+    subscriptions: readonly Subscription[],
+    destination: string,
+    body: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): number {
     const contentType = escapeHeader(headers['content-type'] ?? 'application/json');
     const head = `MESSAGE\ndestination:${escapeHeader(destination)}\ncontent-type:${contentType}\n`;
     let extra = '';
@@ -122,7 +144,7 @@ export class StompBroker {
     }
     const tail = `${extra}content-length:${Buffer.byteLength(body)}\n\n${body}\0`;
     let sent = 0;
-    for (const subscription of [...subscriptions]) {
+    for (const subscription of subscriptions) {
       const id = `${this.idPrefix}${++this.messageSeq}`;
       subscription.session.transport.send(
         `${head}subscription:${subscription.headerId}\nmessage-id:${id}\n${tail}`,
@@ -193,7 +215,8 @@ export class StompBroker {
           return this.fail(session, 'Too many subscriptions', frame);
         }
         this.subscribe(session, headers.id, headers.destination);
-        return this.receipt(session, frame);
+        this.receipt(session, frame);
+        return this.subscribed(session, headers.id, headers.destination);
       case 'UNSUBSCRIBE':
         if (headers.id === undefined)
           return this.fail(session, 'UNSUBSCRIBE needs an id header', frame);
@@ -247,6 +270,18 @@ export class StompBroker {
     if (!route) this.routes.set(destination, (route = new Set()));
     route.add(subscription);
     this.subscriptionCount++;
+  }
+
+  private subscribed(session: StompSession, id: string, destination: string): void {
+    if (this.subscribeListeners.length === 0) return;
+    const subscription = session.subscriptions?.get(id);
+    if (!subscription) return;
+    const deliver: DeliverToSubscriber = (body) => {
+      // Still this very subscription of a live session (not replaced, unsubscribed or closed).
+      if (session.ended || session.subscriptions?.get(id) !== subscription) return;
+      this.send([subscription], destination, body);
+    };
+    for (const listener of this.subscribeListeners) listener(destination, deliver);
   }
 
   private unsubscribe(session: StompSession, id: string): void {

@@ -4,11 +4,29 @@ import { NotificationService } from '../../notification/notification.service.js'
 import { TaskAbortCause, TaskNotificationType } from '../../notification/task-notification-type.js';
 import {
   emptyTaskNotificationExtra,
+  TaskNotification,
   TaskNotificationExtra,
 } from '../../notification/task-notification.js';
 import { ReplicatesListRepository } from '../../replicate/replicates-list.repository.js';
 import { WorkerService } from '../../worker/worker.service.js';
 import { splitConsensusAudience } from '../rules/consensus.js';
+
+/** What `TaskEvents.replay` publishes; NotificationReplayService also sends it to one subscriber. */
+export function replayedNotification(
+  chainTaskId: string,
+  walletAddress: string,
+  type: TaskNotificationType,
+  consensusBlock: number,
+): TaskNotification {
+  const extra =
+    type === TaskNotificationType.PLEASE_REVEAL ? { blockNumber: consensusBlock } : undefined;
+  return {
+    chainTaskId,
+    workersAddress: [walletAddress],
+    taskNotificationType: type,
+    taskNotificationExtra: extra ? { ...emptyTaskNotificationExtra(), ...extra } : null,
+  };
+}
 
 export type TaskPurger = (chainTaskId: string) => void;
 
@@ -84,9 +102,9 @@ export class TaskEvents {
     type: TaskNotificationType,
     consensusBlock: number,
   ): void {
-    const extra =
-      type === TaskNotificationType.PLEASE_REVEAL ? { blockNumber: consensusBlock } : undefined;
-    this.notify(chainTaskId, [walletAddress], type, extra);
+    this.notifications.notify(
+      replayedNotification(chainTaskId, walletAddress, type, consensusBlock),
+    );
   }
 
   pleaseUpload(chainTaskId: string, walletAddress: string): void {
