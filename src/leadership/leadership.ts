@@ -2,9 +2,8 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import mongoose, { Connection } from 'mongoose';
-import { redactCredentials } from '../common/redact.js';
 import type { AppConfig } from '../config/app-config.js';
-import { MONGO_HEARTBEAT_MS } from '../database/mongo-options.js';
+import { MONGO_SERVER_MONITORING, mongoUnreachableError } from '../database/mongo-options.js';
 import { defaultHolder, LeaseKeeper, LeaseKeeperOptions } from './lease-keeper.js';
 import { instanceIdentity } from './lease-rules.js';
 import { MongoLeaseStore } from './lease-store.js';
@@ -70,26 +69,18 @@ export class Leadership {
         .createConnection(settings.mongoUrl, {
           dbName: settings.database,
           serverSelectionTimeoutMS: settings.connectTimeoutMs,
-          serverMonitoringMode: 'poll',
-          heartbeatFrequencyMS: MONGO_HEARTBEAT_MS,
+          ...MONGO_SERVER_MONITORING,
         })
         .asPromise();
     } catch (error) {
-      throw new Error(
-        `MongoDB unreachable at ${redactCredentials(settings.mongoUrl)} after ${settings.connectTimeoutMs} ms (${(error as Error).message})`,
-      );
+      throw mongoUnreachableError(settings.mongoUrl, settings.connectTimeoutMs, error as Error);
     }
-    const { boundIdentity, ...unbound } = settings;
-    const leadership = new Leadership(
-      new LeaseKeeper(new MongoLeaseStore(connection), unbound),
-      connection,
-      settings,
-    );
-    leadership.boundIdentity = boundIdentity;
-    return leadership;
+    const keeper = new LeaseKeeper(new MongoLeaseStore(connection), {
+      ...settings,
+      boundIdentity: undefined,
+    });
+    return new Leadership(keeper, connection, settings);
   }
-
-  private boundIdentity?: string;
 
   /**
    * Binds the scheduler port (standby endpoints), then resolves once this process holds the
@@ -100,7 +91,7 @@ export class Leadership {
     const waitStarted = performance.now();
     this.server = await this.bindPort();
     // The bind proves no process of this identity is alive (a frozen one still holds the port).
-    this.keeper.bindIdentity(this.boundIdentity);
+    this.keeper.bindIdentity(this.settings.boundIdentity);
     let reported: string | undefined;
     for (;;) {
       let role;
