@@ -1,4 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsInt, Matches, Min } from 'class-validator';
 import type { Hex } from 'viem';
@@ -6,7 +15,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../common/http/admin-token.guard.js';
 import { parseLongParameter } from '../common/http/long-parameter.js';
 import { EmptyResponseException } from '../common/http/empty-response.exception.js';
-import { DealWatcherService } from './deal-watcher.service.js';
+import { DealWatcherService, ReplayAboveHeadError } from './deal-watcher.service.js';
 import { SkippedDealRepository } from './skipped-deal.repository.js';
 import { ApiAdminAuth, ApiBadRequest, ApiJsonAnswer } from '../openapi/api-answers.js';
 
@@ -37,11 +46,16 @@ export class DealAdminController {
 
   /** Reads deals again from a block, without touching MongoDB by hand. */
   @ApiJsonAnswer(202, 'Deals are read again from `fromBlock`')
-  @ApiBadRequest('`fromBlock` is not a block number')
+  @ApiBadRequest('`fromBlock` is not a block number, or is above the chain head')
   @Post('replay')
   @HttpCode(202)
   async replay(@Query() query: ReplayQuery) {
-    const { previous, next } = await this.watcher.replayFrom(BigInt(query.fromBlock));
+    const { previous, next } = await this.watcher
+      .replayFrom(BigInt(query.fromBlock))
+      .catch((error: unknown) => {
+        if (error instanceof ReplayAboveHeadError) throw new BadRequestException(error.message);
+        throw error;
+      });
     return {
       fromBlock: Number(next),
       previousCursor: previous === undefined ? null : Number(previous),

@@ -30,6 +30,13 @@ export const CURSOR_PERSIST_INTERVAL_MS = 30_000;
 /** Deals of one window ingested at a time, so a slow or unreadable deal never holds up the others. */
 const DEALS_IN_FLIGHT = 8;
 const UNREADABLE = 'the deal, its category or its app could not be read or decoded';
+/** An operator replay from a block the chain has not reached. */
+export class ReplayAboveHeadError extends Error {
+  constructor(fromBlock: bigint, head: bigint) {
+    super(`fromBlock ${fromBlock} is above the chain head (block ${head})`);
+  }
+}
+
 const schedulerNotice = hubAbi.find((x) => x.type === 'event' && x.name === 'SchedulerNotice')!;
 
 interface Notice {
@@ -56,6 +63,8 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
   private persistedAt = Number.NEGATIVE_INFINITY;
   /** Bumped by each operator replay, so a poll in flight does not overwrite the replayed block. */
   private replays = 0;
+  /** Set at shutdown: the poll and the replay stop between windows. */
+  private stopping = false;
   /** Cursor writes, one at a time (a replay's backward write must not race a poll's forward one). */
   private cursorWrites: Promise<unknown> = Promise.resolve();
 
@@ -93,6 +102,7 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     try {
       await this.persistCursor(true);
     } catch (error) {
@@ -102,6 +112,9 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
 
   /** Operator command: read deals again from `fromBlock` (the cursor may move backwards). */
   async replayFrom(fromBlock: bigint): Promise<{ previous: bigint | undefined; next: bigint }> {
+    // Beyond the head the poll would wait for blocks that may never come: no deal read meanwhile.
+    const head = await this.chain.publicClient.getBlockNumber({ cacheTime: 0 });
+    if (fromBlock > head + 1n) throw new ReplayAboveHeadError(fromBlock, head);
     const previous = this.nextBlock;
     this.nextBlock = fromBlock;
     this.replays++;
@@ -148,7 +161,7 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
     this.metrics.latestChainBlock = latest;
     const safeHead = latest - BigInt(this.config.dealWatcher.confirmationBlocks);
     let window = nextWindow(this.nextBlock, safeHead, this.config.dealWatcher.maxBlockRange);
-    while (window) {
+    while (window && !this.stopping) {
       const replays = this.replays;
       await this.handleAll(await this.notices(window.from, window.to), 'live');
       if (replays === this.replays) {
@@ -169,6 +182,8 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
     if (from >= to) return;
     let window = nextWindow(from, to, this.config.dealWatcher.maxBlockRange);
     while (window) {
+      // A shutdown ends a long re-read between windows; the next process starts it again.
+      if (this.stopping) return;
       await this.handleAll(await this.notices(window.from, window.to), 'replay');
       window = nextWindow(window.to + 1n, to, this.config.dealWatcher.maxBlockRange);
     }

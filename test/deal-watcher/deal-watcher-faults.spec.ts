@@ -248,6 +248,35 @@ describe('DealWatcherService and operator replays', () => {
   });
 });
 
+describe('DealWatcherService bounds on operator replays and shutdown', () => {
+  it('refuses a replay from above the chain head and keeps the cursor', async () => {
+    const h = harness({ head: 20n });
+    await h.service.onApplicationBootstrap();
+    await expect(h.service.replayFrom(22n)).rejects.toThrow(
+      'fromBlock 22 is above the chain head (block 20)',
+    );
+    expect(h.written).toEqual([]);
+    await h.service.replayFrom(21n); // the next block to come is fine
+    expect(h.written).toEqual([21n]);
+  });
+
+  it('ends a long re-read between windows when the application shuts down', async () => {
+    let calls = 0;
+    const h: Harness = harness({
+      head: 100_000n,
+      storedCursor: 100_000n,
+      maxBlockRange: 5,
+      getLogs: async () => {
+        if (++calls === 2) await h.service.beforeApplicationShutdown();
+        return [];
+      },
+    });
+    await h.service.onApplicationBootstrap();
+    await h.service.replay();
+    expect(h.reads).toEqual([10n, 15n]);
+  });
+});
+
 describe('DealWatcherService start block', () => {
   it('says at boot that the stored cursor wins over a higher IEXEC_START_BLOCK_NUMBER', async () => {
     const h = harness({ head: 20n, storedCursor: 12n, startBlock: 500n });

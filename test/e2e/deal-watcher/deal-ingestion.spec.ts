@@ -100,6 +100,14 @@ describe('deal ingestion', () => {
         });
         expect(replay.status).toBe(202);
         expect((await jsonOf(replay)).fromBlock).toBe(0);
+        const aboveHead = await fetch(
+          `${operator.baseUrl}/admin/deals/replay?fromBlock=999999999999`,
+          { method: 'POST', headers: { authorization: 'Bearer op-secret-of-at-least-24-chars' } },
+        );
+        expect(aboveHead.status).toBe(400);
+        expect(JSON.stringify(await jsonOf(aboveHead))).toContain(
+          'fromBlock 999999999999 is above the chain head',
+        );
         const metrics = operator.get(
           (await import('../../../src/deal-watcher/deal-watcher-metrics.js')).DealWatcherMetrics,
         );
