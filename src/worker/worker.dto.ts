@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import {
   Allow,
   IsBoolean,
@@ -17,82 +18,61 @@ const INT32_MAX = 2_147_483_647;
  */
 export const WORKER_TEXT_MAX_LENGTH = 256;
 
+/** An optional, nullable text property: the documented limit is the validated one. */
+function OptionalWorkerText(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      maxLength: WORKER_TEXT_MAX_LENGTH,
+      description,
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(WORKER_TEXT_MAX_LENGTH),
+  );
+}
+
+/** An optional, nullable Java `int` (never negative here): documented as it is validated. */
+function OptionalInt32(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      format: 'int32',
+      nullable: true,
+      minimum: 0,
+      maximum: INT32_MAX,
+      description,
+    }),
+    IsOptional(),
+    IsInt(),
+    Min(0),
+    Max(INT32_MAX),
+  );
+}
+
 /**
  * W4 body (worker-api.md §3.2). Unknown properties are dropped by the global pipe; `walletAddress`
  * is accepted but ignored (the identity comes from the token). Missing numbers and booleans
  * default to 0 and false as Java primitives do.
  */
 export class WorkerModelDto {
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    maxLength: WORKER_TEXT_MAX_LENGTH,
-    description: 'Worker name',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(WORKER_TEXT_MAX_LENGTH)
+  @OptionalWorkerText('Worker name')
   name?: string | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    maxLength: WORKER_TEXT_MAX_LENGTH,
-    description: 'Ignored: the identity comes from the token',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(WORKER_TEXT_MAX_LENGTH)
+  @OptionalWorkerText('Ignored: the identity comes from the token')
   walletAddress?: string | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    maxLength: WORKER_TEXT_MAX_LENGTH,
-    description: 'Operating system',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(WORKER_TEXT_MAX_LENGTH)
+  @OptionalWorkerText('Operating system')
   os?: string | null;
 
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    maxLength: WORKER_TEXT_MAX_LENGTH,
-    description: 'CPU model',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(WORKER_TEXT_MAX_LENGTH)
+  @OptionalWorkerText('CPU model')
   cpu?: string | null;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    format: 'int32',
-    nullable: true,
-    minimum: 0,
-    maximum: INT32_MAX,
-    description: 'CPU count',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(INT32_MAX)
+  @OptionalInt32('CPU count')
   cpuNb?: number | null;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    format: 'int32',
-    nullable: true,
-    minimum: 0,
-    maximum: INT32_MAX,
-    description: 'Memory in GB',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(INT32_MAX)
+  @OptionalInt32('Memory in GB')
   memorySize?: number | null;
 
   @ApiPropertyOptional({ type: Boolean, nullable: true })

@@ -194,6 +194,8 @@ describe('worker registry over HTTP (W3–W6)', () => {
     it.each([
       ['a non-numeric cpuNb', { cpuNb: 'abc' }],
       ['a fractional cpuNb', { cpuNb: 2.5 }],
+      ['a negative cpuNb', { cpuNb: -1 }],
+      ['a memorySize beyond a Java int', { memorySize: 2 ** 31 }],
       ['a string boolean', { gpuEnabled: 'yes' }],
       ['a numeric name', { name: 42 }],
       ['a name over 256 characters', { name: 'n'.repeat(257) }],
