@@ -24,6 +24,7 @@ import {
   MIN_FUZZ_REQUESTS,
   requestsByStatus,
   UNCHANGED_COLLECTIONS,
+  withoutBanner,
 } from './support/fuzz-rules.js';
 
 const MAX_EXAMPLES = option('max-examples', 25);
@@ -65,14 +66,24 @@ function runSchemathesis(
   return new Promise((resolve, reject) => {
     const child = spawn(st, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let pending = '';
     const take = (b: Buffer) => {
-      output += b.toString();
-      process.stderr.write(b);
+      const lines = (pending + b.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) emit(line);
+    };
+    const emit = (line: string) => {
+      const plain = withoutBanner(line);
+      output += plain + '\n';
+      process.stderr.write(plain + '\n');
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
+    child.once('exit', (code) => {
+      if (pending !== '') emit(pending);
+      resolve({ code, output });
+    });
   });
 }
 

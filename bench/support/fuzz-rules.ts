@@ -43,3 +43,12 @@ export function countsSince(
   }
   return new Map([...delta].sort(([a], [b]) => a - b));
 }
+
+/**
+ * Schemathesis closes with pytest's banner ("=== 3 warnings in 60.00s ==="), which log readers
+ * take for a pytest run that ran no test; the words are kept, the banner is not.
+ */
+export function withoutBanner(line: string): string {
+  const banner = /^=+ (.+?) =+$/.exec(line.trim());
+  return banner ? `-- schemathesis: ${banner[1]}` : line;
+}
