@@ -2,7 +2,7 @@
 // process reading the chain through the fault proxy, an honest simulated fleet on the node
 // itself), one deal of N tasks, the scenario's fault, then the outcome read back from the
 // database and the chain.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mongo } from 'mongoose';
@@ -113,7 +113,7 @@ export async function runScenario(
     IEXEC_CHAIN_WRITER: scenario.writer ?? 'embedded',
     // Every simulated worker is 127.0.0.1: one client to the anonymous rate limit.
     IEXEC_ANONYMOUS_RATE_LIMIT: '0',
-    IEXEC_LOG_LEVEL: 'WARN',
+    IEXEC_LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'WARN',
     ...scenario.env,
   };
   const scheduler = restartableScheduler(env, port);
@@ -285,6 +285,9 @@ export async function runScenario(
   } finally {
     await fleet?.stop();
     await scheduler.kill();
+    // Every scheduler process of the run, one after the other, for a look at a late recovery.
+    if (process.env.CHAOS_SCHEDULER_LOG)
+      writeFileSync(process.env.CHAOS_SCHEDULER_LOG, scheduler.output());
     await client.close();
     await proxy.stop();
     await surroundings.services.stop();

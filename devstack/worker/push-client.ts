@@ -1,6 +1,9 @@
 import { Client, IMessage, IStompSocket, StompSubscription } from '@stomp/stompjs';
 import SockJS from 'sockjs-client';
 import { TaskNotification, taskTopic } from '../../src/notification/task-notification.js';
+import { finishDroppedStreams } from './sockjs-stream-end.js';
+
+finishDroppedStreams();
 
 // Push-channel client of the simulated worker (and of the tests), shaped like the Java worker's:
 // SockJS restricted to XHR streaming (then XHR polling), STOMP 1.2 asking for 10 s heart-beats

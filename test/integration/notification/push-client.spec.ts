@@ -100,6 +100,26 @@ describe('push client (devstack/worker/push-client.ts) against the push channel'
     await waitFor(() => received.length === 1, 5000, 'notification from the new server');
   });
 
+  it('notices at once a scheduler that died mid-stream (no close frame, sockets cut) and reconnects to its successor', async () => {
+    const client = newClient();
+    const received: TaskNotification[] = [];
+    client.subscribe(TASK_C, (n) => received.push(n));
+    await client.waitUntilConnected(5000);
+    await waitFor(() => subscriptions() === 1, 5000, 'first subscription');
+    const port = push.port;
+    // What a SIGKILL leaves the client: the streaming response cut, no SockJS or STOMP goodbye.
+    push.app.getHttpServer().closeAllConnections();
+    // Node reports such a response 'aborted', never 'end': without the driver fix the worker
+    // waited for its 20 s staleness watchdog while the new scheduler's notifications went nowhere.
+    await waitFor(() => !client.isConnected(), 2000, 'the cut stream seen by the client');
+    await push.app.close();
+    push = await startPushTestApp(port);
+    await client.waitUntilConnected(5000);
+    await waitFor(() => subscriptions() === 1, 5000, 'resubscription on the new server');
+    push.notifications.notify(notification(TASK_C));
+    await waitFor(() => received.length === 1, 5000, 'notification from the new server');
+  });
+
   it('works over xhr-polling when streaming is not allowed', async () => {
     const client = newClient({ transports: ['xhr-polling'] });
     await client.waitUntilConnected(5000);
