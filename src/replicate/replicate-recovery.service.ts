@@ -14,6 +14,7 @@ import { decideRecovery, RecoveryDecision, RecoveryInput } from './replicate-rec
 import { ReplicateStatus } from './replicate-status.js';
 import { ReplicateStatusService } from './replicate-status.service.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
+import { WorkerRecoveries } from './worker-recoveries.js';
 
 /** Guards the decision loop: each fact is asked for at most once, an append happens once. */
 const MAX_DECISION_STEPS = 6;
@@ -34,11 +35,13 @@ export class ReplicateRecoveryService {
     private readonly status: ReplicateStatusService,
     private readonly workers: WorkerService,
     private readonly requests: TaskUpdateRequests,
+    private readonly recoveries: WorkerRecoveries,
   ) {}
 
   async recover(walletAddress: string, blockNumber: number): Promise<TaskNotification[]> {
     const worker = await this.workers.getWorker(walletAddress);
     if (!worker) return [];
+    this.recoveries.record(walletAddress, Date.now());
     const notifications: TaskNotification[] = [];
     for (const task of await this.tasks.findByChainTaskIds(worker.participatingChainTaskIds)) {
       const notification = await this.recoverTask(task, walletAddress, blockNumber);

@@ -113,6 +113,11 @@ export function decideRecovery(input: RecoveryInput): RecoveryDecision {
 
 /** (A) INITIALIZED / RUNNING. */
 function contributionPhase(input: RecoveryInput, L: R): RecoveryDecision {
+  // [deviation] Never started: the reference answers PLEASE_CONTRIBUTE, which the worker drops
+  // (it has no result for the task, §6.4), and its RECOVERING then forbids the STARTING of the
+  // worker's next try for good. Left CREATED, the worker's next R1 gets it again
+  // (`isUnstartedHandout`: a worker that came back through R2 no longer knows it).
+  if (L === R.CREATED) return SKIP;
   if (replicateStatusOrdinal(L) < replicateStatusOrdinal(R.CONTRIBUTING)) {
     return notify(input, N.PLEASE_CONTRIBUTE);
   }

@@ -82,22 +82,22 @@ export function isStillOfferable(
  * than `graceMs`, and its worker asks again. That happens when the scheduler dies between
  * writing the replicate and answering R1: the worker sees a transport error, the replicate holds
  * a place of the task (and of the worker's capacity) that nobody works on, and a trust-1 task
- * waits for its contribution deadline. Such a replicate is offered again to the same worker, but
- * only when an earlier process wrote it (`answeringSince`: this process's start): one this
- * process answered was received, and giving it twice would start a second computation, as the
+ * waits for its contribution deadline. The same happens when the worker restarts between the
+ * answer and its STARTING. Such a replicate is offered again to the same worker, but only when
+ * it was written before `unknownSince`: this process's start (an earlier process wrote it), or
+ * the worker's last R2 recovery (its earlier process got it). One this process answered to the
+ * running worker was received, and giving it twice would start a second computation, as the
  * Java scheduler never gives a worker the same task twice.
  */
 export function isUnstartedHandout(
   replicate: Pick<Replicate, 'statusUpdateList'>,
   now: number,
   graceMs: number,
-  answeringSince: number,
+  unknownSince: number,
 ): boolean {
   const list = replicate.statusUpdateList;
   const created = list.length === 1 ? new Date(list[0].date).getTime() : Number.NaN;
   return (
-    list[0]?.status === ReplicateStatus.CREATED &&
-    created < answeringSince &&
-    now - created > graceMs
+    list[0]?.status === ReplicateStatus.CREATED && created < unknownSince && now - created > graceMs
   );
 }

@@ -22,6 +22,7 @@ import {
 } from './replicate-supply-rules.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { Replicate } from './replicates-list.schema.js';
+import { WorkerRecoveries } from './worker-recoveries.js';
 
 export interface ReplicateTaskSummary {
   workerpoolAuthorization: WorkerpoolAuthorization;
@@ -52,6 +53,7 @@ export class ReplicateSupplyService {
     private readonly locks: ReplicateLocks,
     private readonly gas: GasCheckCache,
     private readonly clock: ChainClock,
+    private readonly recoveries: WorkerRecoveries,
   ) {}
 
   /** Forgets the cached candidates (a task became available or went away). */
@@ -96,7 +98,10 @@ export class ReplicateSupplyService {
     for (const chainTaskId of chainTaskIds) {
       const list = await this.replicates.findByChainTaskId(chainTaskId);
       const mine = list?.replicates.find((r) => r.walletAddress === walletAddress);
-      if (!mine || !isUnstartedHandout(mine, Date.now(), graceMs, this.answeringSince)) continue;
+      // Unknown to the worker asking: written by an earlier scheduler process, or before the
+      // worker's own restart (its R2).
+      const unknownSince = Math.max(this.answeringSince, this.recoveries.lastOf(walletAddress));
+      if (!mine || !isUnstartedHandout(mine, Date.now(), graceMs, unknownSince)) continue;
       const task = await this.tasks.findByChainTaskId(chainTaskId);
       if (!task || !isStillOfferable(task, this.clock.now()) || !hasEnclaveChallenge(task))
         continue;

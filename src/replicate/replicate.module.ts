@@ -16,6 +16,7 @@ import { ReplicatesController } from './replicates.controller.js';
 import { ReplicatesListRepository } from './replicates-list.repository.js';
 import { ReplicatesList, ReplicatesListSchema } from './replicates-list.schema.js';
 import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
+import { WorkerRecoveries } from './worker-recoveries.js';
 
 /** Replicates: supply (R1), recovery (R2), status updates (R3), and the replicate detectors. */
 @Module({
@@ -36,6 +37,7 @@ import { UnnotifiedScanTrigger } from './unnotified-scan-trigger.js';
     ReplicateStatusService,
     ReplicateSupplyService,
     ReplicateRecoveryService,
+    WorkerRecoveries,
     ReplicateDetectors,
   ],
   exports: [ReplicatesListRepository, ReplicateStatusService, ReplicateLocks],

@@ -110,8 +110,18 @@ describe('recovery guards (edges 18–19)', () => {
 });
 
 describe('(A) contribution phase (edge 20)', () => {
+  it('last relevant CREATED (never started) → nothing and no RECOVERING, so R1 can give it again', () => {
+    for (const status of [T.INITIALIZED, T.RUNNING]) {
+      for (const history of [[S.CREATED], [S.CREATED, S.WORKER_LOST]]) {
+        const r = recover(status, history);
+        expect(r.notification).toBeUndefined();
+        expect(r.appended).toEqual([]);
+        expect(r.asked).toEqual([]);
+      }
+    }
+  });
+
   it.each([
-    S.CREATED,
     S.STARTED,
     S.COMPUTING,
     S.COMPUTED,

@@ -66,4 +66,40 @@ describe('an R1 answer lost on the way to the worker', () => {
     const later = await asking.available(await latestBlock(chain));
     expect(later.text).not.toContain(taskId);
   }, 90000);
+
+  it('is answered again after the worker restarted before starting it (its R2 leaves it CREATED)', async () => {
+    stack = await startStack(chain);
+    const deal = await chain.fixtures.createDeal({
+      workerpool: stack.workerpool,
+      volume: 1,
+      trust: 1,
+      workers: stack.workers(1),
+    });
+    const [taskId] = deal.taskIds;
+    await waitForTaskStatus(stack.scheduler, taskId);
+    const before = await ProtocolWorker.start(stack.scheduler, 0);
+    const handed = await before.available(await latestBlock(chain));
+    expect(handed.text).toContain(taskId);
+    await sleep(3000); // past the two-block grace: the worker is evidently not starting it
+
+    // The worker's process dies before its STARTING; the new one logs in and recovers (R2).
+    const after = await ProtocolWorker.start(stack.scheduler, 0);
+    const recovery = await after.interrupted(await latestBlock(chain));
+    expect(recovery.status).toBe(200);
+    // Nothing to recover for a task it never started (the reference's PLEASE_CONTRIBUTE would be
+    // dropped by the worker, and its RECOVERING would refuse the next STARTING).
+    expect(recovery.text).not.toContain(taskId);
+    const list = await stack.scheduler.get(ReplicatesListRepository).findByChainTaskId(taskId);
+    expect(list?.replicates.map((r) => r.statusUpdateList.map((u) => u.status))).toEqual([
+      [ReplicateStatus.CREATED],
+    ]);
+
+    // Its next R1 gets the task back (same authorization), and it can start it.
+    const again = await after.available(await latestBlock(chain));
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.text)).toEqual(JSON.parse(handed.text));
+    await after.reportAll(taskId, [ReplicateStatus.STARTING]);
+    await sleep(3000);
+    expect((await after.available(await latestBlock(chain))).text).not.toContain(taskId);
+  }, 90000);
 });
