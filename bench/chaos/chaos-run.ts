@@ -67,9 +67,13 @@ export interface ChaosScenario {
   fault?(run: ChaosRun): Promise<{ recoveryMs: number; recoveryTargetMs: number } | void>;
   /** Set when the scenario cannot run yet, with what it lacks. */
   unavailable?: string;
+  /** About how long the scenario runs on 2 cores, in seconds: how `--lanes` balances them. */
+  expectedSeconds: number;
 }
 
 export const WORKERS = 5;
+/** A supervisor's pause before starting an exited scheduler again (compose restarts at once). */
+const RESTART_DELAY_MS = 500;
 
 export async function runScenario(
   chain: BenchChain,
@@ -116,7 +120,7 @@ export async function runScenario(
     IEXEC_LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'WARN',
     ...scenario.env,
   };
-  const scheduler = restartableScheduler(env, port);
+  const scheduler = restartableScheduler(env, port, log);
   const client = new mongo.MongoClient(mongoUrl);
   await client.connect();
   const db = client.db(mongoUrlDatabase(mongoUrl));
@@ -285,9 +289,12 @@ export async function runScenario(
   } finally {
     await fleet?.stop();
     await scheduler.kill();
-    // Every scheduler process of the run, one after the other, for a look at a late recovery.
+    // Every scheduler process of the scenario, one after the other, for a look at a late recovery.
     if (process.env.CHAOS_SCHEDULER_LOG)
-      writeFileSync(process.env.CHAOS_SCHEDULER_LOG, scheduler.output());
+      writeFileSync(
+        `${process.env.CHAOS_SCHEDULER_LOG}.${scenario.name.replace(/[^a-z0-9]+/gi, '-')}`,
+        scheduler.output(),
+      );
     await client.close();
     await proxy.stop();
     await surroundings.services.stop();
@@ -300,23 +307,50 @@ function oneDeal(chain: BenchChain, workerpool: `0x${string}`, tasks: number) {
   return chain.fixtures.createDeal({ workerpool, volume: tasks, trust: 1, category: 1, workers });
 }
 
-function restartableScheduler(env: Record<string, string>, port: number): RestartableScheduler {
-  let process: SchedulerProcess | undefined;
+/**
+ * The scheduler as its supervisor runs it (`restart: unless-stopped` in deploy/docker-compose.yml,
+ * a Kubernetes pod): a process that exits by itself, e.g. with 75 after its lease lapsed while
+ * the database was away, is started again after RESTART_DELAY_MS; `kill()` is the harness's own
+ * SIGKILL and is not restarted behind its back. Restarts are counted for the log.
+ */
+function restartableScheduler(
+  env: Record<string, string>,
+  port: number,
+  log: (message: string) => void,
+): RestartableScheduler {
+  let current: SchedulerProcess | undefined;
   let earlier = '';
+  let stopped = false;
   const url = `http://127.0.0.1:${port}`;
+  const spawnSupervised = () => {
+    const child = spawnScheduler(env);
+    current = child;
+    void child.exited.then((code) => {
+      if (current !== child || stopped) return;
+      earlier += child.output();
+      current = undefined;
+      log(`scheduler exited by itself (code ${code}): restarted by its supervisor`);
+      setTimeout(() => {
+        if (!stopped && !current) spawnSupervised();
+      }, RESTART_DELAY_MS);
+    });
+  };
   return {
     url,
     async start() {
-      process = spawnScheduler(env);
+      stopped = false;
+      spawnSupervised();
       await waitForStatus(`${url}/actuator/health`, 200, 30_000);
     },
     async kill() {
-      if (!process) return;
-      process.child.kill('SIGKILL');
-      await process.exited;
-      earlier += process.output();
-      process = undefined;
+      stopped = true;
+      const child = current;
+      if (!child) return;
+      current = undefined;
+      child.child.kill('SIGKILL');
+      await child.exited;
+      earlier += child.output();
     },
-    output: () => earlier + (process?.output() ?? ''),
+    output: () => earlier + (current?.output() ?? ''),
   };
 }

@@ -16,6 +16,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
   return [
     {
       name: 'node 20 blocks behind the workers’ node',
+      expectedSeconds: 130,
       async before(run) {
         run.proxy.setFaults({ lagBlocks: 20 });
       },
@@ -26,6 +27,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     },
     {
       name: 'eth_getLogs capped at 100 blocks, deal 5,000 blocks after the cursor',
+      expectedSeconds: 50,
       async before(run) {
         run.proxy.setFaults({ maxLogRange: 100 });
         // 5,000 blocks on the same timestamp: hardhat_mine's default 1 s apart would put chain
@@ -42,6 +44,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     },
     {
       name: 'chain node unreachable 30 s mid-run',
+      expectedSeconds: 75,
       async fault(run) {
         await midRun(run, tasks);
         run.proxy.setFaults({ downForMs: 30_000 });
@@ -52,6 +55,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     },
     {
       name: 'database server restarted mid-run',
+      expectedSeconds: 35,
       async fault(run) {
         await midRun(run, tasks);
         await run.mongo.restart(3000);
@@ -61,6 +65,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     },
     {
       name: 'adapter answers every POST after the client’s timeout',
+      expectedSeconds: 60,
       writer: 'adapter',
       env: { IEXEC_CORE_CHAIN_ADAPTER_REQUEST_TIMEOUT: '1000' },
       async before(run) {
@@ -72,6 +77,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     },
     {
       name: 'one poison deal and one good deal in the same block',
+      expectedSeconds: 45,
       async deals(run, count, workerpool) {
         const { fixtures, roles } = run.chain;
         // Anyone may match the pool's public orders with an app whose enclave field is not JSON.
@@ -95,6 +101,7 @@ export function chaosScenarios(tasks: number): ChaosScenario[] {
     },
     {
       name: 'scheduler SIGKILLed at 10 random moments',
+      expectedSeconds: 110,
       async fault(run) {
         let worst = 0;
         for (let kill = 1; kill <= 10; kill++) {
