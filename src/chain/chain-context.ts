@@ -19,6 +19,7 @@ import { decryptKeystore } from './keystore.js';
 import { workerpoolAbi } from './poco-abi.js';
 import { meteredFetch, type RpcCallObserver } from './metered-fetch.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
+import { hiddenNodeUrl } from './node-url.js';
 import { originOf } from '../common/redact.js';
 
 /** Gas a scheduler transaction may use at most; with the gas price cap it sets the balance threshold. */
@@ -120,16 +121,19 @@ export async function createChainContext(
   const privateKey = await loadSchedulerKey(config.wallet.path, config.wallet.password);
   const account = privateKeyToAccount(privateKey);
   const chainConfig = await resolveChainConfig(config);
+  // viem is given the node's origin only: its error messages, logged, carry the URL it has.
+  const node = hiddenNodeUrl(
+    config.chain.nodeUrl,
+    observeRpcCall ? meteredFetch(nodeHttpFetch, observeRpcCall) : nodeHttpFetch,
+  );
   const chain = defineChain({
     id: chainConfig.chainId,
     name: `iexec-${chainConfig.chainId}`,
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [config.chain.nodeUrl] } },
+    rpcUrls: { default: { http: [node.url] } },
   });
-  const transport = http(config.chain.nodeUrl, {
-    fetchFn: (observeRpcCall
-      ? meteredFetch(nodeHttpFetch, observeRpcCall)
-      : nodeHttpFetch) as unknown as typeof fetch,
+  const transport = http(node.url, {
+    fetchFn: node.fetch as unknown as typeof fetch,
     timeout: RPC_TIMEOUT_MS,
     retryCount: 1,
     retryDelay: 200,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { originOf } from '../common/redact.js';
 
 /** What viem's HTTP transport reads of a fetch response (viem/utils/rpc/http). */
 export interface RpcResponse {
@@ -40,7 +41,8 @@ export async function nodeHttpFetch(
     const response = await send(target, init);
     const location = response.headers.get('location');
     if (![307, 308].includes(response.status) || !location) return response;
-    if (redirects === MAX_REDIRECTS) throw new TypeError(`too many redirects from ${String(url)}`);
+    if (redirects === MAX_REDIRECTS)
+      throw new TypeError(`too many redirects from ${originOf(String(url))}`);
     target = new URL(location, target);
   }
 }

@@ -11,9 +11,12 @@ export function originOf(url: string): string {
   }
 }
 
-/** The URL with the password of its user part replaced by `***`. */
+/**
+ * The URL with the password of its user part replaced by `***`, also when the scheme is missing
+ * (`user:pw@host`) or the password holds an unencoded `@` (up to the authority's last one).
+ */
 export function redactCredentials(url: string): string {
-  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+  return url.replace(/(^|\/\/)([^:@/?#]+):([^/?#]*)@/, '$1$2:***@');
 }
 
 /** Variables whose values never appear in a message. */

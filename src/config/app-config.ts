@@ -238,9 +238,20 @@ export class AppConfig {
   }
 }
 
-/** The database a MONGO_URL names, `iexec` when it names none. */
+/**
+ * The database a MONGO_URL names, `iexec` when it names none. Not read with `new URL`: a replica
+ * set's `mongodb://h1:27017,h2:27017/iexec` is no WHATWG URL (its host list has several ports).
+ */
 export function mongoUrlDatabase(mongoUrl: string): string {
-  return decodeURIComponent(new URL(mongoUrl).pathname.replace(/^\//, '')) || 'iexec';
+  const afterScheme = mongoUrl.replace(/^mongodb(\+srv)?:\/\//, '');
+  const slash = afterScheme.indexOf('/');
+  if (slash < 0) return 'iexec';
+  const path = afterScheme.slice(slash + 1).split('?')[0];
+  try {
+    return decodeURIComponent(path) || 'iexec';
+  } catch {
+    return path;
+  }
 }
 
 function leadershipSettings(leaseDurationMs: number): AppConfig['leadership'] {

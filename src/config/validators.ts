@@ -76,7 +76,8 @@ export const IsMongoUrl = () =>
     (v) =>
       v === undefined ||
       v === '' ||
-      (typeof v === 'string' && /^mongodb(\+srv)?:\/\/[^/]+/.test(v)),
+      // a host (list) after the optional credentials
+      (typeof v === 'string' && /^mongodb(\+srv)?:\/\/([^/?#]*@)?[^/?#@]+($|[/?#])/.test(v)),
   );
 
 export const IsHttpProtocol = () =>

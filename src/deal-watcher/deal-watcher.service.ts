@@ -145,6 +145,7 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
     });
     this.logger.warn(
       `Skipped deal ${record.chainDealId} (block ${blockNumber}) retried by an operator`,
+      { chainDealId: record.chainDealId },
     );
     this.jobs.trigger(POLL_JOB);
     return true;
@@ -254,6 +255,7 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
       this.failed.set(notice.dealId, next.retry);
       this.logger.warn(
         `Deal ${notice.dealId} (block ${notice.blockNumber}) failed, attempt ${next.retry.attempts} of ${MAX_DEAL_ATTEMPTS}: ${reason}; next attempt in ${next.retry.retryAt - Date.now()} ms`,
+        { chainDealId: notice.dealId },
       );
       return;
     }
@@ -269,6 +271,7 @@ export class DealWatcherService implements OnApplicationBootstrap, BeforeApplica
     this.metrics.skippedDealsCount++;
     this.logger.warn(
       `Deal ${notice.dealId} (block ${notice.blockNumber}) skipped after ${next.skip.attempts} attempts: ${reason} (retry: POST /admin/deals/skipped/${notice.dealId}/retry)`,
+      { chainDealId: notice.dealId },
     );
   }
 

@@ -19,6 +19,7 @@ export class TaskUpdateRequests implements BeforeApplicationShutdown {
     this.queue = new TaskUpdateQueue(handler, this.config.taskUpdate.concurrency, (id, error) =>
       this.logger.error(
         `Update of task ${id} failed: ${(error as Error).message}`,
+        { chainTaskId: id },
         (error as Error).stack,
       ),
     );

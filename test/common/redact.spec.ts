@@ -15,6 +15,14 @@ describe('redaction of URLs and secrets', () => {
     expect(redactCredentials('mongodb://iexec:hunter2@db:27017/iexec')).toBe(
       'mongodb://iexec:***@db:27017/iexec',
     );
+    expect(redactCredentials('iexec:hunter2@db:27017/iexec')).toBe('iexec:***@db:27017/iexec');
+    expect(redactCredentials('mongodb://iexec:hun@ter2@db/iexec')).toBe(
+      'mongodb://iexec:***@db/iexec',
+    );
+    expect(redactCredentials('mongodb://h1:27017,h2:27017/iexec?a=b@c')).toBe(
+      'mongodb://h1:27017,h2:27017/iexec?a=b@c',
+    );
+    expect(redactCredentials('http://host:8545/path')).toBe('http://host:8545/path');
   });
 
   it('shows no secret value in a config error, and URLs without their password', () => {

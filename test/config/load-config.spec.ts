@@ -494,6 +494,7 @@ describe('loadConfig rejects bad values with one line per variable', () => {
     ],
     ['bad boolean', { IEXEC_IS_SIDECHAIN: 'yes' }, 'IEXEC_IS_SIDECHAIN', /true or false/],
     ['bad mongo url', { MONGO_URL: 'http://mongo' }, 'MONGO_URL', /mongodb:\/\//],
+    ['mongo url without a host', { MONGO_URL: 'mongodb://u:p@' }, 'MONGO_URL', /mongodb:\/\//],
     ['empty wallet path', { IEXEC_CORE_WALLET_PATH: '' }, 'IEXEC_CORE_WALLET_PATH', /non-empty/],
   ])('%s', (_label, raw, variable, expected) => {
     const lines = problems(raw);

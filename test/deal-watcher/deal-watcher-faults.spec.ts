@@ -114,13 +114,17 @@ function harness(options: {
 
 let now: number;
 let warnings: string[];
+/** The field object each warning passed (JSON logs put it at the root), or undefined. */
+let warningFields: unknown[];
 beforeEach(() => {
   now = 1_000_000;
   warnings = [];
+  warningFields = [];
   jest.spyOn(Date, 'now').mockImplementation(() => now);
   jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-  jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown, fields?: unknown) => {
     warnings.push(String(message));
+    warningFields.push(fields);
   });
 });
 afterEach(() => jest.restoreAllMocks());
@@ -157,6 +161,10 @@ describe('DealWatcherService and unreadable deals', () => {
     expect(warnings.some((w) => w.includes(poison) && w.includes('skipped after 5 attempts'))).toBe(
       true,
     );
+    // Every line about the deal names it as a field: 4 failed attempts, then the skip.
+    const aboutPoison = warnings.flatMap((w, i) => (w.includes(poison) ? [warningFields[i]] : []));
+    expect(aboutPoison).toHaveLength(5);
+    expect(aboutPoison).toEqual(Array(5).fill({ chainDealId: poison }));
     now += 60_000;
     await h.service.poll();
     expect(h.ingested).toHaveLength(5); // never again

@@ -40,6 +40,21 @@ describe('the application logger', () => {
     expect(second).toMatchObject({ level: 'ERROR', walletAddress: '0xab', chainTaskId: '0x12' });
   });
 
+  it('keeps the fields of an error line that also carries a stack', () => {
+    const logger = createAppLogger('INFO', 'json');
+    const stack = new Error('boom').stack;
+    const out = written(() =>
+      logger.error('Update of task 0x12 failed: boom', { chainTaskId: '0x12' }, stack),
+    );
+    const record = JSON.parse(out.trimEnd().split('\n')[0]) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      level: 'ERROR',
+      message: 'Update of task 0x12 failed: boom',
+      chainTaskId: '0x12',
+    });
+    expect(JSON.stringify(record)).toContain('at ');
+  });
+
   it('honours the level: DEBUG lines only at DEBUG or TRACE, nothing at OFF', () => {
     const line = (level: 'INFO' | 'DEBUG' | 'OFF') =>
       written(() => {
