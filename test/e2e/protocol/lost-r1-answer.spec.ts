@@ -23,7 +23,8 @@ describe('an R1 answer lost on the way to the worker', () => {
     await stack?.stop();
   });
 
-  it('is answered again when the worker asks again', async () => {
+  /** A stack and a one-task trust-1 deal whose task is ready to be handed out. */
+  async function oneTaskInitialized(): Promise<string> {
     stack = await startStack(chain);
     const deal = await chain.fixtures.createDeal({
       workerpool: stack.workerpool,
@@ -33,6 +34,11 @@ describe('an R1 answer lost on the way to the worker', () => {
     });
     const [taskId] = deal.taskIds;
     await waitForTaskStatus(stack.scheduler, taskId);
+    return taskId;
+  }
+
+  it('is answered again when the worker asks again', async () => {
+    const taskId = await oneTaskInitialized();
     // The worker's wallet asks, the scheduler writes the replicate and answers: the answer is
     // dropped here, as a transport error after the scheduler's death drops it.
     const asking = await ProtocolWorker.start(stack.scheduler, 0);
@@ -68,15 +74,7 @@ describe('an R1 answer lost on the way to the worker', () => {
   }, 90000);
 
   it('is answered again after the worker restarted before starting it (its R2 leaves it CREATED)', async () => {
-    stack = await startStack(chain);
-    const deal = await chain.fixtures.createDeal({
-      workerpool: stack.workerpool,
-      volume: 1,
-      trust: 1,
-      workers: stack.workers(1),
-    });
-    const [taskId] = deal.taskIds;
-    await waitForTaskStatus(stack.scheduler, taskId);
+    const taskId = await oneTaskInitialized();
     const before = await ProtocolWorker.start(stack.scheduler, 0);
     const handed = await before.available(await latestBlock(chain));
     expect(handed.text).toContain(taskId);
