@@ -81,9 +81,18 @@ export async function startReadyForwarder(options: ReadyForwarderOptions): Promi
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        // A replica killed mid-answer (a worker's xhr-streaming push session): the client's
+        // connection is cut too, as a load balancer does. Left open, the worker would wait for
+        // its staleness watchdog (20 s) before reconnecting to the new leader.
+        answer.on('close', () => {
+          if (!answer.complete) res.destroy();
+        });
       },
     );
     upstream.on('error', (error) => unavailable(res, `replica ${target}: ${error.message}`));
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   };
 

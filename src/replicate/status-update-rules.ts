@@ -129,6 +129,30 @@ export function passesVerification(
   }
 }
 
+/** The success status of the step each worker failure status reports on. */
+const STEP_SUCCESS_OF_FAILURE: ReadonlyMap<R, R> = new Map([
+  [R.START_FAILED, R.STARTED],
+  [R.APP_DOWNLOAD_FAILED, R.APP_DOWNLOADED],
+  [R.DATA_DOWNLOAD_FAILED, R.DATA_DOWNLOADED],
+  [R.COMPUTE_FAILED, R.COMPUTED],
+  [R.CONTRIBUTE_FAILED, R.CONTRIBUTED],
+  [R.REVEAL_FAILED, R.REVEALED],
+  [R.RESULT_UPLOAD_FAILED, R.RESULT_UPLOADED],
+  [R.CONTRIBUTE_AND_FINALIZE_FAILED, R.CONTRIBUTE_AND_FINALIZE_DONE],
+]);
+
+/**
+ * [deviation] A failure reported for a step the replicate already succeeded in: the worker ran a
+ * notification a second time (a PLEASE_REVEAL sent again to a worker that had it queued, after a
+ * takeover), and its second reveal could only fail. The reference refuses it with 202
+ * PLEASE_ABORT, which makes the worker abort a replicate that revealed (and the task then waits
+ * for its final deadline); it is taken as already reported instead (208, PLEASE_WAIT).
+ */
+export function isFailureOfSucceededStep(replicate: ReplicateHistory, status: R): boolean {
+  const success = STEP_SUCCESS_OF_FAILURE.get(status);
+  return success !== undefined && containsStatus(replicate, success);
+}
+
 /** §7.2 step 5, in order. `replicate` is undefined when the wallet has none in this task. */
 export function validateStatusUpdate(
   replicate: ReplicateHistory | null | undefined,
@@ -137,6 +161,8 @@ export function validateStatusUpdate(
 ): ReplicateStatusUpdateError {
   if (!replicate) return ReplicateStatusUpdateError.UNKNOWN_REPLICATE;
   if (containsStatus(replicate, update.status)) return ReplicateStatusUpdateError.ALREADY_REPORTED;
+  if (isFailureOfSucceededStep(replicate, update.status))
+    return ReplicateStatusUpdateError.ALREADY_REPORTED;
   const current = currentStatus(replicate);
   const valid = current !== undefined && canTransition(current, update.status);
   if (!valid && progressGap(replicate, update.status).length === 0) {

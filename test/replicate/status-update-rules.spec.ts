@@ -59,6 +59,30 @@ describe('validation order (§7.2 step 5, edge 27)', () => {
     expect(validateStatusUpdate(recovering, up(S.RECOVERING), {})).toBe(E.ALREADY_REPORTED);
   });
 
+  it('a failure of a step already succeeded is already reported, not refused (a notification run twice)', () => {
+    const revealed = replicate([
+      S.CREATED,
+      S.CONTRIBUTED,
+      S.REVEALING,
+      S.REVEALED,
+      S.RESULT_UPLOAD_REQUESTED,
+    ]);
+    expect(validateStatusUpdate(revealed, up(S.REVEAL_FAILED), {})).toBe(E.ALREADY_REPORTED);
+    expect(validateStatusUpdate(revealed, up(S.CONTRIBUTE_FAILED), {})).toBe(E.ALREADY_REPORTED);
+    expect(statusUpdateAnswer({ error: E.ALREADY_REPORTED })).toEqual({
+      httpStatus: 208,
+      body: N.PLEASE_WAIT,
+    });
+    // a step that did not succeed: still the workflow's rule
+    expect(validateStatusUpdate(revealed, up(S.RESULT_UPLOAD_FAILED), {})).toBe(
+      E.BAD_WORKFLOW_TRANSITION,
+    );
+    const contributing = replicate([S.CREATED, S.CONTRIBUTING]);
+    expect(validateStatusUpdate(contributing, up(S.REVEAL_FAILED), {})).toBe(
+      E.BAD_WORKFLOW_TRANSITION,
+    );
+  });
+
   it('bad workflow transition (CONTRIBUTED → REVEALED skipping REVEALING, edge 31)', () => {
     const r = replicate([S.CREATED, S.CONTRIBUTING, S.CONTRIBUTED]);
     expect(validateStatusUpdate(r, up(S.REVEALED), { blockAvailable: true })).toBe(

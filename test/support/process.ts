@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceStandIns } from '../../devstack/services/index.js';
 import type { DevWallet } from '../../devstack/wallet.js';
@@ -17,7 +17,9 @@ export interface SchedulerProcess {
 
 /**
  * Starts the built scheduler (`node dist/main.js`) with exactly the given environment (undefined
- * entries left out).
+ * entries left out). With `IEXEC_TEST_SCHEDULER_LOG=<prefix>` set, each process' output also
+ * goes to `<prefix>-<pid>.log` and `IEXEC_TEST_SCHEDULER_LOG_LEVEL` (default INFO) replaces its
+ * log level: to read what a spawned scheduler did in a run that went wrong.
  */
 export function spawnScheduler(
   env: Record<string, string | undefined>,
@@ -25,15 +27,25 @@ export function spawnScheduler(
 ): SchedulerProcess {
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run \`npm run build\` first`);
   let out = '';
+  const logPrefix = process.env.IEXEC_TEST_SCHEDULER_LOG;
   const child = spawn(process.execPath, [mainJs], {
     env: {
       PATH: process.env.PATH ?? '',
       ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
+      ...(logPrefix
+        ? { IEXEC_LOG_LEVEL: process.env.IEXEC_TEST_SCHEDULER_LOG_LEVEL ?? 'INFO' }
+        : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const logFile = logPrefix ? createWriteStream(`${logPrefix}-${child.pid}.log`) : undefined;
+  const record = (b: Buffer) => {
+    out += b.toString();
+    logFile?.write(b);
+  };
+  child.stdout?.on('data', record);
+  child.stderr?.on('data', record);
+  child.once('exit', () => logFile?.end());
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );

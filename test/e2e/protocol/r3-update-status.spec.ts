@@ -199,6 +199,16 @@ describe('R3 /replicates/{id}/updateStatus (raw HTTP, real scheduler and chain)'
     expect((await statuses()).filter((s) => s === S.REVEALED)).toHaveLength(1);
   });
 
+  it('[deviation] REVEAL_FAILED after REVEALED (a PLEASE_REVEAL run twice): 208 PLEASE_WAIT, not abort', async () => {
+    const before = await statuses();
+    expectAnswer(
+      await a.report(taskId, S.REVEAL_FAILED, { cause: 'CHAIN_UNREACHABLE' }),
+      208,
+      'PLEASE_WAIT',
+    );
+    expect(await statuses()).toEqual(before);
+  });
+
   it('refuses RESULT_UPLOADED without an upload or without a result link, then completes', async () => {
     await eventually(async () => (await statuses()).includes(S.RESULT_UPLOAD_REQUESTED));
     expectAnswer(await a.report(taskId, S.RESULT_UPLOADING), 200, 'PLEASE_CONTINUE');

@@ -36,6 +36,7 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
   let fleet: WorkerFleet | undefined;
   let forwarder: ReadyForwarder | undefined;
   const replicas = new Map<number, SchedulerProcess>();
+  const spawned: { port: number; process: SchedulerProcess }[] = [];
   const mongoUrl = isolatedMongoUrl('replicas');
   const dir = mkdtempSync(join(tmpdir(), 'iexec-replicas-'));
 
@@ -57,18 +58,18 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
     const wallet = writeSchedulerWallet(join(dir, 'scheduler.json'));
     const ports = [await freePort(), await freePort()];
     const base = (port: number) => `http://127.0.0.1:${port}`;
-    const start = (port: number) =>
-      replicas.set(
-        port,
-        spawnScheduler(
-          builtSchedulerEnv(chain, workerpool, wallet, {
-            MONGO_URL: mongoUrl,
-            IEXEC_CORE_PORT: String(port),
-            IEXEC_CORE_LEASE_DURATION: LEASE,
-            ...standInSchedulerEnv(services),
-          }),
-        ),
+    const start = (port: number) => {
+      const process = spawnScheduler(
+        builtSchedulerEnv(chain, workerpool, wallet, {
+          MONGO_URL: mongoUrl,
+          IEXEC_CORE_PORT: String(port),
+          IEXEC_CORE_LEASE_DURATION: LEASE,
+          ...standInSchedulerEnv(services),
+        }),
       );
+      replicas.set(port, process);
+      spawned.push({ port, process });
+    };
     const ready = async (port: number) =>
       (await fetch(`${base(port)}/actuator/health/readiness`).catch(() => undefined))?.status ===
       200;
@@ -146,7 +147,9 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
       },
       120000,
       'every task COMPLETED',
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await stalled(mongoUrl, spawned)}`);
+    });
     console.log(
       `two replicas: ${VOLUME}/${VOLUME} COMPLETED in ${Date.now() - t0} ms; takeovers ${takeovers.join(', ')} ms (lease ${LEASE})`,
     );
@@ -182,3 +185,42 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
     }
   }, 300000);
 });
+
+/** What a stalled run leaves to read: the unfinished tasks, their replicates, each process' log. */
+async function stalled(
+  mongoUrl: string,
+  spawned: { port: number; process: SchedulerProcess }[],
+): Promise<string> {
+  const client = new mongo.MongoClient(mongoUrl);
+  try {
+    const db = client.db();
+    const tasks = await db
+      .collection('task')
+      .find({ currentStatus: { $ne: 'COMPLETED' } })
+      .toArray();
+    const lines = [];
+    for (const task of tasks) {
+      const list = await db.collection('replicatesList').findOne({ chainTaskId: task.chainTaskId });
+      const replicates = (
+        (list?.replicates ?? []) as {
+          walletAddress: string;
+          statusUpdateList: { status: string }[];
+        }[]
+      )
+        .map(
+          (r) =>
+            `${r.walletAddress.slice(0, 8)}:${r.statusUpdateList.map((u) => u.status).join('>')}`,
+        )
+        .join(' | ');
+      const history = (task.dateStatusList as { status: string }[]).map((s) => s.status).join('>');
+      lines.push(`task ${task.chainTaskId}: ${history}; replicates ${replicates}`);
+    }
+    for (const { port, process } of spawned)
+      lines.push(
+        `--- scheduler :${port} (exit ${process.child.exitCode ?? 'running'})\n${process.output().slice(-6000)}`,
+      );
+    return lines.join('\n');
+  } finally {
+    await client.close();
+  }
+}
