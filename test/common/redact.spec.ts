@@ -31,4 +31,20 @@ describe('redaction of URLs and secrets', () => {
     expect(displayedValue('MONGO_URL', 'mongodb://u:p@h/x?bad')).toBe('"mongodb://u:***@h/x?bad"');
     expect(displayedValue('IEXEC_CORE_PORT', 'http')).toBe('"http"');
   });
+
+  it("shows a node URL in a config error without its path or query (a hosted node's API key)", () => {
+    const key = 'a1b2c3d4e5f6';
+    for (const [value, shown] of [
+      [`https://mainnet.infura.io/v3/${key}`, 'https://mainnet.infura.io/…'],
+      [`htps//rpc.example/${key}`, 'htps/…'],
+      [`https://rpc.example?apikey=${key}`, 'https://rpc.example/…'],
+      [`https://u:${key}@rpc.example:8545`, 'https://u:***@rpc.example:8545'],
+      ['http://127.0.0.1:8545', 'http://127.0.0.1:8545'],
+    ]) {
+      for (const name of ['IEXEC_PRIVATE_CHAIN_ADDRESS', 'IEXEC_BLOCKCHAIN_NODE_ADDRESS']) {
+        expect(displayedValue(name, value)).toBe(JSON.stringify(shown));
+        expect(displayedValue(name, value)).not.toContain(key);
+      }
+    }
+  });
 });
