@@ -19,7 +19,7 @@ const common = {
 // (each Jest worker has a dev chain of its own); then `solo`, the suites that bound a duration or
 // spawn several schedulers, one at a time, so that no neighbour slows them past their bound.
 // Without IEXEC_TEST_PHASE (`npm test -- <selection>`) one run takes everything selected.
-export const SOLO = [
+const SOLO = [
   'test/e2e/app/boot.spec.ts',
   'test/e2e/app/default-lease-takeover.spec.ts',
   'test/e2e/app/graceful-shutdown.spec.ts',

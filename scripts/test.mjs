@@ -13,12 +13,16 @@ const JEST = [
   'node_modules/jest/bin/jest.js',
 ];
 
+// Ctrl-C or a CI timeout reaches the Jest run in progress.
+let running;
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running?.kill(signal));
+
 /** Runs Jest with `args` (and `phase` as IEXEC_TEST_PHASE); resolves to its exit code. */
 function jest(args, phase) {
   const env = { ...process.env };
   if (phase) env.IEXEC_TEST_PHASE = phase;
   const child = spawn(process.execPath, [...JEST, ...args], { stdio: 'inherit', env });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  running = child;
   return new Promise((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))),
   );

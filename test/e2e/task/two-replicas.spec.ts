@@ -35,14 +35,15 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
   let services: ServiceStandIns;
   let fleet: WorkerFleet | undefined;
   let forwarder: ReadyForwarder | undefined;
-  const replicas = new Map<number, SchedulerProcess>();
+  // every process started, in order; a port's live replica is its last one
   const spawned: { port: number; process: SchedulerProcess }[] = [];
+  const replicaOn = (port: number) => [...spawned].reverse().find((s) => s.port === port)!.process;
   const mongoUrl = isolatedMongoUrl('replicas');
   const dir = mkdtempSync(join(tmpdir(), 'iexec-replicas-'));
 
   afterAll(async () => {
     await fleet?.stop();
-    for (const p of replicas.values()) p.child.kill('SIGKILL');
+    for (const { process } of spawned) process.child.kill('SIGKILL');
     await forwarder?.stop();
     await services?.stop();
     await dropDatabase(mongoUrl);
@@ -67,7 +68,6 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
           ...standInSchedulerEnv(services),
         }),
       );
-      replicas.set(port, process);
       spawned.push({ port, process });
     };
     const ready = async (port: number) =>
@@ -127,8 +127,8 @@ describe('two scheduler replicas, the leader killed 3 times', () => {
       await new Promise((r) => setTimeout(r, Math.random() * 1000));
       const killed = await eventually(leaderPort, 20000, 'a leader');
       const survivor = ports.find((p) => p !== killed)!;
-      replicas.get(killed)!.child.kill('SIGKILL');
-      await replicas.get(killed)!.exited;
+      replicaOn(killed).child.kill('SIGKILL');
+      await replicaOn(killed).exited;
       const killedAt = performance.now();
       await waitForStatus(`${base(survivor)}/actuator/health/readiness`, 200, 20000);
       const takeoverMs = Math.round(performance.now() - killedAt);
